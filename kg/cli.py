@@ -1,0 +1,295 @@
+"""The ``kg`` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rdflib import Graph
+
+from kg import __version__
+from kg.extract.gazetteer import load_gazetteer
+from kg.model import ParseError
+from kg.pipeline import FileResult, ingest_paths
+from kg.queries import NamedQuery, QueryParamError, bind_params, load_queries, to_term
+from kg.results import FORMATS as RESULT_FORMATS
+from kg.results import format_result
+from kg.store import QueryResult, Store, StoreError, open_store
+from kg.vocab import DEFAULT_BASE, PREFIXES
+
+EXPORT_FORMATS = ("turtle", "json-ld", "nquads", "trig", "ntriples", "rdf-xml")
+INPUT_FORMATS = ("event-page", "day-index", "article", "wikitimes")
+DEFAULT_STORE = "kg-store"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error for people (no traceback) and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's expected errors into one-line messages and an exit code."""
+    try:
+        yield
+    except (StoreError, QueryParamError, ParseError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+class Context:
+    """What every command needs: the store (opened on first use) and the IRI base."""
+
+    def __init__(self, store_url: str, base: str) -> None:
+        self.store_url = store_url
+        self.base = base
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with user_errors():
+                self._store = open_store(self.store_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_url",
+    envvar="KG_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Where the graph lives: a folder (embedded store), memory:, or a SPARQL endpoint URL.",
+)
+@click.option(
+    "--base",
+    envvar="KG_BASE",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="The IRI base under which data IRIs are minted.",
+)
+@click.version_option(__version__, prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, store_url: str, base: str) -> None:
+    """Diplomacy KG: turn news into a queryable knowledge graph.
+
+    Example:
+
+        kg ingest examples/ && kg query events_with_actor --param actor="Vladimir Putin"
+    """
+    state = Context(store_url, base)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS), help="Skip detection: all inputs are this format.")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An extra gazetteer file (JSON) of your own actors; may be repeated.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@pass_context
+def ingest(state: Context, paths: tuple[str, ...], fmt: str | None, gazetteers: tuple[Path, ...], quiet: bool) -> None:
+    """Ingest event pages, articles and WikiTimes files (folders are walked recursively).
+
+    Each document becomes its own named graph; a document that cannot be read is
+    reported and nothing of it is stored, while the other files still go in.
+
+    Example:
+
+        kg ingest examples/ ../shared/data/thecontext/seed.txt
+    """
+    try:
+        gazetteer = load_gazetteer(gazetteers)
+    except ValueError as exc:
+        fail(str(exc))
+
+    def show(result: FileResult) -> None:
+        if result.status == "failed":
+            click.echo(f"error: {result.message}", err=True)
+        elif not quiet and result.status == "skipped":
+            click.echo(f"skipped {result.path}: {result.message}", err=True)
+
+    with user_errors():
+        with _progress(len(paths), quiet) as advance:
+            def on_result(result: FileResult) -> None:
+                advance()
+                show(result)
+
+            report = ingest_paths(state.store, paths, format=fmt, base=state.base,
+                                  gazetteer=gazetteer, on_result=on_result)
+    click.echo(
+        f"{report.count('stored')} documents stored, {report.count('unchanged')} unchanged, "
+        f"{report.count('skipped')} skipped, {len(report.failures)} failed; "
+        f"{report.triples_added:+d} triples (store: {report.triples_after} triples)"
+    )
+    if report.failures:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(_hint: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress counter on stderr when it is a terminal; silent otherwise."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+        def advance() -> None:
+            bar.length = (bar.length or 0) + 1
+            bar.update(1)
+
+        yield advance
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--graph", help="Export only this named graph.")
+@pass_context
+def export(state: Context, fmt: str, output: Path | None, graph: str | None) -> None:
+    """Export the graph, streamed from the store.
+
+    Triple formats (turtle, ntriples, rdf-xml) hold the union of all documents;
+    quad formats (nquads, trig, json-ld) keep each document's named graph.
+
+    Example:
+
+        kg export --format json-ld -o graph.jsonld
+    """
+    with user_errors():
+        if output is None:
+            state.store.dump(sys.stdout.buffer, fmt, graph=graph, prefixes=PREFIXES)
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as out:
+                state.store.dump(out, fmt, graph=graph, prefixes=PREFIXES)
+            click.echo(f"wrote {output}", err=True)
+
+
+def _resolve_query(text: str, named: dict[str, NamedQuery]) -> tuple[str, NamedQuery | None]:
+    path = Path(text)
+    if text.endswith(".rq") and path.is_file():
+        return path.read_text(encoding="utf-8"), None
+    if text in named:
+        return named[text].text, named[text]
+    if any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        return text, None
+    fail(f"no named query {text!r} and not a SPARQL query or .rq file; "
+         f"named queries: {', '.join(named)}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            fail(f"--param takes name=value, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-p", "--param", "params", multiple=True, help="A parameter value, name=value; may be repeated.")
+@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@pass_context
+def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query: its text, a .rq file, or the name of a named query.
+
+    Parameters are bound as RDF terms, never pasted into the query text.
+
+    Example:
+
+        kg query events_with_two_actors -p actor1="George W. Bush" -p actor2="Vladimir Putin"
+    """
+    named = load_queries()
+    text, named_query = _resolve_query(query, named)
+    values = _parse_params(params)
+    with user_errors():
+        if named_query is not None:
+            bindings = bind_params(named_query, values)
+        else:
+            bindings = {name: to_term(value) for name, value in values.items()}
+        result = state.store.query(text, bindings=bindings)
+    click.echo(_render(result, fmt))
+
+
+def _render(result: QueryResult, fmt: str) -> str:
+    if result.kind == "graph":
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for triple in result.triples:
+            graph.add(triple)
+        return graph.serialize(format="turtle")
+    return format_result(result, fmt)
+
+
+@cli.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters.
+
+    Example:
+
+        kg queries
+    """
+    for name, named in load_queries().items():
+        click.echo(f"{name}: {named.title}")
+        click.echo(f"    {named.description}")
+        for param in named.params:
+            default = f", default {param.default!r}" if param.default is not None else ""
+            click.echo(f"    --param {param.name}=...  ({param.type}{default}) {param.description}")
+
+
+_STATS = """
+PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES (?class ?what) {
+    (dip:SourceDocument "documents") (dip:Event "events") (dip:Article "articles")
+    (dip:Source "sources") (dip:NewsAgency "agencies") (dip:Person "people") (dip:State "states")
+    (dip:Organization "organisations") (dip:Post "posts") (dip:Topic "topics") (dip:Place "places")
+  }
+  ?x a ?class .
+} GROUP BY ?what
+"""
+
+
+@cli.command()
+@pass_context
+def stats(state: Context) -> None:
+    """Count what the store holds.
+
+    Example:
+
+        kg stats
+    """
+    with user_errors():
+        store = state.store
+        counts: dict[str, Any] = {"store": store.url, "triples": store.triple_count(),
+                                  "quads": store.quad_count()}
+        rows = {str(what): int(n) for what, n in store.query(_STATS).rows if what is not None and n is not None}
+    for what in ("documents", "events", "articles", "sources", "agencies", "people", "states",
+                 "organisations", "posts", "topics", "places"):
+        counts[what] = rows.get(what, 0)
+    width = max(len(k) for k in counts)
+    for key, value in counts.items():
+        click.echo(f"{key.ljust(width)}  {value}")
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    cli(prog_name="kg")

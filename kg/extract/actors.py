@@ -1,0 +1,638 @@
+"""Persons, states, organisations, posts and places named in a piece of text.
+
+One token trie over every gazetteer alias, built once per gazetteer, finds the longest
+match at each position. A second pass then links posts to their holders ("President of
+Russia Vladimir Putin", "Robert Mugabe, the President of Zimbabwe"), turns "Title Name"
+phrases into new persons ("Deputy Foreign Minister Sergei Ryabkov"), and resolves
+surname-only references ("Putin") to a person named in full in the same text or, failing
+that, to the one person of that name the gazetteer knows or who was in office that day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from kg.model import Actor, ActorKind, Mentions, Place, Post
+
+if TYPE_CHECKING:
+    from kg.extract.gazetteer import Entry, Gazetteer
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "‐": "-", "‑": "-"})
+
+# Roles a trie leaf can play.
+NAME = "name"  # the entry's own name or alias
+DEMONYM = "demonym"  # "Russian" -> Russia
+SHORT = "short"  # a surname ("Putin") that may name one of several persons
+TITLE = "title"  # a bare title ("Foreign Minister") that may precede a name
+RELATION = "relation"  # "adviser", "aide": a post defined by the person before it
+BLOCK = "block"  # a phrase that must not be read as its parts ("Latin American")
+
+# Bare titles: they name no post on their own, but a name after them is a person holding
+# a post of that title ("Deputy Foreign Minister Sergei Ryabkov").
+TITLES = (
+    "President", "Vice President", "Vice-President", "Prime Minister", "Premier",
+    "Deputy Prime Minister", "First Deputy Prime Minister", "Chancellor", "Vice Chancellor",
+    "Foreign Minister", "Deputy Foreign Minister", "Vice Foreign Minister",
+    "Vice-Foreign Minister", "Minister of Foreign Affairs", "Secretary of State",
+    "Foreign Secretary", "Defence Minister", "Defense Minister", "Defense Secretary",
+    "Defence Secretary", "Interior Minister", "Finance Minister", "Trade Minister",
+    "Energy Minister", "Justice Minister", "Information Minister", "Minister",
+    "Deputy Minister", "King", "Queen", "Crown Prince", "Emir", "Sultan", "Supreme Leader",
+    "Ambassador", "Special Envoy", "Envoy", "Secretary-General", "Secretary General",
+    "Foreign Ministry spokesman", "Foreign Ministry spokeswoman", "Senator", "Governor",
+    "Speaker", "Chairman", "General",
+)
+RELATIONS = (
+    "adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
+    "senior adviser", "top aide", "envoy", "special envoy",
+)
+BLOCKED = (
+    "Latin America", "Latin American", "Latin Americans", "South American",
+    "South Americans", "North American", "North Americans", "Central American",
+    "Central Americans", "African American", "African Americans", "Native American",
+    "Native Americans", "Asian American", "Asian Americans", "Arab American",
+    "Arab Americans", "American football", "American Airlines", "American Express",
+    "Turkish Airlines", "Russian roulette", "French fries", "Chinese New Year",
+    "Irish Times", "New York Times", "Times of India", "Jerusalem Post",
+    "Washington Post", "Washington Times", "Georgia Tech", "New Mexico", "New Jersey",
+    "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley",
+)
+_FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
+           "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
+_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "das", "do", "dos", "del",
+              "della", "di", "van", "von", "der", "den", "la", "le", "du", "ben", "mac", "y",
+              "ter", "af", "zu"}
+_NOT_NAMES = {
+    "The", "A", "An", "In", "On", "At", "Of", "And", "But", "For", "To", "By", "With", "As",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "He", "She", "It", "They", "We", "I", "This",
+    "That", "These", "Those", "His", "Her", "Their", "Its", "Mr", "Mrs", "Ms", "Dr",
+    "Sir", "Lord", "Is", "Was", "Has", "Had", "Will", "Would", "Said", "Says", "Also",
+    "Who", "Which", "When", "While", "After", "Before", "Today", "Yesterday",
+}
+# Surnames that are also everyday words or months: only resolved when the full name is in
+# the same text, or by a title right before them ("President Bush").
+_RISKY_SHORT = {
+    "May", "Brown", "Rice", "Major", "Young", "Power", "Gates", "Key", "Howard", "Wade",
+    "Bush", "Fox", "Hague", "Moon", "Park", "Rich", "Hill", "Carter", "Clark", "Bolton",
+    "Castle", "King", "Price", "Blue", "Green", "Black", "White", "Gray", "Grey", "Baker",
+    "Cook", "Sharif", "Khan", "Singh", "Kim", "Lee", "Li", "Wang", "Zhang", "Liu", "Chen",
+    "Abbas", "Ali", "Hassan", "Hussein", "Ahmed", "Mohammed", "Rahman", "Jordan", "Gordon",
+    "Francis", "Castro", "Clinton", "Johnson", "Jones", "Smith", "Williams", "Powell",
+}
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    form: tuple[str, ...]  # the alias's own tokens, for case checks
+    role: str
+    names: tuple[str, ...]  # entry names (several for an ambiguous surname)
+    strict: bool  # case-sensitive match
+    kind: str = ""
+
+
+@dataclass
+class _Match:
+    start: int  # token index
+    end: int  # token index, exclusive
+    role: str
+    names: tuple[str, ...]
+    kind: str
+    resolved: str | None = None  # entry name once resolved
+    new_person: str | None = None  # a person the gazetteer does not know
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    key: str
+    start: int
+    end: int
+
+
+class Matcher:
+    """The compiled token trie for one gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.root: dict[str, dict] = {}
+        entries = list(gazetteer)
+        shorts: dict[str, list[str]] = {}
+        for entry in entries:
+            strict_forms = set(entry.strict)
+            for alias in gazetteer.aliases_of(entry):
+                tokens = _tokens_of(alias)
+                strict = len(tokens) == 1 or alias in strict_forms or _is_acronym(alias)
+                self._add(tokens, _Leaf(tuple(tokens), NAME, (entry.name,), strict, entry.kind))
+            for demonym in entry.demonyms:
+                tokens = _tokens_of(demonym)
+                self._add(tokens, _Leaf(tuple(tokens), DEMONYM, (entry.name,), True, "state"))
+            if entry.kind == "person":
+                for short in _shorts_of(entry):
+                    shorts.setdefault(short, []).append(entry.name)
+        for short, names in shorts.items():
+            tokens = _tokens_of(short)
+            self._add(tokens, _Leaf(tuple(tokens), SHORT, tuple(names), True, "person"))
+        for title in TITLES:
+            tokens = _tokens_of(title)
+            self._add(tokens, _Leaf(tuple(tokens), TITLE, (title,), False, "title"))
+        for relation in RELATIONS:
+            tokens = _tokens_of(relation)
+            self._add(tokens, _Leaf(tuple(tokens), RELATION, (relation,), True, "relation"))
+        for phrase in BLOCKED:
+            tokens = _tokens_of(phrase)
+            self._add(tokens, _Leaf(tuple(tokens), BLOCK, (), False, "block"))
+
+    def _add(self, tokens: list[str], leaf: _Leaf) -> None:
+        if not tokens:
+            return
+        node = self.root
+        for token in tokens:
+            node = node.setdefault(token.casefold(), {})
+        leaves: list[_Leaf] = node.setdefault("", [])  # type: ignore[assignment]
+        if leaf not in leaves:
+            leaves.append(leaf)
+
+    def scan(self, tokens: list[_Token]) -> list[_Match]:
+        """Longest matches, left to right, without overlaps."""
+        matches: list[_Match] = []
+        i = 0
+        count = len(tokens)
+        root = self.root
+        while i < count:
+            node = root.get(tokens[i].key)
+            if node is None:
+                i += 1
+                continue
+            best: tuple[int, list[_Leaf]] | None = None
+            j = i
+            while node is not None:
+                j += 1
+                leaves = node.get("")
+                if leaves:
+                    usable = [leaf for leaf in leaves if _fits(leaf, tokens, i, j)]
+                    if usable:
+                        best = (j, usable)
+                if j >= count:
+                    break
+                node = node.get(tokens[j].key)
+            if best is None:
+                i += 1
+                continue
+            end, leaves = best
+            leaf = _pick(leaves)
+            names = tuple(dict.fromkeys(n for lf in leaves if lf.role == leaf.role
+                                        for n in lf.names))
+            matches.append(_Match(i, end, leaf.role, names, leaf.kind))
+            i = end
+        return matches
+
+
+def _pick(leaves: list[_Leaf]) -> _Leaf:
+    order = {NAME: 0, DEMONYM: 1, BLOCK: 2, TITLE: 3, RELATION: 4, SHORT: 5}
+    kinds = {"post": 0, "person": 1, "organization": 2, "state": 3, "place": 4}
+    return min(leaves, key=lambda lf: (order[lf.role], kinds.get(lf.kind, 5)))
+
+
+def _fits(leaf: _Leaf, tokens: list[_Token], i: int, j: int) -> bool:
+    texts = [t.text for t in tokens[i:j]]
+    if leaf.strict:
+        if tuple(texts) == leaf.form:
+            return True
+        # Datelines and headlines in capitals: "SOCHI", "RUSSIA".
+        joined = "".join(leaf.form)
+        return len(joined) > 3 and tuple(texts) == tuple(t.upper() for t in leaf.form)
+    if any(c.isupper() for c in "".join(leaf.form)) and not any(
+        c.isupper() for c in "".join(texts)
+    ):
+        return False
+    return True
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+def _tokens_of(text: str) -> list[str]:
+    return _TOKEN.findall(text.translate(_APOSTROPHES))
+
+
+def _shorts_of(entry: Entry) -> list[str]:
+    if entry.short is not None:
+        return list(entry.short)
+    shorts: list[str] = []
+    for form in (entry.name, *entry.aliases):
+        words = form.split()
+        if len(words) < 2:
+            continue
+        last = words[-1].strip(",.")
+        if last in {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"} and len(words) > 2:
+            last = words[-2].strip(",.")
+        if len(last) < 3 or not last[:1].isupper():
+            continue
+        shorts.append(last)
+        for prefix in ("al-", "el-", "Al-", "El-"):
+            if last.startswith(prefix) and len(last) > len(prefix) + 2:
+                shorts.append(last[len(prefix):])
+    return list(dict.fromkeys(shorts))
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Word and punctuation tokens with their character offsets."""
+    normalized = text.translate(_APOSTROPHES)
+    return [
+        _Token(m.group(), m.group().casefold(), m.start(), m.end())
+        for m in _TOKEN.finditer(normalized)
+    ]
+
+
+def recognize(text: str, *, on_date: date | None, gazetteer: Gazetteer) -> Mentions:
+    """The actors, posts and places named in ``text``, in order of first appearance."""
+    return _Recognizer(gazetteer, on_date).run([text])
+
+
+def recognize_all(
+    texts: list[str], *, on_date: date | None, gazetteer: Gazetteer
+) -> Mentions:
+    """Like ``recognize`` over several texts of one record (headline, body): surnames in one
+    resolve to full names in another."""
+    return _Recognizer(gazetteer, on_date).run(texts)
+
+
+class _Recognizer:
+    def __init__(self, gazetteer: Gazetteer, on_date: date | None):
+        self.gaz = gazetteer
+        self.on_date = on_date
+        self.matcher: Matcher = gazetteer.matcher()
+
+    def run(self, texts: list[str]) -> Mentions:
+        scanned: list[tuple[list[_Token], list[_Match]]] = []
+        for text in texts:
+            if not text:
+                continue
+            tokens = tokenize(text)
+            scanned.append((tokens, self.matcher.scan(tokens)))
+        full_persons: list[str] = []
+        for _, matches in scanned:
+            for m in matches:
+                if m.role == NAME and m.kind == "person":
+                    full_persons.extend(m.names)
+        out = _Collector(self.gaz)
+        for tokens, matches in scanned:
+            self._resolve_shorts(tokens, matches, full_persons)
+            self._find_new_persons(tokens, matches)
+            self._emit(tokens, matches, out)
+        return out.mentions()
+
+    # -- surnames --------------------------------------------------------------------
+    def _resolve_shorts(
+        self, tokens: list[_Token], matches: list[_Match], full_persons: list[str]
+    ) -> None:
+        for index, m in enumerate(matches):
+            if m.role != SHORT:
+                continue
+            if m.start > 0 and _is_name_word(tokens[m.start - 1].text) and not (
+                index > 0 and matches[index - 1].end == m.start
+                and matches[index - 1].role in (TITLE, NAME)
+            ):
+                continue  # "Laura Bush", "Central Park": part of another name
+            in_text = [n for n in full_persons if n in m.names]
+            if in_text:
+                m.resolved = in_text[0]
+                continue
+            title = matches[index - 1] if index > 0 and matches[index - 1].end == m.start else None
+            if title is not None and title.role in (TITLE, NAME) and title.kind in ("title",
+                                                                                     "post"):
+                holders = self._holders_with_title(m.names, title)
+                if len(holders) == 1:
+                    m.resolved = holders[0]
+                    continue
+            surname = tokens[m.start].text
+            if surname in _RISKY_SHORT or surname.upper() == surname:
+                continue
+            if self.on_date is not None:
+                serving = [n for n in m.names if self.gaz.posts_held(n, self.on_date)]
+                if len(serving) == 1:
+                    m.resolved = serving[0]
+                    continue
+            if len(m.names) == 1:
+                m.resolved = m.names[0]
+
+    def _holders_with_title(self, names: tuple[str, ...], title: _Match) -> list[str]:
+        found = []
+        for name in names:
+            for post in self.gaz.posts_held(name, self.on_date):
+                if title.kind == "post" and post.name in title.names:
+                    found.append(name)
+                elif title.kind == "title" and _same_title(post.title, title.names[0]):
+                    found.append(name)
+        return list(dict.fromkeys(found))
+
+    # -- "Title Name" ----------------------------------------------------------------
+    def _find_new_persons(self, tokens: list[_Token], matches: list[_Match]) -> None:
+        starts = {m.start for m in matches}
+        for m in list(matches):
+            if m.role not in (TITLE, RELATION) and m.kind != "post":
+                continue
+            after = m.end
+            if after < len(tokens) and tokens[after].text == "," and m.kind != "post":
+                continue
+            if after in starts:
+                continue
+            name_end = _name_span(tokens, after, starts)
+            if name_end is None:
+                continue
+            new = _Match(after, name_end, NAME, (), "person")
+            new.new_person = _join(tokens, after, name_end)
+            matches.append(new)
+            starts.add(after)
+        matches.sort(key=lambda x: x.start)
+
+    # -- output ----------------------------------------------------------------------
+    def _emit(self, tokens: list[_Token], matches: list[_Match], out: _Collector) -> None:
+        for index, m in enumerate(matches):
+            prev = matches[index - 1] if index > 0 else None
+            nxt = matches[index + 1] if index + 1 < len(matches) else None
+            if m.role == BLOCK:
+                continue
+            if m.new_person is not None:
+                out.person(Actor(name=m.new_person, kind=ActorKind.PERSON))
+                continue
+            if m.role == SHORT:
+                if m.resolved:
+                    out.actor(m.resolved)
+                continue
+            if m.role == DEMONYM:
+                out.actor(m.names[0])
+                continue
+            if m.role == NAME and m.kind in ("person", "state", "organization"):
+                out.actor(m.names[0])
+                continue
+            if m.role == NAME and m.kind == "place":
+                out.place(self.gaz.place(m.names[0]))
+                continue
+            if m.role == NAME and m.kind == "post":
+                self._emit_post(tokens, m, prev, nxt, out)
+                continue
+            if m.role == TITLE:
+                self._emit_title(tokens, m, prev, nxt, out)
+            elif m.role == RELATION:
+                self._emit_relation(tokens, m, prev, nxt, out)
+
+    def _holder_after(self, tokens: list[_Token], m: _Match, nxt: _Match | None) -> Actor | None:
+        if nxt is None:
+            return None
+        gap = [t.text for t in tokens[m.end:nxt.start]]
+        if gap not in ([], [","]):
+            return None
+        return self._person_of(nxt)
+
+    def _holder_before(
+        self, tokens: list[_Token], m: _Match, prev: _Match | None
+    ) -> Actor | None:
+        """ "Robert Mugabe, the President of Zimbabwe" """
+        if prev is None:
+            return None
+        gap = [t.text for t in tokens[prev.end:m.start]]
+        if len(gap) < 1 or gap[0] != "," or len(gap) > 4:
+            return None
+        if len(gap) > 1 and gap[1].casefold() != "the":
+            return None
+        if any(w.casefold() in _FORMER for w in gap):
+            return None
+        return self._person_of(prev)
+
+    def _person_of(self, m: _Match) -> Actor | None:
+        if m.new_person is not None:
+            return Actor(name=m.new_person, kind=ActorKind.PERSON)
+        if m.role == NAME and m.kind == "person":
+            return self.gaz.actor(m.names[0])
+        if m.role == SHORT and m.resolved:
+            return self.gaz.actor(m.resolved)
+        return None
+
+    def _emit_post(
+        self, tokens: list[_Token], m: _Match, prev: _Match | None, nxt: _Match | None,
+        out: _Collector,
+    ) -> None:
+        name = m.names[0]
+        holder = self._holder_after(tokens, m, nxt) or self._holder_before(tokens, m, prev)
+        if holder is None and not _qualified(tokens, m):
+            holder = self.gaz.post_holder(name, self.on_date)
+            if holder is not None:
+                out.person(holder)
+        out.post(self.gaz.post(name, holder=holder))
+
+    def _emit_title(
+        self, tokens: list[_Token], m: _Match, prev: _Match | None, nxt: _Match | None,
+        out: _Collector,
+    ) -> None:
+        holder = self._holder_after(tokens, m, nxt)
+        title = _title_case(m.names[0])
+        state = None
+        if prev is not None and prev.end == m.start and prev.role in (NAME, DEMONYM) \
+                and prev.kind in ("state", "organization"):
+            state = prev.names[0]
+        elif (prev is not None and m.start >= 2 and prev.end == m.start - 2
+              and tokens[m.start - 2].text == "'" and tokens[m.start - 1].key == "s"
+              and prev.kind in ("state", "organization")):
+            state = prev.names[0]  # "Russia's Foreign Minister"
+        if state is not None:
+            post_name = f"{title} of {self._owner_phrase(state)}"
+            entry = self.gaz.get(post_name)
+            if entry is not None and entry.kind == "post":
+                if holder is None and not _qualified(tokens, m):
+                    holder = self.gaz.post_holder(post_name, self.on_date)
+                    if holder is not None:
+                        out.person(holder)
+                out.post(self.gaz.post(post_name, holder=holder))
+            elif holder is not None:
+                out.post(Post(name=post_name, state=self.gaz.actor(state), holder=holder))
+            return
+        if holder is None:
+            return
+        known = self.gaz.get(holder.name)
+        if known is None:
+            return
+        for post in self.gaz.posts_held(holder.name, self.on_date):
+            if _same_title(post.title, m.names[0]):
+                out.post(self.gaz.post(post.name, holder=holder))
+                return
+
+    def _owner_phrase(self, state: str) -> str:
+        entry = self.gaz.get(state)
+        if entry is not None and entry.kind == "state":
+            for form in (entry.name, *entry.aliases):
+                if form.startswith("the "):
+                    return form
+            for prefix in ("United ", "Republic ", "Democratic ", "Holy ", "Czech "):
+                if entry.name.startswith(prefix):
+                    return f"the {entry.name}"
+            if entry.name.endswith(("Islands", "Emirates", "Netherlands", "Philippines",
+                                    "Bahamas", "Gambia", "Comoros", "Maldives", "Seychelles")):
+                return f"the {entry.name}"
+        return state
+
+    def _emit_relation(
+        self, tokens: list[_Token], m: _Match, prev: _Match | None, nxt: _Match | None,
+        out: _Collector,
+    ) -> None:
+        holder = self._holder_after(tokens, m, nxt)
+        if holder is None or prev is None or prev.end != m.start:
+            return
+        principal = self._person_of(prev)
+        if principal is None:
+            return
+        role = _title_case(m.names[0]).replace("Advisor", "Adviser")
+        posts = self.gaz.posts_held(principal.name, self.on_date) if self.on_date else []
+        if posts:
+            post_name = f"{role} to the {posts[0].name}"
+            state = self.gaz.actor(posts[0].of) if posts[0].of else None
+        else:
+            post_name = f"{role} to {principal.name}"
+            state = None
+        entry = self.gaz.get(post_name)
+        if entry is not None and entry.kind == "post":
+            out.post(self.gaz.post(post_name, holder=holder))
+        else:
+            out.post(Post(name=post_name, state=state, holder=holder))
+
+
+def _same_title(post_title: str | None, title: str) -> bool:
+    if not post_title:
+        return False
+
+    def norm(text: str) -> str:
+        return text.casefold().replace("-", " ").replace("defence", "defense")
+
+    return norm(post_title) == norm(title)
+
+
+def _title_case(title: str) -> str:
+    return " ".join(w if w[:1].isupper() else w.capitalize() for w in title.split())
+
+
+def _qualified(tokens: list[_Token], m: _Match) -> bool:
+    """Whether words around a post make its holder someone other than the one in office."""
+    before = [t.key for t in tokens[max(0, m.start - 3):m.start]]
+    after = [t.key for t in tokens[m.end:m.end + 2]]
+    if any(w in _FORMER for w in before):
+        return True
+    return after[:2] == ["-", "elect"] or (after[:1] == ["elect"])
+
+
+def _is_name_word(text: str) -> bool:
+    return (
+        text[:1].isupper()
+        and any(c.islower() for c in text)
+        and text not in _NOT_NAMES
+    )
+
+
+def _name_span(tokens: list[_Token], start: int, starts: set[int]) -> int | None:
+    """The end of a personal name ("Sergei Ryabkov", "Yun Byung-se") starting at ``start``."""
+    i = start
+    words = 0
+    count = len(tokens)
+    while i < count:
+        text = tokens[i].text
+        if _is_name_word(text) and (i == start or i not in starts):
+            words += 1
+            i += 1
+        elif len(text) == 1 and text.isupper() and i + 1 < count and tokens[i + 1].text == ".":
+            words += 1  # an initial: "George W. Bush"
+            i += 2
+        elif text.casefold() in _PARTICLES and words and i + 1 < count and (
+            _is_name_word(tokens[i + 1].text)
+            or (tokens[i + 1].text == "-" and i + 2 < count)
+        ):
+            i += 1
+        elif text == "-" and words and i + 1 < count and tokens[i + 1].text.isalpha() \
+                and tokens[i].start == tokens[i - 1].end and tokens[i + 1].start == tokens[i].end:
+            i += 2  # "Byung-se", "al-Bashir"
+        else:
+            break
+        if words > 5:
+            return None
+    if words < 2:
+        return None
+    return i
+
+
+def _join(tokens: list[_Token], start: int, end: int) -> str:
+    parts: list[str] = []
+    for k in range(start, end):
+        if k > start and tokens[k].start > tokens[k - 1].end:
+            parts.append(" ")
+        parts.append(tokens[k].text)
+    return "".join(parts)
+
+
+class _Collector:
+    """Deduplicating, order-keeping accumulator for one record's mentions."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        self.actors: dict[tuple[ActorKind, str], Actor] = {}
+        self.posts: dict[str, Post] = {}
+        self.places: dict[str, Place] = {}
+
+    def actor(self, name: str) -> None:
+        actor = self.gaz.actor(name)
+        self.actors.setdefault((actor.kind, actor.name), actor)
+
+    def person(self, actor: Actor) -> None:
+        self.actors.setdefault((actor.kind, actor.name), actor)
+
+    def post(self, post: Post) -> None:
+        key = f"{post.name}\x00{post.holder.name if post.holder else ''}"
+        if post.holder is not None:
+            self.person(post.holder)
+            self.posts.pop(f"{post.name}\x00", None)
+        elif any(k.startswith(f"{post.name}\x00") for k in self.posts):
+            return
+        self.posts.setdefault(key, post)
+
+    def place(self, place: Place) -> None:
+        self.places.setdefault(place.name, place)
+
+    def mentions(self) -> Mentions:
+        return Mentions(
+            actors=tuple(self.actors.values()),
+            posts=tuple(self.posts.values()),
+            places=tuple(self.places.values()),
+        )
+
+
+def merge_mentions(*parts: Mentions) -> Mentions:
+    """Several Mentions as one, first appearance first, without duplicates."""
+    actors: dict[tuple[ActorKind, str], Actor] = {}
+    posts: dict[str, Post] = {}
+    topics: dict[str, None] = {}
+    places: dict[str, Place] = {}
+    for part in parts:
+        for actor in part.actors:
+            actors.setdefault((actor.kind, actor.name), actor)
+        for post in part.posts:
+            holder = post.holder.name if post.holder else ""
+            if holder:
+                posts.pop(f"{post.name}\x00", None)
+            elif any(k.startswith(f"{post.name}\x00") for k in posts):
+                continue
+            posts.setdefault(f"{post.name}\x00{holder}", post)
+        for topic in part.topics:
+            topics.setdefault(topic, None)
+        for place in part.places:
+            places.setdefault(place.name, place)
+    return Mentions(
+        actors=tuple(actors.values()),
+        posts=tuple(posts.values()),
+        topics=tuple(topics),
+        places=tuple(places.values()),
+    )

@@ -1,0 +1,67 @@
+"""Deterministic IRI minting: the same thing always gets the same IRI, never a random one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date
+
+from kg.model import ActorKind
+from kg.vocab import DEFAULT_BASE, GRAPH_BASE
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WIKI_QUOTES = re.compile(r"'{2,}")
+_MAX_SLUG = 80
+
+
+def slugify(text: str, max_length: int = _MAX_SLUG) -> str:
+    """Lower-case ASCII words joined by hyphens ("Russia's President" -> "russia-s-president")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug or "x"
+
+
+def short_hash(text: str, length: int = 10) -> str:
+    """A stable hex digest prefix of ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def normalize_headline(headline: str) -> str:
+    """The identity form of a headline: wiki quotes gone, whitespace folded, no final stop."""
+    text = _WIKI_QUOTES.sub("", headline)
+    text = " ".join(text.split()).rstrip(". ")
+    return text.casefold()
+
+
+def event_iri(event_date: date, headline: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the event with this date and headline."""
+    key = normalize_headline(headline)
+    return f"{base}event/{event_date.isoformat()}/{slugify(key, 60)}-{short_hash(key, 8)}"
+
+
+def article_iri(url: str | None, title: str | None = None, base: str = DEFAULT_BASE) -> str:
+    """The IRI of an article: from its URL when known, else from its title."""
+    if url:
+        return f"{base}article/{short_hash(url, 16)}"
+    if not title:
+        raise ValueError("an article needs a URL or a title")
+    key = " ".join(title.split()).casefold()
+    return f"{base}article/{slugify(key, 60)}-{short_hash(key, 8)}"
+
+
+def actor_iri(kind: ActorKind, name: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of a person, state or organisation, from its canonical name."""
+    return f"{base}{kind.value}/{slugify(name)}"
+
+
+def named_iri(kind: str, name: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of a post, topic, place or source (``kind`` is the path segment)."""
+    return f"{base}{kind}/{slugify(name)}"
+
+
+def document_graph_iri(document_key: str) -> str:
+    """The named graph that holds one source document's triples."""
+    return f"{GRAPH_BASE}doc/{short_hash(document_key, 20)}"

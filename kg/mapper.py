@@ -1,0 +1,263 @@
+"""Model records to RDF triples: pure functions, deterministic IRIs, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg import iri
+from kg.model import (
+    Actor,
+    Article,
+    Document,
+    Event,
+    EventRef,
+    Mentions,
+    Outlet,
+    Place,
+    Post,
+    SourceLink,
+)
+from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
+
+#: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
+MAPPER_VERSION = "1"
+
+Triple = tuple[Node, Node, Node]
+
+
+class _Builder:
+    """Collects the triples of one document; each node is described once."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.graph = Graph()
+        self._seen: set[str] = set()
+
+    def add(self, s: Node, p: Node, o: Node | None) -> None:
+        if o is not None and o != Literal(""):
+            self.graph.add((s, p, o))
+
+    def first_time(self, node: str) -> bool:
+        if node in self._seen:
+            return False
+        self._seen.add(node)
+        return True
+
+    # -- actors, posts and the other named nodes --------------------------------------------
+
+    def actor(self, actor: Actor) -> URIRef:
+        node = URIRef(iri.actor_iri(actor.kind, actor.name, self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP[_ACTOR_CLASS[actor.kind.value]])
+            self.add(node, RDFS.label, Literal(actor.name))
+            if actor.qid:
+                self.add(node, OWL.sameAs, WD[actor.qid])
+            if actor.wikipedia:
+                self.add(node, DIP.wikipedia, URIRef(actor.wikipedia))
+        return node
+
+    def post(self, post: Post) -> URIRef:
+        node = URIRef(iri.named_iri("post", post.name, self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Post)
+            self.add(node, RDFS.label, Literal(post.name))
+            if post.qid:
+                self.add(node, OWL.sameAs, WD[post.qid])
+            if post.state is not None:
+                self.add(node, DIP.postOf, self.actor(post.state))
+        if post.holder is not None:
+            self.add(node, DIP.holder, self.actor(post.holder))
+        return node
+
+    def topic(self, name: str) -> URIRef:
+        node = URIRef(iri.named_iri("topic", name, self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Topic)
+            self.add(node, RDFS.label, Literal(name))
+            self.add(node, SKOS.prefLabel, Literal(name, lang="en"))
+        return node
+
+    def place(self, place: Place) -> URIRef:
+        node = URIRef(iri.named_iri("place", place.name, self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Place)
+            self.add(node, RDFS.label, Literal(place.name))
+            if place.qid:
+                self.add(node, OWL.sameAs, WD[place.qid])
+        return node
+
+    def outlet(self, outlet: Outlet) -> URIRef:
+        node = URIRef(iri.named_iri("source", outlet.name, self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Source)
+            if outlet.is_agency:
+                self.add(node, RDF.type, DIP.NewsAgency)
+            self.add(node, RDFS.label, Literal(outlet.name))
+            if outlet.qid:
+                self.add(node, OWL.sameAs, WD[outlet.qid])
+        return node
+
+    # -- what recognised mentions say about an event or an article ---------------------------
+
+    def mentions(self, subject: URIRef, mentions: Mentions, actor_property: URIRef) -> None:
+        for actor in mentions.actors:
+            self.add(subject, actor_property, self.actor(actor))
+        for post in mentions.posts:
+            self.post(post)
+            if post.holder is not None:
+                self.add(subject, actor_property, self.actor(post.holder))
+        for place in mentions.places:
+            self.add(subject, DIP.place, self.place(place))
+
+    # -- events ------------------------------------------------------------------------------
+
+    def event(self, event: Event) -> URIRef:
+        node = URIRef(iri.event_iri(event.date, event.headline, self.base))
+        self.event_core(node, event.headline, event.date)
+        self.add(node, DIP.summary, _text(event.summary))
+        if event.event_type is not None:
+            if event.event_type.dip_class:
+                self.add(node, RDF.type, DIP[event.event_type.dip_class])
+            self.add(node, DIP.eventType, CAMEO[event.event_type.code])
+        topics = ([event.topic] if event.topic else []) + list(event.mentions.topics)
+        for topic in dict.fromkeys(topics):
+            self.add(node, DIP.topic, self.topic(topic))
+        for tag in event.context:
+            self.add(node, DIP.contextTag, Literal(tag))
+        self.mentions(node, event.mentions, DIP.participant)
+        for link in event.sources:
+            self.add(node, DIP.reportedBy, self.source_link(link))
+        for ref in event.related:
+            related = self.event_ref(ref)
+            if related is not None and related != node:
+                self.add(node, DIP.relatedTo, related)
+        return node
+
+    def event_core(self, node: URIRef, headline: str, day: date) -> None:
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Event)
+            self.add(node, RDFS.label, Literal(_clean_headline(headline)))
+            self.add(node, DIP.headline, Literal(_clean_headline(headline)))
+            self.add(node, DIP.date, Literal(day.isoformat(), datatype=XSD.date))
+
+    def event_ref(self, ref: EventRef) -> URIRef | None:
+        if ref.date is None:
+            return None  # an event without a date cannot be identified
+        node = URIRef(iri.event_iri(ref.date, ref.headline, self.base))
+        self.event_core(node, ref.headline, ref.date)
+        for topic in ref.mentions.topics:
+            self.add(node, DIP.topic, self.topic(topic))
+        self.mentions(node, ref.mentions, DIP.participant)
+        return node
+
+    def source_link(self, link: SourceLink) -> URIRef:
+        node = URIRef(iri.article_iri(link.url, base=self.base))
+        if self.first_time(node):
+            self.add(node, RDF.type, DIP.Article)
+            self.add(node, RDFS.label, Literal(link.label))
+            self.add(node, DIP.sourceLabel, Literal(link.label))
+            self.add(node, DIP.url, Literal(link.url, datatype=XSD.anyURI))
+            if link.publisher is not None:
+                self.add(node, DIP.publisher, self.outlet(link.publisher))
+            if link.agency is not None:
+                self.add(node, DIP.agency, self.outlet(link.agency))
+        return node
+
+    # -- full-text articles ------------------------------------------------------------------
+
+    def article(self, article: Article) -> URIRef:
+        node = URIRef(iri.article_iri(article.url, article.title, self.base))
+        self.first_time(node)
+        self.add(node, RDF.type, DIP.Article)
+        self.add(node, RDFS.label, Literal(article.title))
+        self.add(node, DIP.title, Literal(article.title))
+        if article.url:
+            self.add(node, DIP.url, Literal(article.url, datatype=XSD.anyURI))
+        if article.published is not None:
+            self.add(node, DIP.published, Literal(article.published.isoformat(), datatype=XSD.date))
+        self.add(node, DIP.byline, _text(article.byline))
+        self.add(node, DIP.dateline, _text(article.dateline))
+        self.add(node, DIP.text, _text(article.body))
+        if article.publisher is not None:
+            self.add(node, DIP.publisher, self.outlet(article.publisher))
+        for agency in article.agencies:
+            self.add(node, DIP.agency, self.outlet(agency))
+        if article.place is not None:
+            self.add(node, DIP.place, self.place(article.place))
+        for subject in (*article.regions, *article.themes):
+            self.add(node, DCTERMS.subject, self.topic(subject))
+        self.mentions(node, article.mentions, DIP.mentions)
+        return node
+
+
+_ACTOR_CLASS = {"person": "Person", "state": "State", "organization": "Organization"}
+
+
+def _text(value: str | None) -> Literal | None:
+    return Literal(value) if value and value.strip() else None
+
+
+def _clean_headline(headline: str) -> str:
+    return " ".join(headline.replace("''", "").split())
+
+
+def map_document(doc: Document, *, base: str = DEFAULT_BASE) -> Graph:
+    """All triples a document says, as one graph (provenance excluded)."""
+    builder = _Builder(base)
+    for event in doc.events:
+        builder.event(event)
+    for article in doc.articles:
+        builder.article(article)
+    return builder.graph
+
+
+def document_key(doc: Document, *, base: str = DEFAULT_BASE) -> str:
+    """What a document is about, independent of where its file lies.
+
+    Two files holding the same event page (or the same article) share a key, so
+    ingesting both keeps one copy; a changed file with the same key replaces it.
+    """
+    if doc.format == "event-page" and len(doc.events) == 1:
+        event = doc.events[0]
+        return "event-page " + iri.event_iri(event.date, event.headline, base)
+    if doc.format == "article" and len(doc.articles) == 1:
+        article = doc.articles[0]
+        return "article " + iri.article_iri(article.url, article.title, base)
+    if doc.format == "day-index" and doc.events:
+        return f"day-index {doc.events[0].date.isoformat()}"
+    return f"{doc.format} {doc.content_hash}"
+
+
+def provenance_triples(
+    graph_iri: str,
+    doc: Document,
+    *,
+    location: str,
+    ingested_at: datetime,
+    software: str,
+) -> Iterable[Triple]:
+    """PROV-O description of a document graph: which file, when, by which software version."""
+    g = URIRef(graph_iri)
+    activity = URIRef(graph_iri + "#ingestion")
+    source = URIRef(location)
+    when = Literal(ingested_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    yield g, RDF.type, DIP.SourceDocument
+    yield g, RDFS.label, Literal(f"{doc.format} {doc.path}")
+    yield g, DIP.sourcePath, Literal(doc.path)
+    yield g, DCTERMS.format, Literal(doc.format)
+    yield g, DIP.contentHash, Literal(doc.content_hash)
+    yield g, DIP.mapperVersion, Literal(MAPPER_VERSION)
+    yield g, PROV.wasDerivedFrom, source
+    yield g, PROV.generatedAtTime, when
+    yield g, PROV.wasGeneratedBy, activity
+    yield activity, RDF.type, DIP.Ingestion
+    yield activity, RDFS.label, Literal(f"ingestion of {doc.path}")
+    yield activity, PROV.used, source
+    yield activity, PROV.endedAtTime, when
+    yield activity, PROV.wasAssociatedWith, URIRef(software)
+    yield URIRef(software), RDF.type, PROV.SoftwareAgent
+    yield URIRef(software), RDFS.label, Literal("diplomacy-kg " + software.rsplit("/", 1)[-1])

@@ -1,0 +1,305 @@
+"""The one place that chains parse, extract, map, validate and store."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg import __version__
+from kg.extract import extract_document
+from kg.extract.event_type import classify_event
+from kg.extract.gazetteer import Gazetteer, load_gazetteer
+from kg.iri import document_graph_iri, short_hash
+from kg.mapper import MAPPER_VERSION, Triple, document_key, map_document, provenance_triples
+from kg.model import Document, ParseError
+from kg.parse import detect_format, parse_document
+from kg.resources import resource_path
+from kg.store import Store, StoreError
+from kg.vocab import DEFAULT_BASE, GRAPH_BASE, PREFIXES, RDFS
+
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
+ONTOLOGY_FILES = ("diplomacy.ttl", "cameo.ttl")
+
+#: A validation step: returns the problems that must keep a document out of the store.
+Gate = Callable[[Document, Graph], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one input file."""
+
+    path: str
+    status: str  # "stored", "unchanged", "failed" or "skipped"
+    triples: int = 0
+    events: int = 0
+    articles: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    """The summary printed after an ingest."""
+
+    results: list[FileResult] = field(default_factory=list)
+    triples_before: int = 0
+    triples_after: int = 0
+
+    def count(self, status: str) -> int:
+        """How many files ended with ``status``."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        """The files that could not be ingested, with their messages."""
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def triples_added(self) -> int:
+        """Growth of the store's distinct triples over this ingest."""
+        return self.triples_after - self.triples_before
+
+
+@dataclass
+class _Pending:
+    result: FileResult
+    graph_iri: str
+    triples: list[Triple]
+    stale: list[str]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to ingest; ``named`` is False for files found by walking a folder."""
+
+    path: Path
+    named: bool = True
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[FileResult]]:
+    """Files named by ``paths`` (folders walked recursively, hidden files skipped) and the misses."""
+    files: list[InputFile] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                InputFile(p, named=False)
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(InputFile(path))
+        else:
+            missing.append(FileResult(str(path), "failed", message="no such file or folder"))
+    return files, missing
+
+
+def read_text(path: Path) -> str:
+    """A file's text as UTF-8, or a ParseError naming the file (and line) that cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError("not UTF-8 text", path=str(path), line=line) from exc
+    if not text.strip():
+        raise ParseError("empty file", path=str(path))
+    return text
+
+
+def prepare_document(
+    text: str, path: str, *, gazetteer: Gazetteer, format: str | None = None
+) -> Document:
+    """Parse a text and run every extractor over it."""
+    doc = parse_document(text, path, format)
+    doc = extract_document(doc, gazetteer)
+    events = tuple(
+        e if e.event_type is not None else dataclasses.replace(e, event_type=classify_event(e.headline))
+        for e in doc.events
+    )
+    return dataclasses.replace(doc, events=events)
+
+
+class Ingester:
+    """Ingests files into a store, one named graph per document, all or nothing per document."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        base: str = DEFAULT_BASE,
+        gazetteer: Gazetteer | None = None,
+        gate: Gate | None = None,
+        batch_size: int = 100,
+        force: bool = False,
+    ) -> None:
+        self.store = store
+        self.base = base
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.gate = gate
+        self.batch_size = batch_size
+        self.force = force
+        self._known = self._stored_documents() if not force else {}
+        self._by_path: dict[str, list[str]] = {}
+        for graph_iri, (_, location) in self._known.items():
+            self._by_path.setdefault(location, []).append(graph_iri)
+
+    def _stored_documents(self) -> dict[str, tuple[str, str]]:
+        """Graph IRI -> (content hash + mapper version, source location) of stored documents."""
+        result = self.store.query(
+            "PREFIX dip: <" + PREFIXES["dip"] + ">\n"
+            "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+            "SELECT ?g ?hash ?version ?location WHERE { GRAPH ?g {"
+            " ?g dip:contentHash ?hash ; dip:mapperVersion ?version ; prov:wasDerivedFrom ?location } }"
+        )
+        return {
+            str(g): (f"{h}/{v}", str(loc))
+            for g, h, v, loc in result.rows
+            if g is not None
+        }
+
+    def ingest(
+        self, files: Sequence[InputFile | Path], *, format: str | None = None
+    ) -> Iterator[FileResult]:
+        """Ingest ``files``, yielding one result per file as soon as it is known."""
+        ensure_ontology(self.store)
+        pending: list[_Pending] = []
+        for entry in files:
+            file = entry if isinstance(entry, InputFile) else InputFile(entry)
+            item = self._prepare(file.path, format=format, named=file.named)
+            if isinstance(item, FileResult):
+                yield item
+                continue
+            pending.append(item)
+            if len(pending) >= self.batch_size:
+                yield from self._flush(pending)
+                pending = []
+        yield from self._flush(pending)
+
+    def _prepare(self, path: Path, *, format: str | None, named: bool) -> _Pending | FileResult:
+        name = str(path)
+        try:
+            text = read_text(path)
+            if format is None and detect_format(text, name) is None:
+                # A folder may hold READMEs and data files beside its pages: those are
+                # skipped, but a file the user named must be a document.
+                if not named:
+                    return FileResult(name, "skipped", message="not a recognised document")
+                raise ParseError(
+                    "not a recognised document (use --format to say what it is)", path=name
+                )
+            doc = prepare_document(text, name, gazetteer=self.gazetteer, format=format)
+        except ParseError as exc:
+            return FileResult(name, "failed", message=str(exc))
+        location = path.resolve().as_uri()
+        graph_iri = document_graph_iri(document_key(doc, base=self.base))
+        fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
+        counts = {"events": len(doc.events), "articles": len(doc.articles)}
+        known = self._known.get(graph_iri)
+        if known is not None and known == (fingerprint, location):
+            return FileResult(name, "unchanged", **counts)
+        graph = map_document(doc, base=self.base)
+        if self.gate is not None:
+            problems = self.gate(doc, graph)
+            if problems:
+                return FileResult(name, "failed", message="\n".join(problems))
+        triples: list[Triple] = list(graph)
+        triples.extend(
+            provenance_triples(
+                graph_iri,
+                doc,
+                location=location,
+                ingested_at=datetime.now(UTC),
+                software=SOFTWARE_IRI,
+            )
+        )
+        # The same file may have described something else before it was edited:
+        # its old graph goes too, so no stale triples remain.
+        stale = [g for g in self._by_path.get(location, []) if g != graph_iri]
+        self._known[graph_iri] = (fingerprint, location)
+        self._by_path[location] = [graph_iri]
+        result = FileResult(name, "stored", triples=len(triples), **counts)
+        return _Pending(result, graph_iri, triples, stale)
+
+    def _flush(self, pending: list[_Pending]) -> Iterator[FileResult]:
+        if not pending:
+            return
+        try:
+            self._write(pending)
+        except StoreError:
+            if len(pending) == 1:
+                raise
+            # Find the document the store refused; the others still go in.
+            for item in pending:
+                try:
+                    self._write([item])
+                except StoreError as exc:
+                    yield dataclasses.replace(item.result, status="failed", triples=0,
+                                              message=f"{item.result.path}: store refused it: {exc}")
+                else:
+                    yield item.result
+            return
+        yield from (item.result for item in pending)
+
+    def _write(self, pending: list[_Pending]) -> None:
+        graphs: dict[str, list[Triple]] = {}
+        for item in pending:
+            for stale in item.stale:
+                graphs.setdefault(stale, [])
+            graphs[item.graph_iri] = item.triples
+        self.store.replace_graphs(graphs)
+
+
+def ontology_graph() -> Graph:
+    """The ontology and the CAMEO/PLOVER schemes as one graph."""
+    graph = Graph()
+    for name in ONTOLOGY_FILES:
+        graph.parse(resource_path("ontology", name), format="turtle")
+    return graph
+
+
+def ensure_ontology(store: Store) -> None:
+    """Load the ontology into its own named graph unless this version is already there."""
+    marker = "ontology " + short_hash(
+        "".join(resource_path("ontology", n).read_text(encoding="utf-8") for n in ONTOLOGY_FILES)
+    )
+    asked = store.query(
+        f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{RDFS.comment}> \"{marker}\" }} }}"
+    )
+    if asked.boolean:
+        return
+    triples: list[Triple] = list(ontology_graph())
+    triples.append((URIRef(ONTOLOGY_GRAPH), RDFS.comment, Literal(marker)))
+    triples.append((URIRef(ONTOLOGY_GRAPH), RDFS.label, Literal("diplomacy ontology and CAMEO")))
+    store.replace_graphs({ONTOLOGY_GRAPH: triples})
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    format: str | None = None,
+    base: str = DEFAULT_BASE,
+    gazetteer: Gazetteer | None = None,
+    gate: Gate | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into ``store`` and report what happened to each file."""
+    files, missing = collect_files(paths)
+    report = IngestReport(results=list(missing), triples_before=store.triple_count())
+    ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate)
+    for result in ingester.ingest(files, format=format):
+        report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+    report.triples_after = store.triple_count()
+    return report
