@@ -216,20 +216,12 @@ def map_document(doc: Document, *, base: str = DEFAULT_BASE) -> Graph:
 
 
 def document_key(doc: Document, *, base: str = DEFAULT_BASE) -> str:
-    """What a document is about, independent of where its file lies.
+    """What identifies a document's graph: its content (and the IRI base it was mapped under).
 
-    Two files holding the same event page (or the same article) share a key, so
-    ingesting both keeps one copy; a changed file with the same key replaces it.
+    The same text ingested from two places is one graph, so nothing is stored twice;
+    an edited file gets a new graph, and the pipeline drops the graph its old text had.
     """
-    if doc.format == "event-page" and len(doc.events) == 1:
-        event = doc.events[0]
-        return "event-page " + iri.event_iri(event.date, event.headline, base)
-    if doc.format == "article" and len(doc.articles) == 1:
-        article = doc.articles[0]
-        return "article " + iri.article_iri(article.url, article.title, base)
-    if doc.format == "day-index" and doc.events:
-        return f"day-index {doc.events[0].date.isoformat()}"
-    return f"{doc.format} {doc.content_hash}"
+    return f"{base} {doc.content_hash}"
 
 
 def provenance_triples(

@@ -189,14 +189,10 @@ class Ingester:
         name = str(path)
         try:
             text = read_text(path)
-            if format is None and detect_format(text, name) is None:
+            if format is None and not named and detect_format(text, name, guess=False) is None:
                 # A folder may hold READMEs and data files beside its pages: those are
-                # skipped, but a file the user named must be a document.
-                if not named:
-                    return FileResult(name, "skipped", message="not a recognised document")
-                raise ParseError(
-                    "not a recognised document (use --format to say what it is)", path=name
-                )
+                # passed over, while a file the user named is read as its best guess.
+                return FileResult(name, "skipped", message="not a recognised document")
             doc = prepare_document(text, name, gazetteer=self.gazetteer, format=format)
         except ParseError as exc:
             return FileResult(name, "failed", message=str(exc))
@@ -205,7 +201,7 @@ class Ingester:
         fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
         counts = {"events": len(doc.events), "articles": len(doc.articles)}
         known = self._known.get(graph_iri)
-        if known is not None and known == (fingerprint, location):
+        if known is not None and known[0] == fingerprint:
             return FileResult(name, "unchanged", **counts)
         graph = map_document(doc, base=self.base)
         if self.gate is not None:

@@ -27,7 +27,7 @@ def compact(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
             key=lambda item: len(item[1]),
             default=None,
         )
-        if best and all(c.isalnum() or c in "-_." for c in value[len(best[1]):]):
+        if best and all(c.isalnum() or c in "-_./" for c in value[len(best[1]):]):
             return f"{best[0]}:{value[len(best[1]):]}"
         return f"<{value}>"
     return str(term)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.model import Actor, ActorKind, Mentions, Place, Post
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "‐": "-", "‑": "-"})
+_ODD_MARKS = re.compile("[’‘`–‐‑]")
+_NEW_TOKEN = tuple.__new__  # skips NamedTuple's Python-level __new__: tokenising is the hot loop
 
 # Roles a trie leaf can play.
 NAME = "name"  # the entry's own name or alias
@@ -59,7 +61,8 @@ BLOCKED = (
     "Turkish Airlines", "Russian roulette", "French fries", "Chinese New Year",
     "Irish Times", "New York Times", "Times of India", "Jerusalem Post",
     "Washington Post", "Washington Times", "Georgia Tech", "New Mexico", "New Jersey",
-    "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley",
+    "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley", "West Indian",
+    "West Indians", "West Indies", "East Indian", "East Indians", "Indian Ocean",
 )
 _FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
            "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
@@ -75,15 +78,13 @@ _NOT_NAMES = {
     "Sir", "Lord", "Is", "Was", "Has", "Had", "Will", "Would", "Said", "Says", "Also",
     "Who", "Which", "When", "While", "After", "Before", "Today", "Yesterday",
 }
-# Surnames that are also everyday words or months: only resolved when the full name is in
-# the same text, or by a title right before them ("President Bush").
-_RISKY_SHORT = {
-    "May", "Brown", "Rice", "Major", "Young", "Power", "Gates", "Key", "Howard", "Wade",
-    "Bush", "Fox", "Hague", "Moon", "Park", "Rich", "Hill", "Carter", "Clark", "Bolton",
-    "Castle", "King", "Price", "Blue", "Green", "Black", "White", "Gray", "Grey", "Baker",
-    "Cook", "Sharif", "Khan", "Singh", "Kim", "Lee", "Li", "Wang", "Zhang", "Liu", "Chen",
-    "Abbas", "Ali", "Hassan", "Hussein", "Ahmed", "Mohammed", "Rahman", "Jordan", "Gordon",
-    "Francis", "Castro", "Clinton", "Johnson", "Jones", "Smith", "Williams", "Powell",
+# Surnames that are also everyday words, months or places: only resolved when the full
+# name is in the same text, or by a title right before them ("Prime Minister May").
+_WORDLIKE_SHORT = {
+    "May", "Brown", "Rice", "Major", "Young", "Power", "Gates", "Key", "Wade", "Fox",
+    "Hague", "Moon", "Park", "Rich", "Hill", "Castle", "King", "Price", "Blue", "Green",
+    "Black", "White", "Gray", "Grey", "Baker", "Cook", "Jordan", "Gordon", "Francis",
+    "Ban", "Long", "Little", "Love", "Hope", "Church", "Lane", "Wood", "Rock", "Chad",
 }
 
 
@@ -105,12 +106,12 @@ class _Match:
     kind: str
     resolved: str | None = None  # entry name once resolved
     new_person: str | None = None  # a person the gazetteer does not know
+    owner: str | None = None  # the state of a post made up from "Russian" + "Envoy"
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
-    key: str
+    key: str  # casefolded text, the trie key
     start: int
     end: int
 
@@ -120,13 +121,13 @@ class Matcher:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self.root: dict[str, dict] = {}
+        self.root: dict[str, Any] = {}
         entries = list(gazetteer)
         shorts: dict[str, list[str]] = {}
         for entry in entries:
             strict_forms = set(entry.strict)
             for alias in gazetteer.aliases_of(entry):
-                tokens = _tokens_of(alias)
+                tokens = _tokens_of(alias, strip_the=alias != entry.name)
                 strict = len(tokens) == 1 or alias in strict_forms or _is_acronym(alias)
                 self._add(tokens, _Leaf(tuple(tokens), NAME, (entry.name,), strict, entry.kind))
             for demonym in entry.demonyms:
@@ -147,6 +148,17 @@ class Matcher:
         for phrase in BLOCKED:
             tokens = _tokens_of(phrase)
             self._add(tokens, _Leaf(tuple(tokens), BLOCK, (), False, "block"))
+        # "Otto Pérez" -> Otto Pérez Molina: leading words of longer names.
+        self.prefixes: dict[str, set[str]] = {}
+        for entry in entries:
+            if entry.kind != "person":
+                continue
+            for form in (entry.name, *entry.aliases):
+                words = form.split()
+                for k in range(2, len(words)):
+                    self.prefixes.setdefault(" ".join(words[:k]).casefold(), set()).add(
+                        entry.name
+                    )
 
     def _add(self, tokens: list[str], leaf: _Leaf) -> None:
         if not tokens:
@@ -154,7 +166,7 @@ class Matcher:
         node = self.root
         for token in tokens:
             node = node.setdefault(token.casefold(), {})
-        leaves: list[_Leaf] = node.setdefault("", [])  # type: ignore[assignment]
+        leaves: list[_Leaf] = node.setdefault("", [])
         if leaf not in leaves:
             leaves.append(leaf)
 
@@ -207,11 +219,10 @@ def _fits(leaf: _Leaf, tokens: list[_Token], i: int, j: int) -> bool:
         # Datelines and headlines in capitals: "SOCHI", "RUSSIA".
         joined = "".join(leaf.form)
         return len(joined) > 3 and tuple(texts) == tuple(t.upper() for t in leaf.form)
-    if any(c.isupper() for c in "".join(leaf.form)) and not any(
+    # A cased alias ("United States") never matches all-lower text ("united states").
+    return not any(c.isupper() for c in "".join(leaf.form)) or any(
         c.isupper() for c in "".join(texts)
-    ):
-        return False
-    return True
+    )
 
 
 def _is_acronym(alias: str) -> bool:
@@ -219,8 +230,13 @@ def _is_acronym(alias: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
 
 
-def _tokens_of(text: str) -> list[str]:
-    return _TOKEN.findall(text.translate(_APOSTROPHES))
+def _tokens_of(text: str, *, strip_the: bool = False) -> list[str]:
+    tokens = _TOKEN.findall(text.translate(_APOSTROPHES))
+    # A leading "the" would let "the U.N." win over "U.N. Security Council".
+    if strip_the and len(tokens) > 1 and tokens[0].casefold() == "the" \
+            and tokens[1][:1].isupper():
+        return tokens[1:]
+    return tokens
 
 
 def _shorts_of(entry: Entry) -> list[str]:
@@ -245,11 +261,15 @@ def _shorts_of(entry: Entry) -> list[str]:
 
 def tokenize(text: str) -> list[_Token]:
     """Word and punctuation tokens with their character offsets."""
-    normalized = text.translate(_APOSTROPHES)
+    normalized = _ODD_MARKS.sub(_plain_mark, text)
     return [
-        _Token(m.group(), m.group().casefold(), m.start(), m.end())
+        _NEW_TOKEN(_Token, (m.group(), m.group().casefold(), m.start(), m.end()))
         for m in _TOKEN.finditer(normalized)
     ]
+
+
+def _plain_mark(match: re.Match[str]) -> str:
+    return match.group().translate(_APOSTROPHES)
 
 
 def recognize(text: str, *, on_date: date | None, gazetteer: Gazetteer) -> Mentions:
@@ -285,6 +305,7 @@ class _Recognizer:
                     full_persons.extend(m.names)
         out = _Collector(self.gaz)
         for tokens, matches in scanned:
+            matches = self._compose_posts(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
             self._find_new_persons(tokens, matches)
             self._emit(tokens, matches, out)
@@ -313,9 +334,12 @@ class _Recognizer:
                 if len(holders) == 1:
                     m.resolved = holders[0]
                     continue
-            surname = tokens[m.start].text
-            if surname in _RISKY_SHORT or surname.upper() == surname:
+            if tokens[m.start].text in _WORDLIKE_SHORT:
                 continue
+            if m.end < len(tokens) and _is_name_word(tokens[m.end].text) and not any(
+                x.start == m.end for x in matches
+            ):
+                continue  # "Howard Dean": the first name of someone else
             if self.on_date is not None:
                 serving = [n for n in m.names if self.gaz.posts_held(n, self.on_date)]
                 if len(serving) == 1:
@@ -328,11 +352,41 @@ class _Recognizer:
         found = []
         for name in names:
             for post in self.gaz.posts_held(name, self.on_date):
-                if title.kind == "post" and post.name in title.names:
-                    found.append(name)
-                elif title.kind == "title" and _same_title(post.title, title.names[0]):
+                by_post = title.kind == "post" and post.name in title.names
+                by_title = title.kind == "title" and _same_title(post.title, title.names[0])
+                if by_post or by_title:
                     found.append(name)
         return list(dict.fromkeys(found))
+
+    # -- "Russian Envoy", "Deputy Prime Minister of the Netherlands" ---------------------
+    def _compose_posts(self, tokens: list[_Token], matches: list[_Match]) -> list[_Match]:
+        out: list[_Match] = []
+        i = 0
+        while i < len(matches):
+            m = matches[i]
+            nxt = matches[i + 1] if i + 1 < len(matches) else None
+            if (m.role in (NAME, DEMONYM) and m.kind in ("state", "organization")
+                    and nxt is not None and nxt.role == TITLE and _gap(tokens, m, nxt)
+                    in ([], ["'", "s"])):
+                out.append(self._post_match(m.start, nxt.end, nxt.names[0], m.names[0]))
+                i += 2
+                continue
+            if (m.role == TITLE and nxt is not None and nxt.role == NAME
+                    and nxt.kind in ("state", "organization")
+                    and [t.key for t in tokens[m.end:nxt.start]] in (["of"], ["of", "the"])):
+                out.append(self._post_match(m.start, nxt.end, m.names[0], nxt.names[0]))
+                i += 2
+                continue
+            out.append(m)
+            i += 1
+        return out
+
+    def _post_match(self, start: int, end: int, title: str, owner: str) -> _Match:
+        post_name = f"{_title_case(title)} of {self._owner_phrase(owner)}"
+        known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
+        if known:
+            return _Match(start, end, NAME, (known[0].name,), "post")
+        return _Match(start, end, NAME, (post_name,), "post", owner=owner)
 
     # -- "Title Name" ----------------------------------------------------------------
     def _find_new_persons(self, tokens: list[_Token], matches: list[_Match]) -> None:
@@ -341,15 +395,22 @@ class _Recognizer:
             if m.role not in (TITLE, RELATION) and m.kind != "post":
                 continue
             after = m.end
-            if after < len(tokens) and tokens[after].text == "," and m.kind != "post":
-                continue
+            if after < len(tokens) and tokens[after].text == ",":
+                if m.kind != "post":
+                    continue
+                after += 1
             if after in starts:
                 continue
             name_end = _name_span(tokens, after, starts)
-            if name_end is None:
+            if name_end is None or (after > m.end and not _closes_apposition(tokens, name_end)):
                 continue
-            new = _Match(after, name_end, NAME, (), "person")
-            new.new_person = _join(tokens, after, name_end)
+            name = _join(tokens, after, name_end)
+            known = self.matcher.prefixes.get(name.casefold(), set())
+            if len(known) == 1:
+                new = _Match(after, name_end, NAME, (next(iter(known)),), "person")
+            else:
+                new = _Match(after, name_end, NAME, (), "person")
+                new.new_person = name
             matches.append(new)
             starts.add(after)
         matches.sort(key=lambda x: x.start)
@@ -372,6 +433,8 @@ class _Recognizer:
                 out.actor(m.names[0])
                 continue
             if m.role == NAME and m.kind in ("person", "state", "organization"):
+                if m.kind == "state" and self._doubtful_state(tokens, m, matches):
+                    continue
                 out.actor(m.names[0])
                 continue
             if m.role == NAME and m.kind == "place":
@@ -385,10 +448,31 @@ class _Recognizer:
             elif m.role == RELATION:
                 self._emit_relation(tokens, m, prev, nxt, out)
 
+    def _doubtful_state(self, tokens: list[_Token], m: _Match, matches: list[_Match]) -> bool:
+        """ "Jordan Peterson", "Chad Smith", "Atlanta, Georgia": a state name that is also a
+        first name or a US state, read from the words around it."""
+        entry = self.gaz.get(m.names[0])
+        if entry is None or not entry.ambiguous or m.end - m.start != 1:
+            return False
+        starts = {x.start for x in matches}
+        ends = {x.end for x in matches}
+        after = m.end
+        if after < len(tokens) and _is_name_word(tokens[after].text) and after not in starts:
+            return True  # a following capitalised word that is nothing we know: a name
+        if m.start >= 2 and tokens[m.start - 1].text == "," and _is_name_word(
+            tokens[m.start - 2].text
+        ) and (m.start - 1) not in ends:
+            return True  # "Atlanta, Georgia": a place we do not know, then the name
+        before = m.start - 1
+        return before >= 0 and _is_name_word(tokens[before].text) and m.start not in ends \
+            and before not in {x.end - 1 for x in matches}
+
     def _holder_after(self, tokens: list[_Token], m: _Match, nxt: _Match | None) -> Actor | None:
         if nxt is None:
             return None
         gap = [t.text for t in tokens[m.end:nxt.start]]
+        if gap == [","] and (nxt.role != NAME or not _closes_apposition(tokens, nxt.end)):
+            return None  # "the President of Russia, Bush said": not an apposition
         if gap not in ([], [","]):
             return None
         return self._person_of(nxt)
@@ -423,6 +507,10 @@ class _Recognizer:
     ) -> None:
         name = m.names[0]
         holder = self._holder_after(tokens, m, nxt) or self._holder_before(tokens, m, prev)
+        if m.owner is not None:
+            if holder is not None:  # a made-up post only counts with someone holding it
+                out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder))
+            return
         if holder is None and not _qualified(tokens, m):
             holder = self.gaz.post_holder(name, self.on_date)
             if holder is not None:
@@ -433,32 +521,9 @@ class _Recognizer:
         self, tokens: list[_Token], m: _Match, prev: _Match | None, nxt: _Match | None,
         out: _Collector,
     ) -> None:
+        """A bare title before a known person: the post of that title the person held."""
         holder = self._holder_after(tokens, m, nxt)
-        title = _title_case(m.names[0])
-        state = None
-        if prev is not None and prev.end == m.start and prev.role in (NAME, DEMONYM) \
-                and prev.kind in ("state", "organization"):
-            state = prev.names[0]
-        elif (prev is not None and m.start >= 2 and prev.end == m.start - 2
-              and tokens[m.start - 2].text == "'" and tokens[m.start - 1].key == "s"
-              and prev.kind in ("state", "organization")):
-            state = prev.names[0]  # "Russia's Foreign Minister"
-        if state is not None:
-            post_name = f"{title} of {self._owner_phrase(state)}"
-            entry = self.gaz.get(post_name)
-            if entry is not None and entry.kind == "post":
-                if holder is None and not _qualified(tokens, m):
-                    holder = self.gaz.post_holder(post_name, self.on_date)
-                    if holder is not None:
-                        out.person(holder)
-                out.post(self.gaz.post(post_name, holder=holder))
-            elif holder is not None:
-                out.post(Post(name=post_name, state=self.gaz.actor(state), holder=holder))
-            return
-        if holder is None:
-            return
-        known = self.gaz.get(holder.name)
-        if known is None:
+        if holder is None or self.gaz.get(holder.name) is None:
             return
         for post in self.gaz.posts_held(holder.name, self.on_date):
             if _same_title(post.title, m.names[0]):
@@ -497,11 +562,15 @@ class _Recognizer:
         else:
             post_name = f"{role} to {principal.name}"
             state = None
-        entry = self.gaz.get(post_name)
-        if entry is not None and entry.kind == "post":
-            out.post(self.gaz.post(post_name, holder=holder))
+        known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
+        if known:
+            out.post(self.gaz.post(known[0].name, holder=holder))
         else:
             out.post(Post(name=post_name, state=state, holder=holder))
+
+
+def _gap(tokens: list[_Token], left: _Match, right: _Match) -> list[str]:
+    return [t.text for t in tokens[left.end:right.start]]
 
 
 def _same_title(post_title: str | None, title: str) -> bool:
@@ -525,6 +594,12 @@ def _qualified(tokens: list[_Token], m: _Match) -> bool:
     if any(w in _FORMER for w in before):
         return True
     return after[:2] == ["-", "elect"] or (after[:1] == ["elect"])
+
+
+def _closes_apposition(tokens: list[_Token], end: int) -> bool:
+    """Whether a name ending at ``end`` closes an apposition ("..., Vladimir Putin, said")."""
+    return end >= len(tokens) or tokens[end].text in {",", ".", ")", ";", ":"} \
+        or tokens[end].key == "and"
 
 
 def _is_name_word(text: str) -> bool:
@@ -615,6 +690,7 @@ def merge_mentions(*parts: Mentions) -> Mentions:
     actors: dict[tuple[ActorKind, str], Actor] = {}
     posts: dict[str, Post] = {}
     topics: dict[str, None] = {}
+    seen_topics: set[str] = set()
     places: dict[str, Place] = {}
     for part in parts:
         for actor in part.actors:
@@ -627,7 +703,9 @@ def merge_mentions(*parts: Mentions) -> Mentions:
                 continue
             posts.setdefault(f"{post.name}\x00{holder}", post)
         for topic in part.topics:
-            topics.setdefault(topic, None)
+            if topic.casefold() not in seen_topics:
+                seen_topics.add(topic.casefold())
+                topics.setdefault(topic, None)
         for place in part.places:
             places.setdefault(place.name, place)
     return Mentions(

@@ -24,10 +24,13 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from kg.model import Actor, ActorKind, Place, Post
+
+if TYPE_CHECKING:
+    from kg.extract.actors import Matcher
 
 KINDS = ("person", "state", "organization", "post", "place")
 ACTOR_KINDS = {
@@ -87,7 +90,10 @@ class Gazetteer:
         self._by_wiki: dict[str, Entry] = {}
         self._by_alias: dict[str, list[Entry]] = {}
         self._posts_by_holder: dict[str, list[Entry]] = {}
+        self._by_demonym: dict[str, Entry] = {}
         for entry in self._entries.values():
+            for demonym in entry.demonyms if entry.kind == "state" else ():
+                self._by_demonym.setdefault(demonym, entry)
             if entry.wikipedia:
                 self._by_wiki.setdefault(wikipedia_key(entry.wikipedia), entry)
             for alias in self.aliases_of(entry):
@@ -95,9 +101,11 @@ class Gazetteer:
                 if entry not in bucket:
                     bucket.append(entry)
             for tenure in entry.holders:
-                self._posts_by_holder.setdefault(tenure.name, []).append(entry)
+                held = self._posts_by_holder.setdefault(tenure.name, [])
+                if entry not in held:
+                    held.append(entry)
         self._actors: dict[str, Actor] = {}
-        self._matcher: Any = None
+        self._matcher: Matcher | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -149,10 +157,7 @@ class Gazetteer:
 
     def lookup_demonym(self, text: str) -> Entry | None:
         """The state whose demonym is ``text`` ("Italian" -> Italy)."""
-        for entry in self._entries.values():
-            if entry.kind == "state" and text in entry.demonyms:
-                return entry
-        return None
+        return self._by_demonym.get(text)
 
     def by_wikipedia(self, url: str) -> Entry | None:
         """The entry for a Wikipedia article URL (any language host, any URL quoting)."""
@@ -164,7 +169,15 @@ class Gazetteer:
             return entry
         title = key.split("#", 1)[0].replace("_", " ")
         candidates = [e for e in self.lookup(title) if e.kind != "post" or e.name == title]
-        return candidates[0] if candidates else None
+        if candidates:
+            return candidates[0]
+        # "Al-Shabaab_(militant_group)": a disambiguated title of an organisation we know.
+        bare = re.sub(r"\s*\([^)]*\)$", "", title)
+        if bare != title:
+            for entry in self.lookup(bare):
+                if entry.kind == "organization":
+                    return entry
+        return None
 
     def by_qid(self, qid: str) -> Entry | None:
         """The entry with this Wikidata QID."""
@@ -223,7 +236,7 @@ class Gazetteer:
             p for p in posts if any(t.name == person and t.covers(on_date) for t in p.holders)
         ]
 
-    def matcher(self) -> Any:
+    def matcher(self) -> Matcher:
         """The compiled text matcher over this gazetteer (built once, then reused)."""
         if self._matcher is None:
             from kg.extract.actors import Matcher
@@ -269,6 +282,14 @@ def load_gazetteer(extra_paths: Sequence[Path | str] = ()) -> Gazetteer:
         for entry in _parse_file(text, str(path)):
             key = (entry.kind, entry.name)
             merged[key] = _merge(merged[key], entry) if key in merged else entry
+    kinds: dict[str, Entry] = {}
+    for entry in merged.values():
+        other = kinds.setdefault(entry.name, entry)
+        if other is not entry:
+            raise ValueError(
+                f"{entry.source}: entry {entry.name!r} is a {entry.kind}, but {other.source} "
+                f"already has a {other.kind} of that name"
+            )
     gazetteer = Gazetteer(merged.values())
     check_references(gazetteer)
     return gazetteer

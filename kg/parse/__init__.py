@@ -49,18 +49,33 @@ _EVENT_SECTION = re.compile(
 )
 _FORMATS_LINE = re.compile(r"^\s*Formats:\s*\[", re.MULTILINE)
 _JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
+_ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".text")
+_WIKITIMES_KEYS = re.compile(r'"description"\s*:')
 _SNIFF_CHARS = 65536
 
 
-def detect_format(text: str, path: str = "") -> str:
+def _looks_like_article(head: str, path: str) -> bool:
+    """Prose with a title line, not a README (``# Heading``) nor a table of codes."""
+    if not path.lower().endswith(_ARTICLE_EXTENSIONS):
+        return False
+    lines = [line for line in head.splitlines() if line.strip()]
+    if not lines or re.match(r"^#(?!#)\s", lines[0].lstrip()):
+        return False
+    tabbed = sum(1 for line in lines if "\t" in line.strip())
+    return tabbed * 10 < len(lines) and len(head.split()) >= 50
+
+
+def detect_format(text: str, path: str = "", *, guess: bool = True) -> str | None:
     """The name of the format ``text`` is in, judged by its content.
 
     The file extension only breaks a tie: JSON-looking text is ``wikitimes``, and text
-    with none of the thecontext.net page marks is an ``article``.
+    with none of the thecontext.net page marks is an ``article``. With ``guess=False``
+    the answer is None unless the content really looks like one of the formats (used
+    to pass over READMEs and data files met while walking a folder).
     """
     head = text[:_SNIFF_CHARS]
     if _JSON_START.match(head):
-        return "wikitimes"
+        return "wikitimes" if guess or _WIKITIMES_KEYS.search(head) else None
     if _INDEX_HEADING.search(head) and (
         _INDEX_ENTRY.search(head) or _INDEX_NAVIGATION.search(head)
     ):
@@ -70,8 +85,8 @@ def detect_format(text: str, path: str = "") -> str:
     if _INDEX_HEADING.search(head) or _FORMATS_LINE.search(head):
         return "day-index" if path.endswith(("index.md", "index.html")) else "event-page"
     if path.lower().endswith(_JSON_EXTENSIONS) and head.lstrip().startswith(("{", "[")):
-        return "wikitimes"
-    return "article"
+        return "wikitimes" if guess or _WIKITIMES_KEYS.search(head) else None
+    return "article" if guess or _looks_like_article(head, path) else None
 
 
 def parse_document(text: str, path: str, format: str | None = None) -> Document:
@@ -82,7 +97,7 @@ def parse_document(text: str, path: str, format: str | None = None) -> Document:
     """
     if not text.strip():
         raise ParseError("empty file", path=path)
-    name = format or detect_format(text, path)
+    name = format or detect_format(text, path) or "article"
     parser = FORMATS.get(name)
     if parser is None:
         known = ", ".join(FORMATS)

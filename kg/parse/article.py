@@ -253,7 +253,7 @@ def _take_dateline(paragraphs: list[str], meta: _Meta) -> tuple[str | None, list
             meta.agencies.insert(0, match.group("agency").strip())
         region = match.group("region")
         dateline = _title_case(match.group("city")) + (region if region else "")
-        rest = paragraphs[:index] + [paragraph[match.end() :]] + paragraphs[index + 1 :]
+        rest = [*paragraphs[:index], paragraph[match.end() :], *paragraphs[index + 1 :]]
         return dateline, rest
     return None, paragraphs
 

@@ -19,7 +19,7 @@ _PSEUDO_LINK = re.compile(
 _EMPTY_PARENS = re.compile(r"\(\s*\)")
 _WIKI_PAIR = re.compile(r"'{2,}(?P<inner>(?:[^'\n]|'(?!'))+?)'{2,}")
 _WIKI_STRAY = re.compile(r"'{2,}")
-_WHITESPACE = re.compile(r"\s+")
+_SPACED_PUNCT = (" ,", " .", " ;", " :", " !", " ?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])(?=\s|$)")
 # A leading topic in wiki quotes: "''33rd G8 summit:'' President ..." and the form the
 # site later rendered it in, "\"33rd G8 summit:\": President ...".
@@ -59,7 +59,7 @@ def unescape(text: str) -> str:
 
 def fold_whitespace(text: str) -> str:
     """Runs of whitespace (no-break spaces included) as one space, ends stripped."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def clean_inline(text: str) -> str:
@@ -77,7 +77,9 @@ def clean_inline(text: str) -> str:
         text = _WIKI_PAIR.sub(lambda m: f'"{m.group("inner")}"', text)
         text = _WIKI_STRAY.sub("", text)
     text = fold_whitespace(text)
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if any(pair in text for pair in _SPACED_PUNCT):
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return text
 
 
 def _pseudo_link_name(match: re.Match[str]) -> str:

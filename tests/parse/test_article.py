@@ -83,9 +83,11 @@ def test_plain_article_keeps_quotes_intact() -> None:
 
 
 def test_generic_plain_text_fallback() -> None:
-    text = "\n\nA short headline here\n\nFirst paragraph of the story.\nStill the first.\n\nSecond one.\n"
+    text = (
+        "\n\nA short headline\n\nFirst paragraph of the story.\nStill the first.\n\nSecond one.\n"
+    )
     (article,) = parse_article(text, "x.txt").articles
-    assert article.title == "A short headline here"
+    assert article.title == "A short headline"
     assert article.line == 3
     assert article.body == "First paragraph of the story.\nStill the first.\n\nSecond one."
 

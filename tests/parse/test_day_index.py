@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 from datetime import date
-from textwrap import dedent
 
 import pytest
 
 from kg.model import ParseError
 from kg.parse.day_index import parse_day_index
 
-INDEX = dedent(
-    """\
-
-    Formats: [HTML](2008/04/3/index.html)  [JSON](2008/04/3/index.json)  [XML](2008/04/3/index.xml)  
-
-    ## [2008-04-3](/news/2008/04/3/index.md)
-
-    ##### Harare
-    ### [ Police surround a hotel in Harare. ](/news/2008/04/3/police.md)
-    Intruders ransacked offices &#8216;ominously&#8217;.
-
-    ### [ ''33rd G8 summit:'' Leaders meet. ](2008/04/3/leaders-meet.html)
-    _Context: 33rd G8 summit, George W. Bush_
-
-    ##### Jules Verne
-    ### [ "Jules Verne", the first ATV, docks with the ISS. ](/news/2008/04/3/jules-verne.md)
-     ESA PR 20-2008. ATV Jules Verne has docked. 
-    _Context: ISS, ESA_
-
-    ## [Previous Day...](/news/2008/04/2/index.md)
-
-    """
+INDEX = "\n".join(
+    [
+        "",
+        "Formats: [HTML](2008/04/3/index.html)  [JSON](2008/04/3/index.json)  ",
+        "",
+        "## [2008-04-3](/news/2008/04/3/index.md)",
+        "",
+        "##### Harare",
+        "### [ Police surround a hotel in Harare. ](/news/2008/04/3/police.md)",
+        "Intruders ransacked offices &#8216;ominously&#8217;.",
+        "",
+        "### [ ''33rd G8 summit:'' Leaders meet. ](2008/04/3/leaders-meet.html)",
+        "_Context: 33rd G8 summit, George W. Bush_",
+        "",
+        "##### Jules Verne",
+        '### [ "Jules Verne", the first ATV, docks with the ISS. ](/news/2008/04/3/jules-verne.md)',
+        " ESA PR 20-2008. ATV Jules Verne has docked. ",
+        "_Context: ISS, ESA_",
+        "",
+        "## [Previous Day...](/news/2008/04/2/index.md)",
+        "",
+        "",
+    ]
 )
 
 
@@ -75,5 +75,8 @@ def test_missing_date_heading() -> None:
 
 
 def test_empty_day() -> None:
-    text = "## [2008-04-3](/news/2008/04/3/index.md)\n\n## [Previous Day...](/news/2008/04/2/index.md)\n"
+    text = (
+        "## [2008-04-3](/news/2008/04/3/index.md)\n\n"
+        "## [Previous Day...](/news/2008/04/2/index.md)\n"
+    )
     assert parse_day_index(text, "index.md").events == ()

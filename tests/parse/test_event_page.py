@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
-from textwrap import dedent
 
 import pytest
 
 from kg.model import EventRef, ParseError
 from kg.parse.event_page import parse_event_page
 
-SEED_LAYOUT = dedent(
-    """\
-    ### [2007-09-11](/news/2007/09/11/index.md)
-
-    #  The World Health Organisation confirms that the Ebola virus has resurfaced. 
-
-    The lethal Ebola virus has resurfaced in central Congo, U.N. officials said, and health ex
-
-    ### Source:
-
-    1. [NYT](http://www.nytimes.com/2007/09/12/world/africa/12ebola.html?em&ei=5087%0A)
-    1. [Cover Image](https://static01.nyt.com/images/icons/t_logo_291_black.png)
-    2. [AP via the Guardian](http://www.guardian.co.uk/worldlatest/story/0,,-6690625,00.html)
-
-    ### Related:
-
-    1. [ The WHO confirms a second new case of Ebola virus in Sierra Leone. ](/news/2016/01/21/the-who.md) _Context: World Health Organisation, ebola virus_
-    1. [Iran tests a missile. ](/news/2017/09/23/iran-tests.md) _Context: Iran_
-    """
+SEED_LAYOUT = "\n".join(
+    [
+        "### [2007-09-11](/news/2007/09/11/index.md)",
+        "",
+        "#  The World Health Organisation confirms that the Ebola virus has resurfaced. ",
+        "",
+        "The lethal Ebola virus has resurfaced in central Congo, U.N. officials said, and"
+        " health ex",
+        "",
+        "### Source:",
+        "",
+        "1. [NYT](http://www.nytimes.com/2007/09/12/world/africa/12ebola.html?em&ei=5087%0A)",
+        "1. [Cover Image](https://static01.nyt.com/images/icons/t_logo_291_black.png)",
+        "2. [AP via the Guardian](http://www.guardian.co.uk/worldlatest/story/0,,-6690625,00.html)",
+        "",
+        "### Related:",
+        "",
+        "1. [ The WHO confirms a second new case of Ebola virus in Sierra Leone. ]"
+        "(/news/2016/01/21/the-who.md) _Context: World Health Organisation, ebola virus_",
+        "1. [Iran tests a missile. ](/news/2017/09/23/iran-tests.md) _Context: Iran_",
+        "",
+    ]
 )
 
 
@@ -61,32 +63,38 @@ def test_cover_image_is_not_a_source_and_repeated_numbers_are_kept() -> None:
     assert (event.sources[1].agency_text, event.sources[1].publisher_text) == ("AP", "the Guardian")
 
 
-NEWER_LAYOUT = dedent(
-    """\
-
-    Formats: [HTML](/news/2016/05/27/reynaldo-bignone.html)  [JSON](/news/2016/05/27/reynaldo-bignone.json)  
-
-    ### [2016-05-27](/news/2016/05/27/index.md)
-
-    ##### Human rights in Argentina
-    # Reynaldo Bignone is sentenced to twenty years imprisonment. 
-
-    BUENOS AIRES, Argentina (AP) — In a story May 27 about an Argentina court ruling, The AP erroneously reported that Ronni…
-
-    ### Related:
-
-    1. [Former President Cristina Fernandez is indicted. ](/news/2016/12/27/former.md) _Context: President of Argentina_
-
-    ### Sources:
-
-    1. [AP](http://bigstory.ap.org/article/7dd39e6ad03a42d893d6458cd2b25289/argentine-court)
-    1. [Cover Image](http://binaryapi.ap.org/1418c4cf45a947d8897b7208820c8304/460x.jpg)
-
-    ### Changes:
-
-    1. [Human rights in Argentina: Reynaldo Bignone is sentenced. ](/news/2016/05/27/human-rights.md) _2017-08-27 03:46:08 (First version)_
-    1. [Reynaldo Bignone is sentenced to twenty years imprisonment. ](/news/2016/05/27/reynaldo-bignone-current.md) _(Current version)_
-    """
+NEWER_LAYOUT = "\n".join(
+    [
+        "",
+        "Formats: [HTML](/news/2016/05/27/reynaldo-bignone.html)"
+        "  [JSON](/news/2016/05/27/reynaldo-bignone.json)  ",
+        "",
+        "### [2016-05-27](/news/2016/05/27/index.md)",
+        "",
+        "##### Human rights in Argentina",
+        "# Reynaldo Bignone is sentenced to twenty years imprisonment. ",
+        "",
+        "BUENOS AIRES, Argentina (AP) — In a story May 27 about an Argentina court ruling,"
+        " The AP erroneously reported that Ronni…",
+        "",
+        "### Related:",
+        "",
+        "1. [Former President Cristina Fernandez is indicted. ](/news/2016/12/27/former.md)"
+        " _Context: President of Argentina_",
+        "",
+        "### Sources:",
+        "",
+        "1. [AP](http://bigstory.ap.org/article/7dd39e6ad03a42d893d6458cd2b25289/argentine-court)",
+        "1. [Cover Image](http://binaryapi.ap.org/1418c4cf45a947d8897b7208820c8304/460x.jpg)",
+        "",
+        "### Changes:",
+        "",
+        "1. [Human rights in Argentina: Reynaldo Bignone is sentenced. ]"
+        "(/news/2016/05/27/human-rights.md) _2017-08-27 03:46:08 (First version)_",
+        "1. [Reynaldo Bignone is sentenced to twenty years imprisonment. ]"
+        "(/news/2016/05/27/reynaldo-bignone-current.md) _(Current version)_",
+        "",
+    ]
 )
 
 
@@ -136,7 +144,8 @@ def test_topic_line_wins_over_the_prefix() -> None:
 def test_html_entities_and_irregular_whitespace() -> None:
     text = (
         "\n\n### [2013-09-27](/news/2013/09/27/index.md)\n\n"
-        "#   China urges Turkish Prime Minister Erdogan to retract his  &quot;genocide&quot;  remark. \n\n"
+        "#   China urges Turkish Prime Minister Erdogan to retract his"
+        "  &quot;genocide&quot;  remark. \n\n"
         "UNITED NATIONS (AP) — a &quot;significant shift&quot; in Iran&#x27;s attitude\n"
     )
     (event,) = parse_event_page(text, "x.md").events
@@ -149,13 +158,14 @@ def test_html_entities_and_irregular_whitespace() -> None:
 
 
 def test_related_entry_with_pseudo_links_in_its_text() -> None:
-    text = dedent(
-        """\
-        ### [2008-04-13](/news/2008/04/13/index.md)
-        # Trevor Immelman wins the 2008 Masters Tournament.
-        ### Related:
-        1. [ Up to 10,000 people are evacuated in Cape Town. [http:--www.bbc.com-news-40199270 (BBC)], [https:--www.nytimes.com-2017-06-07-fires.html "(The New York Times)"]](/news/2017/06/8/up-to-10-000.md) _Context: South Africa_
-        """
+    text = (
+        "### [2008-04-13](/news/2008/04/13/index.md)\n"
+        "# Trevor Immelman wins the 2008 Masters Tournament.\n"
+        "### Related:\n"
+        "1. [ Up to 10,000 people are evacuated in Cape Town."
+        " [http:--www.bbc.com-news-40199270 (BBC)],"
+        ' [https:--www.nytimes.com-2017-06-07-fires.html "(The New York Times)"]]'
+        "(/news/2017/06/8/up-to-10-000.md) _Context: South Africa_\n"
     )
     (event,) = parse_event_page(text, "x.md").events
     (related,) = event.related

@@ -44,7 +44,7 @@ def test_unescape(raw: str, expected: str) -> None:
             "Cape Town. (BBC), (The New York Times)",
         ),
         (
-            'this month. "[http:--economictimes.indiatimes.com-news-59615025.cms (Economic Times)]"',
+            'this month. "[http:--economictimes.indiatimes.com-news-5961.cms (Economic Times)]"',
             "this month. (Economic Times)",
         ),
         (

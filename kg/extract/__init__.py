@@ -1,0 +1,133 @@
+"""Extraction: the actors, posts, topics, places and outlets that parsed records name.
+
+``extract_document(doc, gazetteer)`` fills in every ``mentions`` field of a parsed
+Document, resolves source outlets and an article's dateline place, and returns a new
+Document (records are frozen; ``dataclasses.replace`` makes the copies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from kg.extract.actors import merge_mentions, recognize, recognize_all
+from kg.extract.context import classify_context
+from kg.extract.gazetteer import Gazetteer, load_gazetteer
+from kg.extract.outlets import resolve_outlet, resolve_outlets
+from kg.model import Article, Document, Event, EventRef, Mentions, Outlet, Place, SourceLink
+
+__all__ = [
+    "Gazetteer",
+    "classify_context",
+    "extract_article",
+    "extract_document",
+    "extract_event",
+    "load_gazetteer",
+    "recognize",
+    "resolve_outlet",
+    "resolve_place",
+]
+
+
+def extract_document(doc: Document, gazetteer: Gazetteer) -> Document:
+    """The document with mentions, outlets and places filled in on every record."""
+    return replace(
+        doc,
+        events=tuple(extract_event(e, gazetteer) for e in doc.events),
+        articles=tuple(extract_article(a, gazetteer) for a in doc.articles),
+    )
+
+
+def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
+    """An event with its own, its related and its versions' mentions and sources resolved."""
+    hints = _entity_hints(event)
+    tags = list(event.context)
+    if event.topic and event.topic not in tags:
+        tags.append(event.topic)
+    text = recognize_all([event.headline, event.summary or ""], on_date=event.date,
+                         gazetteer=gazetteer)
+    context = classify_context(tags, on_date=event.date, gazetteer=gazetteer, wikipedia=hints)
+    return replace(
+        event,
+        mentions=merge_mentions(text, context),
+        sources=tuple(_source(s) for s in event.sources),
+        related=tuple(_ref(r, gazetteer) for r in event.related),
+        versions=tuple(_ref(r, gazetteer, fallback=event.date) for r in event.versions),
+    )
+
+
+def _entity_hints(event: Event) -> dict[str, str]:
+    entities = getattr(event, "entities", ()) or ()
+    hints: dict[str, str] = {}
+    for item in entities:
+        if isinstance(item, tuple) and len(item) == 2 and item[1]:
+            hints.setdefault(str(item[0]), str(item[1]))
+    return hints
+
+
+def _ref(ref: EventRef, gazetteer: Gazetteer, fallback: date | None = None) -> EventRef:
+    on_date = ref.date or fallback
+    text = recognize(ref.headline, on_date=on_date, gazetteer=gazetteer)
+    context = classify_context(ref.context, on_date=on_date, gazetteer=gazetteer)
+    return replace(ref, mentions=merge_mentions(text, context))
+
+
+def _source(link: SourceLink) -> SourceLink:
+    text = link.publisher_text if link.publisher_text is not None else link.label
+    publisher = resolve_outlet(text, link.url)
+    agencies = resolve_outlets(link.agency_text)
+    return replace(link, publisher=publisher, agency=agencies[0] if agencies else None)
+
+
+def extract_article(article: Article, gazetteer: Gazetteer) -> Article:
+    """An article with mentions (title and body, as of its publication date), its
+    publisher, agencies and dateline place."""
+    mentions = recognize_all([article.title, article.body], on_date=article.published,
+                             gazetteer=gazetteer)
+    place = resolve_place(article.dateline, gazetteer) if article.dateline else None
+    if place is not None:
+        mentions = merge_mentions(Mentions(places=(place,)), mentions)
+    publisher = (
+        resolve_outlet(article.publisher_text, article.url)
+        if article.publisher_text or article.url else None
+    )
+    agencies: list[Outlet] = []
+    for text in article.agency_texts:
+        for outlet in resolve_outlets(text):
+            if outlet not in agencies:
+                agencies.append(outlet)
+    return replace(
+        article,
+        mentions=mentions,
+        publisher=publisher,
+        agencies=tuple(agencies),
+        place=place,
+    )
+
+
+def resolve_place(dateline: str, gazetteer: Gazetteer) -> Place | None:
+    """The place of a dateline: "SOCHI, Russia" -> Sochi (Russia); an unknown city becomes a
+    Place without a QID, in the country the dateline names."""
+    parts = [p.strip(" ()—–-") for p in dateline.split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    city = parts[0]
+    country = None
+    for part in parts[1:]:
+        for entry in gazetteer.lookup(part):
+            if entry.kind == "state":
+                country = entry.name
+                break
+        if country:
+            break
+    for entry in gazetteer.lookup(city):
+        if entry.kind == "place" and (country is None or entry.country in (None, country)):
+            return gazetteer.place(entry.name)
+    for entry in gazetteer.lookup(city):
+        if entry.kind in ("state", "organization"):
+            return None  # "UNITED NATIONS", "BEIJING" handled above; a bare state is no city
+    if not any(c.isalpha() for c in city) or len(city.split()) > 4:
+        return None
+    name = city.title() if city.isupper() else city
+    return Place(name=name, country=country)

@@ -1,0 +1,75 @@
+"""Shared fixtures: a real Oxigraph server on loopback, started and stopped by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SERVER_START_TIMEOUT = 20.0
+SERVER_STOP_TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (free when asked)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` server binary: beside this Python (a venv), else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("oxigraph")
+
+
+def _answers(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/query?query=ASK%7B%7D", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of an ``oxigraph serve`` process with a union default graph."""
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    folder = tmp_path_factory.mktemp("oxigraph-server")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [binary, "serve", "--location", str(folder / "data"),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _answers(base_url):
+                if process.poll() is not None:
+                    pytest.fail(f"oxigraph serve exited with {process.returncode}:\n"
+                                f"{log_path.read_text(errors='replace')}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph serve did not answer within {SERVER_START_TIMEOUT} s:\n"
+                                f"{log_path.read_text(errors='replace')}")
+                time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
