@@ -14,11 +14,15 @@ from rdflib import Graph
 from kg import __version__
 from kg.extract.gazetteer import load_gazetteer
 from kg.model import ParseError
-from kg.pipeline import FileResult, ingest_paths
+from kg.pipeline import FileResult, ingest_paths, read_graph, validate_store
 from kg.queries import NamedQuery, QueryParamError, bind_params, load_queries, to_term
+from kg.rdffile import RDF_FORMATS
+from kg.reason import ENGINES, INFERRED_GRAPH, infer
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_result
 from kg.store import QueryResult, Store, StoreError, open_store
+from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
+from kg.validate import validate as validate_graph
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
 EXPORT_FORMATS = ("turtle", "json-ld", "nquads", "trig", "ntriples", "rdf-xml")
@@ -33,14 +37,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
+def user_errors(code: int = 1) -> Iterator[None]:
     """Turn the library's expected errors into one-line messages and an exit code."""
     try:
         yield
     except (StoreError, QueryParamError, ParseError) as exc:
-        fail(str(exc))
+        fail(str(exc), code)
     except OSError as exc:
-        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), code)
 
 
 class Context:
@@ -102,12 +106,18 @@ def cli(ctx: click.Context, store_url: str, base: str) -> None:
 @click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An extra gazetteer file (JSON) of your own actors; may be repeated.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@click.option("--validate/--no-validate", "check", default=True, show_default=True,
+              help="Check each document against the SHACL shapes before storing it.")
+@click.option("--infer", "then_infer", is_flag=True,
+              help="Afterwards recompute the inferred graph (as `kg infer` does).")
 @pass_context
-def ingest(state: Context, paths: tuple[str, ...], fmt: str | None, gazetteers: tuple[Path, ...], quiet: bool) -> None:
+def ingest(state: Context, paths: tuple[str, ...], fmt: str | None,
+           gazetteers: tuple[Path, ...], quiet: bool, check: bool, then_infer: bool) -> None:
     """Ingest event pages, articles and WikiTimes files (folders are walked recursively).
 
-    Each document becomes its own named graph; a document that cannot be read is
-    reported and nothing of it is stored, while the other files still go in.
+    Each document becomes its own named graph; a document that cannot be read, or
+    that breaks the SHACL shapes, is reported and nothing of it is stored, while the
+    other files still go in. Shape warnings are printed and the document is stored.
 
     Example:
 
@@ -123,6 +133,9 @@ def ingest(state: Context, paths: tuple[str, ...], fmt: str | None, gazetteers: 
             click.echo(f"error: {result.message}", err=True)
         elif not quiet and result.status == "skipped":
             click.echo(f"skipped {result.path}: {result.message}", err=True)
+        if not quiet:
+            for warning in result.warnings:
+                click.echo(warning, err=True)
 
     with user_errors():
         with _progress(len(paths), quiet) as advance:
@@ -131,12 +144,16 @@ def ingest(state: Context, paths: tuple[str, ...], fmt: str | None, gazetteers: 
                 show(result)
 
             report = ingest_paths(state.store, paths, format=fmt, base=state.base,
-                                  gazetteer=gazetteer, on_result=on_result)
+                                  gazetteer=gazetteer, on_result=on_result, validate=check)
     click.echo(
         f"{report.count('stored')} documents stored, {report.count('unchanged')} unchanged, "
         f"{report.count('skipped')} skipped, {len(report.failures)} failed; "
         f"{report.triples_added:+d} triples (store: {report.triples_after} triples)"
     )
+    if then_infer:
+        with user_errors():
+            inferred = infer(state.store)
+        click.echo(f"{inferred.triples} triples inferred ({inferred.seconds:.1f} s)")
     if report.failures:
         sys.exit(1)
 
@@ -253,6 +270,87 @@ def list_queries() -> None:
         for param in named.params:
             default = f", default {param.default!r}" if param.default is not None else ""
             click.echo(f"    --param {param.name}=...  ({param.type}{default}) {param.description}")
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice((*RDF_FORMATS, *INPUT_FORMATS)),
+              help="Skip detection: every FILE is in this format.")
+@click.option("--report", "report_format", type=click.Choice(REPORT_FORMATS), default="text",
+              show_default=True, help="text for people, the sh:ValidationReport in Turtle, or JSON.")
+@click.option("--shapes", "shapes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Validate against the shapes in this Turtle file instead of the shipped ones.")
+@click.option("--inference", type=click.Choice(INFERENCE), default="none", show_default=True,
+              help="What to infer from the data and the ontology before validating.")
+@click.option("--all", "whole_store", is_flag=True, help="Validate everything the store holds.")
+@pass_context
+def validate_files(state: Context, files: tuple[Path, ...], fmt: str | None, report_format: str,
+                   shapes_file: Path | None, inference: str, whole_store: bool) -> None:
+    """Check RDF files, input documents or the whole store against the SHACL shapes.
+
+    FILEs may be Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML (told by their
+    extension or --format), or event pages, articles and WikiTimes files, which are
+    mapped first. Nothing is fetched from the network. Exit status: 0 if everything
+    conforms (warnings allowed), 1 if there are violations, 2 if an input is unusable.
+
+    Example:
+
+        kg validate mydata.ttl examples/000_30323f190908bd9a.txt --report json
+    """
+    if not files and not whole_store:
+        raise click.UsageError("give one or more FILEs, or --all to validate the store")
+    shapes = None
+    if shapes_file is not None:
+        try:
+            shapes = load_shapes(shapes_file)
+        except (ParseError, ShapesError) as exc:
+            fail(str(exc), 2)
+    reports = []
+    unusable = False
+    for file in files:
+        try:
+            graph = read_graph(file, format=fmt, base=state.base)
+        except ParseError as exc:
+            click.echo(f"error: {exc}", err=True)
+            unusable = True
+            continue
+        reports.append(validate_graph(graph, shapes=shapes, inference=inference, source=str(file)))
+    if whole_store:
+        with user_errors(code=2):
+            store = open_store(state.store_url)
+        try:
+            with user_errors(code=2):
+                reports.append(validate_store(store, shapes=shapes, inference=inference))
+        finally:
+            store.close()
+    if reports:
+        click.echo(merge_reports(reports).render(report_format), nl=False)
+    sys.exit(2 if unusable else 0 if all(r.conforms for r in reports) else 1)
+
+
+@cli.command("infer")
+@click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
+              help="fast: the OWL-RL rules the ontology needs, inside the store; "
+                   "owlrl: the owlrl package's full closure (slow, the reference).")
+@click.option("--same-as", is_flag=True,
+              help="Also copy every fact across owl:sameAs links (fast engine; owlrl always does).")
+@pass_context
+def infer_graph(state: Context, engine: str, same_as: bool) -> None:
+    """Recompute the inferred graph: what the ontology entails about the data.
+
+    The entailed triples (an event is a sem:Event, relatedTo holds both ways, a
+    participant is a sem:hasActor, ...) go to their own named graph, dropped and
+    computed anew each time; queries see them through the union default graph.
+
+    Example:
+
+        kg infer && kg query 'PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+        SELECT (COUNT(?e) AS ?n) WHERE { ?e a sem:Event }'
+    """
+    with user_errors():
+        report = infer(state.store, engine=engine, same_as=same_as)
+    click.echo(f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
+               f"by the {engine} engine in {report.seconds:.1f} s")
 
 
 _STATS = """

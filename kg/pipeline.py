@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg import __version__
 from kg.extract import extract_document
@@ -20,6 +22,15 @@ from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
 from kg.resources import resource_path
 from kg.store import Store, StoreError
+from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
+from kg.reason import INFERRED_GRAPH
+from kg.validate import (
+    ValidationReport,
+    linked_context_query,
+    linked_nodes,
+    validate,
+    validate_documents,
+)
 from kg.vocab import DEFAULT_BASE, GRAPH_BASE, PREFIXES, RDFS
 
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
@@ -40,6 +51,7 @@ class FileResult:
     events: int = 0
     articles: int = 0
     message: str = ""
+    warnings: tuple[str, ...] = ()  # what the shapes found weak; the document was stored
 
 
 @dataclass
@@ -71,6 +83,10 @@ class _Pending:
     graph_iri: str
     triples: list[Triple]
     stale: list[str]
+    # What _prepare recorded before, restored if the validation gate rejects the document.
+    location: str = ""
+    known_before: tuple[str, str] | None = None
+    paths_before: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,8 +157,10 @@ class Ingester:
         gate: Gate | None = None,
         batch_size: int = 100,
         force: bool = False,
+        validate: bool = True,
     ) -> None:
         self.store = store
+        self.validate = validate
         self.base = base
         self.gazetteer = gazetteer or load_gazetteer()
         self.gate = gate
@@ -199,10 +217,10 @@ class Ingester:
         location = path.resolve().as_uri()
         graph_iri = document_graph_iri(document_key(doc, base=self.base))
         fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
-        counts = {"events": len(doc.events), "articles": len(doc.articles)}
+        events, articles = len(doc.events), len(doc.articles)
         known = self._known.get(graph_iri)
         if known is not None and known[0] == fingerprint:
-            return FileResult(name, "unchanged", **counts)
+            return FileResult(name, "unchanged", events=events, articles=articles)
         graph = map_document(doc, base=self.base)
         if self.gate is not None:
             problems = self.gate(doc, graph)
@@ -221,12 +239,16 @@ class Ingester:
         # The same file may have described something else before it was edited:
         # its old graph goes too, so no stale triples remain.
         stale = [g for g in self._by_path.get(location, []) if g != graph_iri]
+        before = (self._known.get(graph_iri), self._by_path.get(location))
         self._known[graph_iri] = (fingerprint, location)
         self._by_path[location] = [graph_iri]
-        result = FileResult(name, "stored", triples=len(triples), **counts)
-        return _Pending(result, graph_iri, triples, stale)
+        result = FileResult(name, "stored", triples=len(triples), events=events, articles=articles)
+        return _Pending(result, graph_iri, triples, stale, location, *before)
 
     def _flush(self, pending: list[_Pending]) -> Iterator[FileResult]:
+        if pending and self.validate:
+            pending, rejected = self._check(pending)
+            yield from rejected
         if not pending:
             return
         try:
@@ -245,6 +267,41 @@ class Ingester:
                     yield item.result
             return
         yield from (item.result for item in pending)
+
+    def _check(self, pending: list[_Pending]) -> tuple[list[_Pending], list[FileResult]]:
+        """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
+        high), with the stored facts the cross-document shapes need about its nodes."""
+        documents = {i: item.triples for i, item in enumerate(pending)}
+        query = linked_context_query(linked_nodes(t for item in pending for t in item.triples))
+        context = self.store.query(query).triples if query else ()
+        found = validate_documents(documents, context=context)
+        kept: list[_Pending] = []
+        rejected: list[FileResult] = []
+        for i, item in enumerate(pending):
+            path = item.result.path
+            results = [dataclasses.replace(r, file=path) for r in found[i]]
+            warnings = tuple(r.to_text() for r in results if r.severity == "Warning")
+            violations = [r.to_text() for r in results if r.severity == "Violation"]
+            if not violations:
+                kept.append(dataclasses.replace(
+                    item, result=dataclasses.replace(item.result, warnings=warnings)))
+                continue
+            self._forget(item)
+            rejected.append(dataclasses.replace(
+                item.result, status="failed", triples=0, warnings=warnings,
+                message="\n".join([f"{path}: not stored, it breaks the shapes:", *violations])))
+        return kept, rejected
+
+    def _forget(self, item: _Pending) -> None:
+        """Undo what _prepare recorded for a document that was not stored."""
+        if item.known_before is None:
+            self._known.pop(item.graph_iri, None)
+        else:
+            self._known[item.graph_iri] = item.known_before
+        if item.paths_before is None:
+            self._by_path.pop(item.location, None)
+        else:
+            self._by_path[item.location] = item.paths_before
 
     def _write(self, pending: list[_Pending]) -> None:
         graphs: dict[str, list[Triple]] = {}
@@ -288,14 +345,79 @@ def ingest_paths(
     gazetteer: Gazetteer | None = None,
     gate: Gate | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    validate: bool = True,
 ) -> IngestReport:
-    """Ingest files and folders into ``store`` and report what happened to each file."""
+    """Ingest files and folders into ``store`` and report what happened to each file.
+
+    With ``validate`` (the default) each document is checked against the SHACL shapes
+    first: one with violations is not stored, one with warnings is stored and its
+    result carries them.
+    """
     files, missing = collect_files(paths)
     report = IngestReport(results=list(missing), triples_before=store.triple_count())
-    ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate)
+    ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate)
     for result in ingester.ingest(files, format=format):
         report.results.append(result)
         if on_result is not None:
             on_result(result)
     report.triples_after = store.triple_count()
     return report
+
+
+def read_graph(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """The triples of an RDF file, or of the graph an input document maps to.
+
+    RDF (Turtle, JSON-LD, N-Triples, N-Quads, TriG, RDF/XML) is told by ``format`` or
+    the extension and parsed offline; anything else is read as one of our input formats
+    and mapped, as ingest would, but without the provenance of a stored document.
+
+    Raises:
+        ParseError: for a file that cannot be read, naming the file and line.
+    """
+    path = Path(path)
+    rdf_format = format if format in RDF_FORMATS else None
+    if format is None:
+        head = ""
+        if path.suffix.lower() == ".json":
+            with contextlib.suppress(OSError):
+                head = path.read_bytes()[:4096].decode("utf-8", "replace")
+        rdf_format = rdf_format_of(path, head)
+    if rdf_format is not None:
+        return read_rdf(path, rdf_format)
+    doc = prepare_document(
+        read_text(path), str(path), gazetteer=gazetteer or load_gazetteer(), format=format
+    )
+    return map_document(doc, base=base)
+
+
+def validate_store(
+    store: Store, *, shapes: Graph | str | Path | None = None, inference: str = "none"
+) -> ValidationReport:
+    """Validate everything the store asserts (the inferred graph aside) as one graph.
+
+    Each result names the input file of a document that describes its focus node.
+    """
+    asserted = store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o }"
+        f" FILTER (?g != <{INFERRED_GRAPH}>) }}"
+    ).triples
+    report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
+    focus = " ".join(sorted({r.focus_node.n3() for r in report.results
+                             if isinstance(r.focus_node, URIRef)}))
+    files: dict[Node, str] = {}
+    if focus:
+        rows = store.query(
+            f"PREFIX dip: <{PREFIXES['dip']}>\n"
+            f"SELECT ?node (MIN(?path) AS ?file) WHERE {{ VALUES ?node {{ {focus} }}"
+            " GRAPH ?g { ?node ?p ?o . ?g dip:sourcePath ?path } } GROUP BY ?node"
+        ).rows
+        files = {node: str(file) for node, file in rows if node is not None and file is not None}
+    results = tuple(dataclasses.replace(r, file=files.get(r.focus_node, store.url))
+                    for r in report.results)
+    return dataclasses.replace(report, results=results)

@@ -103,7 +103,7 @@ def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | No
     try:
         with quiet_literals():
             for quad in ox.parse(data, RDF_FORMATS[format], base_iri=base, rename_blank_nodes=True):
-                graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as exc:
         raise _syntax_error(exc, data, format, name) from None
     except ValueError as exc:  # RDF-star triple terms, which the graph cannot hold
@@ -130,7 +130,8 @@ def quiet_literals() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _term(term: Any) -> Node:
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as an rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

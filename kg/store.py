@@ -294,7 +294,7 @@ def _refused(update_text: str, error: BaseException) -> StoreError:
     message = str(error)
     match = _ERROR_AT.search(message)
     if match:
-        lines = update_text.splitlines()
+        lines = update_text.split("\n")  # the parser counts lines by "\n" alone
         number = int(match.group(1))
         if 0 < number <= len(lines):
             line = lines[number - 1].strip()

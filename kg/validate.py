@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +24,9 @@ import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection as RdfList
 from rdflib.namespace import SH
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.rdffile import quiet_literals, read_rdf
@@ -124,13 +127,17 @@ class ValidationReport:
         return f"{verdict} ({counts})" if counts else verdict
 
     def to_text(self) -> str:
-        """Results one per line, worst first, then one summary line per validated source."""
+        """Results one per line, worst first, then a summary line per validated source."""
         lines = [r.to_text() for r in self.results]
-        for source in self.sources or ("",):
-            part = replace(self, results=tuple(r for r in self.results if r.file == source),
-                           conforms=not any(r.severity == "Violation" and r.file == source
-                                            for r in self.results))
-            lines.append(f"{source}: {part.summary()}" if source else part.summary())
+        if len(self.sources) <= 1:
+            source = self.sources[0] if self.sources else ""
+            lines.append(f"{source}: {self.summary()}" if source else self.summary())
+        else:  # sources validated one by one: their results carry their names
+            for source in self.sources:
+                mine = tuple(r for r in self.results if r.file == source)
+                part = replace(self, results=mine,
+                               conforms=not any(r.severity == "Violation" for r in mine))
+                lines.append(f"{source}: {part.summary()}")
         return "\n".join(lines) + "\n"
 
     def to_turtle(self) -> str:
@@ -238,7 +245,7 @@ def validate(
     if inference not in INFERENCE:
         raise ValueError(f"unknown inference {inference!r} (use one of {', '.join(INFERENCE)})")
     shapes_graph = _shapes(shapes)
-    graph = Graph()
+    graph = _DataGraph()
     if isinstance(data, Dataset):
         graph.addN((s, p, o, graph) for s, p, o, _ in data.quads())
     else:
@@ -267,7 +274,7 @@ def validate_documents(
     the context or the ontology: then it concerns none of them.
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
-    graph = Graph()
+    graph = _DataGraph()
     described: dict[Node, list[K]] = defaultdict(list)
     referred: dict[Node, list[K]] = defaultdict(list)
     for key, triples in documents.items():
@@ -428,6 +435,25 @@ def _shapes(shapes: Graph | str | Path | None) -> Graph:
         check_offline(shapes)
         return shapes
     return load_shapes(shapes)
+
+
+class _DataGraph(Graph):
+    """A graph that parses each distinct SPARQL text once.
+
+    pySHACL runs a SPARQL constraint once per focus node with the same text and
+    ``$this`` pre-bound; rdflib would parse the text each time, which costs far more
+    than evaluating it.
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(query_object, str):
+            query_object = _translated_query(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _translated_query(text: str) -> Query:
+    return translateQuery(parseQuery(text))
 
 
 def _run(graph: Graph, shapes: Graph, inference: str) -> Graph:

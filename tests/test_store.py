@@ -187,6 +187,15 @@ def test_update(store: Store) -> None:
 # --- reading
 
 
+def test_the_real_default_graph_is_part_of_the_union_and_the_counts(loaded: Store) -> None:
+    loaded.update(f"INSERT DATA {{ <{EX.x}> <{EX.p}> <{EX.y}> }}")
+    assert loaded.quad_count() == len(DOC1) + len(DOC2) + 1
+    assert loaded.triple_count() == len(DOC1) + len(DOC2)
+    assert loaded.query(f"ASK {{ <{EX.x}> <{EX.p}> <{EX.y}> }}").boolean is True
+    assert f"<{EX.x}> <{EX.p}> <{EX.y}> ." in snapshot(loaded)
+    assert loaded.named_graphs() == [G1, G2]
+
+
 def test_named_graphs_and_graph_triples(loaded: Store) -> None:
     assert loaded.named_graphs() == [G1, G2]
     assert_isomorphic(graph_of(loaded.graph_triples(G1)), graph_of(DOC1))
@@ -642,6 +651,19 @@ def test_a_silent_server_times_out() -> None:
             pytest.raises(StoreError, match="timed out"),
         ):
             store.query("ASK { }")
+
+
+@pytest.mark.server
+def test_without_a_graph_store_the_dataset_comes_by_sparql(oxigraph_server: str) -> None:
+    with open_store(oxigraph_server + "/query") as store:
+        store.update("DROP ALL")
+        store.replace_graphs({G1: DOC1, G2: DOC2})
+        expected = snapshot(store)
+    with open_store(oxigraph_server + "/query?store=") as store:
+        assert isinstance(store, SparqlStore)
+        assert store.store_endpoint is None
+        assert snapshot(store) == expected
+        assert store.quad_count() == len(expected)
 
 
 @pytest.mark.server

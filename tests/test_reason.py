@@ -1,0 +1,220 @@
+"""kg.reason: the entailments users rely on, the inferred graph's life, and fast versus owlrl."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.extract.gazetteer import load_gazetteer
+from kg.mapper import map_document
+from kg.parse import detect_format
+from kg.pipeline import ensure_ontology, ontology_graph, prepare_document, read_text
+from kg.reason import INFERRED_GRAPH, entailed, infer
+from kg.store import Store, open_store
+from kg.vocab import DIP, ORG, PROV, RDF, SCHEMA, SEM
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+DATA_GRAPH = "https://w3id.org/diplomacy-kg/graph/doc/test"
+ID = "https://w3id.org/diplomacy-kg/id/"
+
+DATA = """
+@base <https://w3id.org/diplomacy-kg/id/> .
+@prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<event/meeting> a dip:Meeting ; rdfs:label "Bush and Putin meet." ;
+    dip:date "2007-06-07"^^xsd:date ;
+    dip:participant <person/bush> , <person/putin> ;
+    dip:relatedTo <event/talks> ;
+    dip:reportedBy <article/a1> .
+<event/talks> a dip:Event , dip:Talks ; rdfs:label "Talks." ; dip:date "2007-07-02"^^xsd:date .
+<event/untyped> dip:date "2008-01-01"^^xsd:date ; rdfs:label "An event by its date alone." .
+<article/a1> a dip:Article ; rdfs:label "AP" ; dip:url "http://e.org/a1"^^xsd:anyURI ;
+    dip:text "Body." ; dip:publisher <source/guardian> .
+<source/guardian> a dip:Source ; rdfs:label "The Guardian" .
+<person/bush> a dip:Person ; rdfs:label "George W. Bush" ; dip:holds <post/potus> .
+<person/putin> a dip:Person ; rdfs:label "Vladimir Putin" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q7747> .
+<post/potus> a dip:Post ; rdfs:label "President of the United States" .
+<post/president-of-russia> a dip:Post ; rdfs:label "President of Russia" ;
+    dip:holder <person/putin> .
+"""
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(ID + path)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with open_store("memory:") as store:
+        ensure_ontology(store)
+        store.replace_graphs({DATA_GRAPH: list(Graph().parse(data=DATA, format="turtle"))})
+        yield store
+
+
+def ask(store: Store, pattern: str) -> bool:
+    result = store.query(
+        "PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
+        "PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>\n"
+        "PREFIX schema: <http://schema.org/>\n"
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+        f"ASK {{ {pattern} }}"
+    )
+    return bool(result.boolean)
+
+
+def select(store: Store, query: str) -> set[str]:
+    result = store.query(
+        "PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
+        "PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>\n"
+        "PREFIX schema: <http://schema.org/>\n" + query
+    )
+    return {str(row[0]) for row in result.rows}
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_sem_event_finds_every_event(store: Store, engine: str) -> None:
+    query = "SELECT ?e WHERE { ?e a sem:Event }"
+    assert select(store, query) == set()
+    infer(store, engine=engine)
+    events = {ID + "event/meeting", ID + "event/talks", ID + "event/untyped"}
+    assert select(store, query) == events
+    assert select(store, "SELECT ?e WHERE { ?e a schema:Event }") == events
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_schema_news_article_finds_every_article(store: Store, engine: str) -> None:
+    infer(store, engine=engine)
+    assert select(store, "SELECT ?a WHERE { ?a a schema:NewsArticle }") == {ID + "article/a1"}
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/article/a1> schema:articleBody 'Body.'")
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> "
+                      "dip:reportedBy/dip:reports <https://w3id.org/diplomacy-kg/id/event/meeting>")
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_related_to_is_symmetric(store: Store, engine: str) -> None:
+    pattern = ("<https://w3id.org/diplomacy-kg/id/event/talks> dip:relatedTo "
+               "<https://w3id.org/diplomacy-kg/id/event/meeting>")
+    assert not ask(store, pattern)
+    infer(store, engine=engine)
+    assert ask(store, pattern)
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_participant_implies_has_actor(store: Store, engine: str) -> None:
+    infer(store, engine=engine)
+    actors = select(store, "SELECT ?a WHERE { <https://w3id.org/diplomacy-kg/id/event/meeting> "
+                           "sem:hasActor ?a }")
+    assert {ID + "person/bush", ID + "person/putin"} <= actors
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/person/putin> a sem:Actor")
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_posts_and_holders_from_both_ends(store: Store, engine: str) -> None:
+    infer(store, engine=engine)
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/post/potus> dip:holder "
+                      "<https://w3id.org/diplomacy-kg/id/person/bush>")
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/person/putin> dip:holds "
+                      "<https://w3id.org/diplomacy-kg/id/post/president-of-russia>")
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/post/potus> org:heldBy "
+                      "<https://w3id.org/diplomacy-kg/id/person/bush>")
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/person/putin> org:holds "
+                      "<https://w3id.org/diplomacy-kg/id/post/president-of-russia>")
+
+
+@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+def test_a_meeting_is_an_event(store: Store, engine: str) -> None:
+    infer(store, engine=engine)
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> a dip:Event")
+
+
+def test_inferred_graph_holds_only_new_triples(store: Store) -> None:
+    report = infer(store)
+    assert report.engine == "fast" and report.triples > 0
+    assert not ask(store, f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }}"
+                          f" FILTER (?g != <{INFERRED_GRAPH}>)")
+
+
+def test_inferred_graph_is_dropped_and_recomputed(store: Store) -> None:
+    infer(store)
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> a sem:Event")
+    store.drop_graphs([DATA_GRAPH])
+    infer(store)
+    assert not ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> a sem:Event")
+    first = infer(store).triples
+    assert infer(store).triples == first
+
+
+def test_same_as_links_are_symmetric_but_facts_stay_put_by_default(store: Store) -> None:
+    infer(store)
+    assert ask(store, "<http://www.wikidata.org/entity/Q7747> owl:sameAs "
+                      "<https://w3id.org/diplomacy-kg/id/person/putin>")
+    assert not ask(store, "<http://www.wikidata.org/entity/Q7747> a dip:Person")
+    infer(store, same_as=True)
+    assert ask(store, "<http://www.wikidata.org/entity/Q7747> a dip:Person")
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> dip:participant "
+                      "<http://www.wikidata.org/entity/Q7747>")
+
+
+def test_unknown_engine_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="unknown engine"):
+        infer(store, engine="magic")
+
+
+# -- the fast engine gives what owlrl gives, for our vocabulary ---------------------------------
+
+OURS = tuple(str(ns) for ns in (DIP._NS, SEM, SCHEMA, ORG, PROV))
+
+
+def ours(triples: Graph) -> set[tuple[object, object, object]]:
+    """The triples about our vocabulary: its properties, and membership of its classes."""
+    return {(s, p, o) for s, p, o in triples
+            if (str(o).startswith(OURS) if p == RDF.type else str(p).startswith(OURS))}
+
+
+def _corpus() -> Graph:
+    folders = [REPO / "examples", SHARED / "seeds", SHARED / "data" / "thecontext",
+               SHARED / "data" / "devcorpus"]
+    graph = Graph()
+    graph += ontology_graph()
+    gazetteer = load_gazetteer()
+    for folder in folders:
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            text = read_text(path)
+            if detect_format(text, str(path), guess=False) is not None:
+                graph += map_document(prepare_document(text, str(path), gazetteer=gazetteer))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Graph:
+    return _corpus()
+
+
+@pytest.fixture(scope="module")
+def by_owlrl(corpus: Graph) -> set[tuple[object, object, object]]:
+    return ours(entailed(corpus, engine="owlrl"))
+
+
+def test_fast_gives_every_triple_owlrl_gives(corpus: Graph, by_owlrl: set) -> None:
+    assert len(by_owlrl) > 1000
+    missing = by_owlrl - ours(entailed(corpus, same_as=True))
+    assert not missing, sorted(missing)[:20]
+
+
+def test_without_same_as_fast_misses_only_facts_copied_across_same_as(
+    corpus: Graph, by_owlrl: set
+) -> None:
+    """By default facts are not copied onto Wikidata IRIs; everything else is there."""
+    missing = by_owlrl - ours(entailed(corpus))
+    assert missing
+    assert all(str(s).startswith("http://www.wikidata.org/entity/")
+               or str(o).startswith("http://www.wikidata.org/entity/") for s, _, o in missing)
