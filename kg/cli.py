@@ -379,7 +379,7 @@ def stats(state: Context) -> None:
         store = state.store
         counts: dict[str, Any] = {"store": store.url, "triples": store.triple_count(),
                                   "quads": store.quad_count()}
-        rows = {str(what): int(n) for what, n in store.query(_STATS).rows if what is not None and n is not None}
+        rows = {str(what): int(str(n)) for what, n in store.query(_STATS).rows if what is not None and n is not None}
     for what in ("documents", "events", "articles", "sources", "agencies", "people", "states",
                  "organisations", "posts", "topics", "places"):
         counts[what] = rows.get(what, 0)

@@ -34,12 +34,14 @@ class _Builder:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.graph = Graph()
+        # A plain set: building an rdflib Graph triple by triple costs more than the mapping.
+        self.triples: set[Triple] = set()
         self._seen: set[str] = set()
 
     def add(self, s: Node, p: Node, o: Node | None) -> None:
-        if o is not None and o != Literal(""):
-            self.graph.add((s, p, o))
+        # An empty literal says nothing (a blank byline, an empty link text).
+        if o is not None and not (isinstance(o, Literal) and not str(o)):
+            self.triples.add((s, p, o))
 
     def first_time(self, node: str) -> bool:
         if node in self._seen:
@@ -205,14 +207,22 @@ def _clean_headline(headline: str) -> str:
     return " ".join(headline.replace("''", "").split())
 
 
-def map_document(doc: Document, *, base: str = DEFAULT_BASE) -> Graph:
-    """All triples a document says, as one graph (provenance excluded)."""
+def map_triples(doc: Document, *, base: str = DEFAULT_BASE) -> set[Triple]:
+    """All triples a document says (provenance excluded)."""
     builder = _Builder(base)
     for event in doc.events:
         builder.event(event)
     for article in doc.articles:
         builder.article(article)
-    return builder.graph
+    return builder.triples
+
+
+def map_document(doc: Document, *, base: str = DEFAULT_BASE) -> Graph:
+    """All triples a document says, as an rdflib graph (provenance excluded)."""
+    graph = Graph()
+    for triple in map_triples(doc, base=base):
+        graph.add(triple)
+    return graph
 
 
 def document_key(doc: Document, *, base: str = DEFAULT_BASE) -> str:

@@ -17,13 +17,13 @@ from kg.extract import extract_document
 from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.iri import document_graph_iri, short_hash
-from kg.mapper import MAPPER_VERSION, Triple, document_key, map_document, provenance_triples
+from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
-from kg.resources import resource_path
-from kg.store import Store, StoreError
 from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
 from kg.reason import INFERRED_GRAPH
+from kg.resources import resource_path
+from kg.store import Store, StoreError
 from kg.validate import (
     ValidationReport,
     linked_context_query,
@@ -38,7 +38,7 @@ SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
 ONTOLOGY_FILES = ("diplomacy.ttl", "cameo.ttl")
 
 #: A validation step: returns the problems that must keep a document out of the store.
-Gate = Callable[[Document, Graph], Sequence[str]]
+Gate = Callable[[Document, Sequence[Triple]], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ class _Pending:
     location: str = ""
     known_before: tuple[str, str] | None = None
     paths_before: list[str] | None = None
+    # The same text as a document earlier in the batch: "unchanged" if that one is stored.
+    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Ingester:
         self.batch_size = batch_size
         self.force = force
         self._known = self._stored_documents() if not force else {}
+        self._batch: set[str] = set()  # graph IRIs of the documents awaiting the gate
         self._by_path: dict[str, list[str]] = {}
         for graph_iri, (_, location) in self._known.items():
             self._by_path.setdefault(location, []).append(graph_iri)
@@ -220,13 +223,15 @@ class Ingester:
         events, articles = len(doc.events), len(doc.articles)
         known = self._known.get(graph_iri)
         if known is not None and known[0] == fingerprint:
-            return FileResult(name, "unchanged", events=events, articles=articles)
-        graph = map_document(doc, base=self.base)
+            unchanged = FileResult(name, "unchanged", events=events, articles=articles)
+            if graph_iri in self._batch:  # its twin may yet fail the gate: share its fate
+                return _Pending(unchanged, graph_iri, [], [], duplicate=True)
+            return unchanged
+        triples: list[Triple] = list(map_triples(doc, base=self.base))
         if self.gate is not None:
-            problems = self.gate(doc, graph)
+            problems = self.gate(doc, triples)
             if problems:
                 return FileResult(name, "failed", message="\n".join(problems))
-        triples: list[Triple] = list(graph)
         triples.extend(
             provenance_triples(
                 graph_iri,
@@ -243,9 +248,11 @@ class Ingester:
         self._known[graph_iri] = (fingerprint, location)
         self._by_path[location] = [graph_iri]
         result = FileResult(name, "stored", triples=len(triples), events=events, articles=articles)
+        self._batch.add(graph_iri)
         return _Pending(result, graph_iri, triples, stale, location, *before)
 
     def _flush(self, pending: list[_Pending]) -> Iterator[FileResult]:
+        self._batch = set()
         if pending and self.validate:
             pending, rejected = self._check(pending)
             yield from rejected
@@ -271,14 +278,17 @@ class Ingester:
     def _check(self, pending: list[_Pending]) -> tuple[list[_Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes."""
-        documents = {i: item.triples for i, item in enumerate(pending)}
+        documents = {i: item.triples for i, item in enumerate(pending) if not item.duplicate}
         query = linked_context_query(linked_nodes(t for item in pending for t in item.triples))
         context = self.store.query(query).triples if query else ()
         found = validate_documents(documents, context=context)
         kept: list[_Pending] = []
         rejected: list[FileResult] = []
+        rejected_iris: dict[str, str] = {}
         for i, item in enumerate(pending):
             path = item.result.path
+            if item.duplicate:
+                continue
             results = [dataclasses.replace(r, file=path) for r in found[i]]
             warnings = tuple(r.to_text() for r in results if r.severity == "Warning")
             violations = [r.to_text() for r in results if r.severity == "Violation"]
@@ -287,9 +297,17 @@ class Ingester:
                     item, result=dataclasses.replace(item.result, warnings=warnings)))
                 continue
             self._forget(item)
+            rejected_iris[item.graph_iri] = path
             rejected.append(dataclasses.replace(
                 item.result, status="failed", triples=0, warnings=warnings,
                 message="\n".join([f"{path}: not stored, it breaks the shapes:", *violations])))
+        for item in pending:
+            if item.duplicate and item.graph_iri in rejected_iris:
+                rejected.append(dataclasses.replace(item.result, status="failed", message=(
+                    f"{item.result.path}: not stored: the same text as "
+                    f"{rejected_iris[item.graph_iri]}, which breaks the shapes")))
+            elif item.duplicate:
+                kept.append(item)
         return kept, rejected
 
     def _forget(self, item: _Pending) -> None:
@@ -306,6 +324,8 @@ class Ingester:
     def _write(self, pending: list[_Pending]) -> None:
         graphs: dict[str, list[Triple]] = {}
         for item in pending:
+            if item.duplicate:
+                continue
             for stale in item.stale:
                 graphs.setdefault(stale, [])
             graphs[item.graph_iri] = item.triples
@@ -393,7 +413,10 @@ def read_graph(
     doc = prepare_document(
         read_text(path), str(path), gazetteer=gazetteer or load_gazetteer(), format=format
     )
-    return map_document(doc, base=base)
+    graph = Graph()
+    for triple in map_triples(doc, base=base):
+        graph.add(triple)
+    return graph
 
 
 def validate_store(

@@ -2,8 +2,12 @@
 
 ``open_store`` takes a folder (or ``oxigraph:PATH``, or a ``file:`` URL) for an embedded
 Oxigraph store on disk, ``memory:`` for one in memory, or the ``http(s)://`` query endpoint of a
-SPARQL 1.1 server. Every backend speaks rdflib terms and keeps one named graph per document; the
-default graph of a query is the union of all graphs.
+SPARQL 1.1 server. Every backend speaks rdflib terms and keeps one named graph per document.
+
+The default graph is kept as the RDF merge of the named graphs: every write that replaces or
+drops a named graph updates it in the same transaction. So a plain query sees each fact once
+(no duplicates from the many documents that repeat it), FROM and FROM NAMED work as SPARQL
+says, and any SPARQL 1.1 server works as the remote store with its default configuration.
 """
 
 from __future__ import annotations
@@ -55,12 +59,9 @@ _PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdf-xml"})
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DEFAULT_TIMEOUT = 60.0
 
-# Every distinct triple of the union default graph. CONSTRUCT alone does not promise to drop
-# duplicates (Oxigraph keeps those with blank nodes), SELECT DISTINCT does.
-_UNION_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-_COUNT_TRIPLES = (
-    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-)
+# The default graph is the merge of the named graphs, so it holds each fact once.
+_MERGED_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
+_COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 class StoreError(Exception):
@@ -83,7 +84,7 @@ class QueryResult:
 
 
 class Store(abc.ABC):
-    """A quad store: named graphs written whole, read through SPARQL over their union."""
+    """A quad store: named graphs written whole, and a default graph that is their merge."""
 
     url: str
 
@@ -105,7 +106,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL query whose default graph is the union of all graphs.
+        """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         ``bindings`` gives variables values as RDF terms; they are bound, never pasted in as text.
         """
@@ -125,13 +126,13 @@ class Store(abc.ABC):
     ) -> None:
         """Stream the store to ``out`` in ``fmt`` (one of :data:`DUMP_FORMATS`).
 
-        Triple formats (turtle, ntriples, rdf-xml) get the union of all graphs without duplicates;
-        quad formats (nquads, trig, json-ld) get the dataset with its named graphs; ``graph``
-        limits either to one named graph.
+        Triple formats (turtle, ntriples, rdf-xml) get the merged default graph; quad formats
+        (nquads, trig, json-ld) get the named graphs, each with its name (the default graph is
+        left out: it is their merge); ``graph`` limits either to one named graph.
         """
 
     def triple_count(self) -> int:
-        """The number of distinct triples in the union of all graphs."""
+        """The number of distinct triples: those of the merged default graph."""
         (row,) = self.query(_COUNT_TRIPLES).rows
         return int(str(row[0])) if row[0] is not None else 0
 
@@ -260,17 +261,32 @@ def _triple_line(s: Node, p: Node, o: Node) -> str:
     return f"{_term(s)} {_term(p)} {_term(o)} .\n"
 
 
+def _drop(name: str) -> str:
+    """Operations that drop graph ``name`` and take out of the default graph what only it held."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {name}) }} }} ;\n"
+        f"DROP SILENT GRAPH {name} ;\n"
+    )
+
+
 def _drops(graph_iris: Iterable[str]) -> list[str]:
-    return [f"DROP SILENT GRAPH {_iri(g)} ;\n" for g in graph_iris]
+    return [_drop(_iri(g)) for g in graph_iris]
 
 
 def _replace_update(graphs: Mapping[str, Iterable[Triple]]) -> str:
-    """One SPARQL update that drops each graph and inserts its new triples."""
+    """One SPARQL update that replaces each graph's triples and keeps the default graph merged.
+
+    The operations of one request run in order, so the DELETE for a graph sees the earlier
+    graphs of the batch already dropped: a triple shared by two replaced graphs leaves the
+    default graph, then comes back with the new content that still holds it.
+    """
     drops: list[str] = []
     inserts: list[str] = []
+    merges: list[str] = []
     for graph_iri, triples in graphs.items():
         name = _iri(graph_iri)
-        drops.append(f"DROP SILENT GRAPH {name} ;\n")
+        drops.append(_drop(name))
         start = len(inserts)
         inserts.append(f"GRAPH {name} {{\n")
         try:
@@ -281,8 +297,9 @@ def _replace_update(graphs: Mapping[str, Iterable[Triple]]) -> str:
             inserts.pop()  # nothing to insert: the graph is only dropped
         else:
             inserts.append("}\n")
+            merges.append(f" ;\nADD SILENT GRAPH {name} TO DEFAULT")
     if inserts:
-        return "".join([*drops, "INSERT DATA {\n", *inserts, "}\n"])
+        return "".join([*drops, "INSERT DATA {\n", *inserts, "}", *merges, "\n"])
     return "".join(drops)
 
 
@@ -331,30 +348,17 @@ class _Shape:
     form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE
     where_at: int | None  # index just after the "{" that opens the WHERE group
     short_construct: bool  # CONSTRUCT WHERE { ... }: the template is the pattern
-    has_dataset: bool  # a FROM or FROM NAMED clause
-    # The graphs of FROM and FROM NAMED, or None if one is not an absolute <IRI>.
-    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def _shape(sparql: str) -> _Shape:
-    """The query form, where its WHERE group opens, and the dataset it names."""
+    """The query form and where its WHERE group opens."""
     depth = 0
     form: str | None = None
     where_seen = template_seen = False
     where_at: int | None = None
-    from_default: list[str] = []
-    from_named: list[str] = []
-    from_clauses = 0
-    pending: list[str] | None = None  # where the IRI after FROM [NAMED] goes
     for match in _TOKENS.finditer(sparql):
         kind = match.lastgroup
         token = match.group()
-        if pending is not None and kind == "word" and token.upper() == "NAMED":
-            pending = from_named
-            continue
-        if pending is not None and kind == "iri" and _IRIREF.match(token[1:-1]):
-            pending.append(token[1:-1])
-        pending = None
         if kind == "open":
             if depth == 0 and where_at is None:
                 if where_seen or form in ("SELECT", "ASK", "DESCRIBE"):
@@ -370,13 +374,8 @@ def _shape(sparql: str) -> _Shape:
                 form = word
             elif word == "WHERE" and where_at is None:
                 where_seen = True
-            elif word == "FROM":
-                from_clauses += 1
-                pending = from_default
     short = form == "CONSTRUCT" and where_seen and not template_seen
-    resolved = len(from_default) + len(from_named) == from_clauses
-    dataset = (tuple(from_default), tuple(from_named)) if resolved else None
-    return _Shape(form, where_at, short, from_clauses > 0, dataset)
+    return _Shape(form, where_at, short)
 
 
 def _variable_name(name: str) -> str:
@@ -496,6 +495,11 @@ def _in_graph(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad
         yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
 
 
+def _named_only(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """The quads of named graphs: the default graph is their merge, so it is not exported."""
+    return (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
 def _graph_node(graph_iri: str) -> ox.NamedNode:
     _iri(graph_iri)
     try:
@@ -512,9 +516,7 @@ class OxigraphStore(Store):
     """An embedded Oxigraph store: RocksDB in a folder, or in memory when ``path`` is None.
 
     A folder can be open in only one process at a time; to share it, serve it with
-    ``oxigraph serve --location PATH --union-default-graph`` and open the server's URL instead.
-    Queries see the union of all graphs as their default graph unless they name their own
-    dataset with FROM; updates see the store's real default graph.
+    ``oxigraph serve --location PATH`` and open the server's URL instead.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None, *, url: str | None = None) -> None:
@@ -555,8 +557,48 @@ class OxigraphStore(Store):
         # One SPARQL update is one Oxigraph transaction. Measured against dropping with
         # remove_graph and adding pyoxigraph Quads with extend (two transactions, so not atomic),
         # it is as fast: writing the terms as text costs less than building pyoxigraph terms.
-        if graphs:
+        if not graphs:
+            return
+        store = self._open()
+        if all(triples for triples in graphs.values()) and not any(
+            store.contains_named_graph(_graph_node(g)) for g in graphs
+        ):
+            # Only new graphs: nothing to drop, so one `extend` (one transaction) adds the named
+            # graphs and their merge into the default graph, at twice the speed of an update.
+            self._extend(graphs)
+        else:
             self._write(_replace_update(graphs))
+
+    def _extend(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+        cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            found = cache.get(node)
+            if found is None:
+                found = cache[node] = _to_ox(node)
+            return found
+
+        default = ox.DefaultGraph()
+        quads: list[ox.Quad] = []
+        merged: set[Triple] = set()  # documents of a batch share many facts: write each once
+        for graph_iri, triples in graphs.items():
+            graph = _graph_node(graph_iri)
+            for triple in triples:
+                s, p, o = triple
+                try:
+                    subject, predicate, obj = term(s), term(p), term(o)
+                    quads.append(ox.Quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
+                    if triple not in merged:
+                        merged.add(triple)
+                        quads.append(ox.Quad(subject, predicate, obj, default))  # type: ignore[arg-type]
+                except (StoreError, TypeError) as exc:
+                    raise StoreError(
+                        f"graph <{graph_iri}>: {exc}; nothing was written"
+                    ) from None
+        try:
+            self._open().extend(quads)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
 
     def drop_graphs(self, graph_iris: Iterable[str]) -> None:
         """Drop these named graphs, atomically; unknown graphs are ignored."""
@@ -582,27 +624,24 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot list the named graphs: {exc}") from None
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL query whose default graph is the union of all graphs.
+        """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         Bindings go to pyoxigraph as ``substitutions``. pyoxigraph accepts those only for
         variables a SELECT projects; for the others they become a VALUES block at the start of
         the WHERE group, as the remote backend does.
         """
         store = self._open()
-        union = not _shape(sparql).has_dataset  # pyoxigraph's union flag would override FROM
         try:
             if not bindings:
-                return _result(store.query(sparql, use_default_graph_as_union=union))
+                return _result(store.query(sparql))
             terms = {name: _as_term(value) for name, value in bindings.items()}
             substitutions: dict[ox.Variable, _OxTerm] = {
                 ox.Variable(_variable_name(name)): _to_ox(term) for name, term in terms.items()
             }
             try:
-                raw = store.query(
-                    sparql, use_default_graph_as_union=union, substitutions=substitutions
-                )
+                raw = store.query(sparql, substitutions=substitutions)
             except RuntimeError:
-                raw = store.query(_with_values(sparql, terms), use_default_graph_as_union=union)
+                raw = store.query(_with_values(sparql, terms))
             return _result(raw)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
@@ -639,10 +678,10 @@ class OxigraphStore(Store):
                 else:
                     store.dump(out, rdf_format, from_graph=node, prefixes=names)
             elif keeps_graphs:
-                store.dump(out, rdf_format, prefixes=names)
+                ox.serialize(_named_only(store.quads_for_pattern(None, None, None)), out,
+                             rdf_format, prefixes=names)
             else:
-                triples = store.query(_UNION_TRIPLES, use_default_graph_as_union=True)
-                ox.serialize(triples, out, rdf_format, prefixes=names)  # type: ignore[arg-type]
+                store.dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=names)
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"export failed: {exc}") from None
 
@@ -724,11 +763,10 @@ class SparqlStore(Store):
     ``store=URL`` (empty: none), ``timeout=SECONDS`` (per request, default 60). ``user:pass@`` in
     the URL is sent as HTTP Basic authentication and hidden in :attr:`url`.
 
-    The server must be configured so that its default graph is the union of the named graphs,
-    as the embedded store's is: ``oxigraph serve --union-default-graph``, Fuseki
-    ``tdb2:unionDefaultGraph true``, Virtuoso by default. Without it, queries see only the (empty)
-    default graph. Without a Graph Store endpoint, ``dump`` of a quad format omits the real default
-    graph and ``quad_count`` counts only the named graphs.
+    The server keeps its ordinary configuration: its real default graph is kept as the merge
+    of the named graphs by the writes themselves. Do not turn on a union default graph
+    (``--union-default-graph``, ``tdb2:unionDefaultGraph``): queries would then see every fact
+    twice.
     """
 
     def __init__(self, url: str, *, timeout: float | None = None) -> None:
@@ -803,20 +841,9 @@ class SparqlStore(Store):
             raise StoreError(f"cannot reach {_redact(url)}: {reason}") from None
         return response
 
-    def _post_query(
-        self, sparql: str, accept: str, *, dataset: _Shape | None = None
-    ) -> http.client.HTTPResponse:
-        url = self.query_endpoint
-        if dataset is not None and dataset.has_dataset and dataset.dataset is not None:
-            # The query's FROM graphs again as protocol parameters, which mean the same: Oxigraph
-            # serving a union default graph ignores FROM, but honours these.
-            default, named = dataset.dataset
-            params = [("default-graph-uri", g) for g in default]
-            params += [("named-graph-uri", g) for g in named]
-            separator = "&" if urllib.parse.urlsplit(url).query else "?"
-            url += separator + urllib.parse.urlencode(params)
+    def _post_query(self, sparql: str, accept: str) -> http.client.HTTPResponse:
         return self._request(
-            url,
+            self.query_endpoint,
             self._query_auth,
             body=sparql.encode("utf-8"),
             content_type="application/sparql-query; charset=utf-8",
@@ -887,14 +914,13 @@ class SparqlStore(Store):
         return sorted(str(g) for (g,) in rows if isinstance(g, URIRef))
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL query whose default graph is the union of all graphs.
+        """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         Bindings become a VALUES block at the start of the WHERE group, each term escaped.
         """
-        shape = _shape(sparql)
         if bindings:
             sparql = _with_values(sparql, bindings)
-        with self._post_query(sparql, _QUERY_ACCEPT, dataset=shape) as response:
+        with self._post_query(sparql, _QUERY_ACCEPT) as response:
             try:
                 return self._read_result(response)
             except (SyntaxError, ValueError, OSError) as exc:
@@ -914,7 +940,7 @@ class SparqlStore(Store):
     ) -> None:
         """Stream the store to ``out`` in ``fmt`` (one of :data:`DUMP_FORMATS`).
 
-        The whole dataset comes as N-Quads from the Graph Store endpoint; the union of triples
+        The named graphs come as N-Quads from the Graph Store endpoint; the merged default graph
         and single graphs come from CONSTRUCT queries as N-Triples. Either is re-serialised as it
         arrives.
         """
@@ -924,7 +950,7 @@ class SparqlStore(Store):
             self._dump_dataset(out, rdf_format, names)
             return
         if graph is None:
-            query = _UNION_TRIPLES
+            query = _MERGED_TRIPLES
         else:
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
         with self._post_query(query, _TRIPLES_ACCEPT) as response:
@@ -951,7 +977,7 @@ class SparqlStore(Store):
                 if source_format.supports_datasets:
                     try:
                         parsed = ox.parse(response, source_format)
-                        ox.serialize(parsed, out, rdf_format, prefixes=names)
+                        ox.serialize(_named_only(parsed), out, rdf_format, prefixes=names)
                     except (SyntaxError, ValueError, TypeError, OSError) as exc:
                         raise StoreError(f"export failed: {exc}") from None
                     return
@@ -968,18 +994,11 @@ class SparqlStore(Store):
                 raise StoreError(f"export failed: {exc}") from None
 
     def quad_count(self) -> int:
-        """The number of quads: those of the named graphs, and of the default graph if readable."""
-        (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        count = int(str(row[0])) if row[0] is not None else 0
-        if self.store_endpoint is None:
-            return count
-        # With a union default graph, SPARQL cannot see the real default graph; the Graph Store can.
-        default_graph = urllib.parse.urljoin(self.store_endpoint, "?default")
-        with self._request(default_graph, self._store_auth, accept=_TRIPLES_ACCEPT) as response:
-            try:
-                return count + sum(1 for _ in ox.parse(response, self._rdf_format(response)))
-            except (SyntaxError, ValueError, OSError) as exc:
-                raise StoreError(f"cannot count the default graph: {exc}") from None
+        """The number of quads in the dataset, the default graph included."""
+        (row,) = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+        ).rows
+        return int(str(row[0])) if row[0] is not None else 0
 
     def close(self) -> None:
         """Forget the server; each request had its own connection, so nothing is left open."""

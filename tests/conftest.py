@@ -43,7 +43,7 @@ def _answers(base_url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of an ``oxigraph serve`` process with a union default graph."""
+    """The base URL of an ``oxigraph serve`` process in its default configuration."""
     binary = oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
@@ -51,7 +51,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [binary, "serve", "--location", str(folder / "data"),
-               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+               "--bind", f"127.0.0.1:{port}"]
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -103,11 +103,33 @@ def assert_isomorphic(actual: Graph, expected: Graph) -> None:
         )
 
 
-def snapshot(store: Store) -> list[str]:
-    """The whole dataset as sorted N-Quads lines."""
-    out = io.BytesIO()
-    store.dump(out, "nquads")
-    return sorted(out.getvalue().decode().splitlines())
+def snapshot(store: Store) -> tuple[list[str], list[str]]:
+    """The whole dataset: the named graphs' sorted N-Quads, the default graph's N-Triples."""
+    named = io.BytesIO()
+    store.dump(named, "nquads")
+    default = io.BytesIO()
+    store.dump(default, "ntriples")
+    return (
+        sorted(named.getvalue().decode().splitlines()),
+        sorted(default.getvalue().decode().splitlines()),
+    )
+
+
+def default_triples(store: Store) -> list[Triple]:
+    """The triples of the real default graph as a plain query sees them, duplicates kept."""
+    rows = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }").rows
+    return [(s, p, o) for s, p, o in rows if s is not None and p is not None and o is not None]
+
+
+def assert_default_is_the_merge(store: Store, expected: list[Triple]) -> None:
+    """The default graph holds each of ``expected`` once, and is the merge of the named graphs."""
+    default = default_triples(store)
+    assert len(default) == len(set(default)), "a triple is in the default graph twice"
+    assert_isomorphic(graph_of(default), graph_of(expected))  # the store renames blank nodes
+    named = [t for g in store.named_graphs() for t in store.graph_triples(g)]
+    assert set(default) == set(named)
+    assert store.triple_count() == len(set(expected))
+    assert store.quad_count() == len(named) + len(set(expected))
 
 
 # --- writing
@@ -133,7 +155,8 @@ def test_replace_graphs_takes_many_graphs_in_one_call(store: Store) -> None:
     }
     store.replace_graphs(graphs)
     store.replace_graphs(graphs)
-    assert store.quad_count() == 200 * 30
+    # each triple once in its named graph and once in the default graph
+    assert store.quad_count() == 2 * 200 * 30
     assert store.triple_count() == 200 * 30
     assert len(store.named_graphs()) == 200
 
@@ -176,24 +199,179 @@ def test_drop_graphs(loaded: Store) -> None:
     loaded.drop_graphs([G1, G3])
     loaded.drop_graphs([])
     assert loaded.named_graphs() == [G2]
-    assert loaded.quad_count() == len(DOC2)
+    assert loaded.quad_count() == 2 * len(DOC2)
+    assert loaded.triple_count() == len(DOC2)
+    assert set(default_triples(loaded)) == set(DOC2)
 
 
 def test_update(store: Store) -> None:
     store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX.a}> <{EX.p}> 'x' }} }}")
     assert store.graph_triples(G1) == [(EX.a, EX.p, Literal("x"))]
+    # update() runs as written: a named graph written directly is not merged into the default
+    assert store.triple_count() == 0
+    assert store.quad_count() == 1
+
+
+# --- the default graph kept as the merge of the named graphs
+
+T: Triple = (EX.s, EX.p, EX.o)  # stated by both A (G1) and B (G2)
+A_ONLY: Triple = (EX.a, EX.p, Literal("only in A"))
+B_ONLY: Triple = (EX.b, EX.p, Literal("only in B"))
+A_NEW: Triple = (EX.a, EX.p, Literal("new in A"))
+B_NEW: Triple = (EX.b, EX.p, Literal("new in B"))
+
+
+@pytest.fixture
+def shared(store: Store) -> Store:
+    """A store where A and B both state T, and each has one triple of its own."""
+    store.replace_graphs({G1: [T, A_ONLY], G2: [T, B_ONLY]})
+    assert_default_is_the_merge(store, [T, A_ONLY, B_ONLY])
+    assert store.quad_count() == 4 + 3
+    return store
+
+
+def test_a_shared_triple_leaves_the_default_graph_with_the_last_graph_stating_it(
+    shared: Store,
+) -> None:
+    shared.drop_graphs([G1])
+    assert_default_is_the_merge(shared, [T, B_ONLY])
+    assert shared.quad_count() == 2 + 2
+    shared.drop_graphs([G2])
+    assert default_triples(shared) == []
+    assert (shared.triple_count(), shared.quad_count()) == (0, 0)
+    assert shared.named_graphs() == []
+
+
+def test_dropping_both_graphs_stating_a_triple_in_one_call_removes_it(shared: Store) -> None:
+    shared.drop_graphs([G1, G2, G3])
+    assert default_triples(shared) == []
+    assert (shared.triple_count(), shared.quad_count()) == (0, 0)
+
+
+def test_replacing_a_graph_takes_out_only_what_no_other_graph_states(shared: Store) -> None:
+    shared.replace_graphs({G1: [A_NEW]})  # lacks A_ONLY, held by A alone, and T, held by B too
+    assert_default_is_the_merge(shared, [T, B_ONLY, A_NEW])
+    assert shared.query(f"ASK {{ <{EX.a}> <{EX.p}> 'only in A' }}").boolean is False
+    shared.replace_graphs({G2: [T, B_ONLY, B_NEW]})  # keeps T and B_ONLY
+    assert_default_is_the_merge(shared, [T, B_ONLY, A_NEW, B_NEW])
+    shared.replace_graphs({G1: [A_NEW]})  # the same content again changes nothing
+    assert_default_is_the_merge(shared, [T, B_ONLY, A_NEW, B_NEW])
+    assert shared.quad_count() == 1 + 3 + 4
+
+
+BATCHES: dict[str, tuple[dict[str, list[Triple]], list[Triple]]] = {
+    # new content of the batch -> the default graph after it
+    "only B keeps T": ({G1: [A_NEW], G2: [T, B_NEW]}, [T, A_NEW, B_NEW]),
+    "only A keeps T": ({G1: [T, A_NEW], G2: [B_NEW]}, [T, A_NEW, B_NEW]),
+    "both keep T": ({G1: [T], G2: [T]}, [T]),
+    "neither keeps T": ({G1: [A_NEW], G2: [B_NEW]}, [A_NEW, B_NEW]),
+    "neither keeps T, a new graph states it": ({G1: [A_NEW], G2: [], G3: [T]}, [T, A_NEW]),
+    "both dropped": ({G1: [], G2: []}, []),
+}
+
+
+@pytest.mark.parametrize(("batch", "expected"), BATCHES.values(), ids=BATCHES.keys())
+def test_one_batch_replacing_two_graphs_that_share_a_triple(
+    shared: Store, batch: dict[str, list[Triple]], expected: list[Triple]
+) -> None:
+    shared.replace_graphs(batch)
+    assert shared.named_graphs() == sorted(g for g, triples in batch.items() if triples)
+    assert_default_is_the_merge(shared, expected)
+    stated = shared.query(f"ASK {{ <{EX.s}> <{EX.p}> <{EX.o}> }}").boolean
+    assert stated is (T in expected)
+
+
+def test_a_fact_stated_by_three_graphs_is_one_row(store: Store) -> None:
+    fact = (EX.russia, EX.capital, EX.moscow)
+    store.replace_graphs({
+        G1: [fact, (EX.russia, EX.note, Literal("doc 1"))],
+        G2: [fact],
+        G3: [fact, (EX.moscow, RDFS.label, Literal("Moscow"))],
+    })
+    result = store.query(f"SELECT ?o WHERE {{ <{EX.russia}> <{EX.capital}> ?o }}")
+    assert result.rows == ((EX.moscow,),)
+    assert store.query(f"SELECT ?p ?o WHERE {{ <{EX.russia}> ?p ?o }}").rows.count(
+        (EX.capital, EX.moscow)
+    ) == 1
+    per_graph = store.query(
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX.russia}> <{EX.capital}> ?o }} }} ORDER BY ?g"
+    )
+    assert per_graph.rows == ((URIRef(G1),), (URIRef(G2),), (URIRef(G3),))
+    assert (store.triple_count(), store.quad_count()) == (3, 5 + 3)
+
+
+def test_from_names_the_default_graph_and_from_named_the_graphs(loaded: Store) -> None:
+    only_g1 = loaded.query(f"CONSTRUCT {{ ?s ?p ?o }} FROM <{G1}> WHERE {{ ?s ?p ?o }}")
+    assert len(only_g1.triples) == len(DOC1)
+    assert_isomorphic(graph_of(list(only_g1.triples)), graph_of(DOC1))
+    rows = loaded.query(f"SELECT ?s ?p ?o FROM <{G1}> WHERE {{ ?s ?p ?o }}").rows
+    assert len(rows) == len(DOC1)
+    assert not {EX.bush} & {s for s, _, _ in rows}
+    # FROM NAMED alone: GRAPH ?g sees only that graph, and the default graph is empty
+    named = loaded.query(
+        f"SELECT ?g ?s ?p ?o FROM NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    ).rows
+    assert {g for g, *_ in named} == {URIRef(G2)}
+    assert len(named) == len(DOC2)
+    assert {(s, p, o) for _, s, p, o in named} == set(DOC2)
+    assert loaded.query(f"ASK FROM NAMED <{G2}> {{ ?s ?p ?o }}").boolean is False
+    # FROM and FROM NAMED together: each part sees its own graph
+    both = loaded.query(
+        f"SELECT DISTINCT ?who ?g FROM <{G1}> FROM NAMED <{G2}> WHERE {{ "
+        f"?who <{RDFS.label}> ?name OPTIONAL {{ GRAPH ?g {{ ?who ?p ?o }} }} }} ORDER BY ?who"
+    ).rows
+    assert both == ((EX.putin, None), (EX.russia, URIRef(G2)))
+
+
+def test_from_holds_with_bindings(loaded: Store) -> None:
+    query = f"SELECT ?name FROM <{G2}> WHERE {{ ?who <{RDFS.label}> ?name }}"
+    russia = loaded.query(query, bindings={"who": EX.russia}).rows
+    assert russia == ((Literal("Russia", lang="en"),),)
+    assert loaded.query(query, bindings={"who": EX.putin}).rows == ()  # stated by G1 only
+    ask = f"ASK FROM <{G1}> {{ ?who <{RDFS.label}> ?name }}"
+    assert loaded.query(ask, bindings={"name": Literal("Vladimir Putin")}).boolean is True
+    assert loaded.query(ask, bindings={"name": Literal("George W. Bush")}).boolean is False
+
+
+@pytest.mark.parametrize("bad", BAD_BATCHES.values(), ids=BAD_BATCHES.keys())
+def test_a_refused_batch_leaves_named_and_default_graphs_unchanged(
+    shared: Store, bad: list[Triple]
+) -> None:
+    before = snapshot(shared)
+    with pytest.raises(StoreError, match="nothing was written"):
+        # had it run, A_ONLY and T would have left the default graph
+        shared.replace_graphs({G1: [A_NEW], G2: bad, G3: [B_NEW]})
+    with pytest.raises(StoreError, match="not a valid IRI"):
+        shared.drop_graphs([G1, G2, "not an iri"])
+    assert snapshot(shared) == before
+    assert shared.named_graphs() == [G1, G2]
+    for graph, content in ((G1, {T, A_ONLY}), (G2, {T, B_ONLY})):
+        triples = shared.graph_triples(graph)
+        assert len(triples) == 2
+        assert set(triples) == content
+    assert_default_is_the_merge(shared, [T, A_ONLY, B_ONLY])
+    assert shared.quad_count() == 4 + 3
 
 
 # --- reading
 
 
-def test_the_real_default_graph_is_part_of_the_union_and_the_counts(loaded: Store) -> None:
+def test_a_triple_updated_into_the_default_graph_is_in_no_named_graph(loaded: Store) -> None:
     loaded.update(f"INSERT DATA {{ <{EX.x}> <{EX.p}> <{EX.y}> }}")
-    assert loaded.quad_count() == len(DOC1) + len(DOC2) + 1
-    assert loaded.triple_count() == len(DOC1) + len(DOC2)
+    merged = len(DOC1) + len(DOC2) - 1  # the shared triple once
+    assert loaded.quad_count() == len(DOC1) + len(DOC2) + merged + 1
+    assert loaded.triple_count() == merged + 1
     assert loaded.query(f"ASK {{ <{EX.x}> <{EX.p}> <{EX.y}> }}").boolean is True
-    assert f"<{EX.x}> <{EX.p}> <{EX.y}> ." in snapshot(loaded)
+    line = f"<{EX.x}> <{EX.p}> <{EX.y}> ."
+    named, default = snapshot(loaded)
+    assert line in default
+    assert not any(f"<{EX.x}>" in quad for quad in named)
     assert loaded.named_graphs() == [G1, G2]
+    # dropping the named graphs takes out what they held, not what was written directly
+    loaded.drop_graphs([G1, G2])
+    assert default_triples(loaded) == [(EX.x, EX.p, EX.y)]
+    assert loaded.quad_count() == 1
+    assert snapshot(loaded) == ([], [line])
 
 
 def test_named_graphs_and_graph_triples(loaded: Store) -> None:
@@ -202,15 +380,16 @@ def test_named_graphs_and_graph_triples(loaded: Store) -> None:
     assert loaded.graph_triples(G3) == []
 
 
-def test_counts_take_a_shared_triple_once_as_a_triple_and_twice_as_a_quad(loaded: Store) -> None:
-    assert loaded.quad_count() == len(DOC1) + len(DOC2)
+def test_counts_take_a_shared_triple_once_as_a_triple_and_thrice_as_a_quad(loaded: Store) -> None:
+    # in G1, in G2, and once in the default graph
+    assert loaded.quad_count() == len(DOC1) + len(DOC2) + len(DOC1) + len(DOC2) - 1
     assert loaded.triple_count() == len(DOC1) + len(DOC2) - 1
 
 
-def test_the_default_graph_is_the_union_of_the_named_graphs(loaded: Store) -> None:
-    result = loaded.query(
-        f"SELECT DISTINCT ?who WHERE {{ ?who <{RDFS.label}> ?name }} ORDER BY ?who"
-    )
+def test_the_default_graph_is_the_merge_of_the_named_graphs(loaded: Store) -> None:
+    assert_default_is_the_merge(loaded, DOC1 + DOC2)
+    # no DISTINCT: the label of Russia, stated by both documents, comes once
+    result = loaded.query(f"SELECT ?who WHERE {{ ?who <{RDFS.label}> ?name }} ORDER BY ?who")
     assert result.kind == "select"
     assert result.variables == ("who",)
     assert result.rows == ((EX.bush,), (EX.putin,), (EX.russia,))
@@ -319,7 +498,6 @@ def test_values_go_first_in_the_where_group() -> None:
     bound = _with_values(query, {"s": URIRef("http://example.org/a"), "n": Literal('a"b')})
     values = 'VALUES (?s ?n) { (<http://example.org/a> "a\\"b") }'
     assert bound.endswith(f"WHERE {{ {values}  ?s where:WHERE '''WHERE {{''' }}")
-    assert _shape(query).dataset == (("http://example.org/WHERE#x",), ("http://example.org/g",))
     assert _with_values("ASK { ?s ?p ?o }", {"o": Literal(1)}).startswith("ASK { VALUES (?o)")
     with pytest.raises(StoreError, match="no WHERE clause"):
         _with_values("CONSTRUCT { ?s ?p ?o }", {"o": Literal(1)})
@@ -388,12 +566,12 @@ def parsed_by_rdflib(data: bytes, fmt: str) -> Graphs:
     return graphs
 
 
-def union_of(graphs: Graphs) -> Graph:
-    union = Graph()
+def merge_of(graphs: Graphs) -> Graph:
+    merged = Graph()
     for graph in graphs.values():
         for triple in graph:
-            union.add(triple)
-    return union
+            merged.add(triple)
+    return merged
 
 
 PARSERS = {"rdflib": parsed_by_rdflib, "pyoxigraph": parsed_by_pyoxigraph}
@@ -403,7 +581,7 @@ QUAD_FORMATS = ["nquads", "trig", "json-ld"]
 
 @pytest.mark.parametrize("parser", PARSERS)
 @pytest.mark.parametrize("fmt", TRIPLE_FORMATS)
-def test_triple_formats_hold_the_union(loaded: Store, fmt: str, parser: str) -> None:
+def test_triple_formats_hold_the_default_graph(loaded: Store, fmt: str, parser: str) -> None:
     parsed = PARSERS[parser](dump(loaded, fmt), fmt)
     assert list(parsed) == [""]
     assert_isomorphic(parsed[""], graph_of(DOC1 + DOC2))
@@ -430,7 +608,7 @@ def test_a_triple_in_two_graphs_is_written_once(loaded: Store) -> None:
 def test_a_blank_node_triple_in_two_graphs_is_written_once(store: Store) -> None:
     node = BNode("shared")
     store.replace_graphs({G1: [(node, EX.p, Literal("x"))], G2: [(node, EX.p, Literal("x"))]})
-    assert store.quad_count() == 2
+    assert store.quad_count() == 3  # in G1, in G2, and once in the default graph
     assert store.triple_count() == 1
     assert len(dump(store, "ntriples").splitlines()) == 1
 
@@ -448,7 +626,7 @@ def test_turtle_uses_the_prefixes(loaded: Store) -> None:
 def test_a_dump_of_one_graph_holds_only_it(loaded: Store, fmt: str) -> None:
     parsed = parsed_by_rdflib(dump(loaded, fmt, graph=G2), fmt)
     assert list(parsed) == [G2 if fmt in QUAD_FORMATS else ""]
-    assert_isomorphic(union_of(parsed), graph_of(DOC2))
+    assert_isomorphic(merge_of(parsed), graph_of(DOC2))
 
 
 def test_an_unknown_format_is_refused(loaded: Store) -> None:
@@ -466,7 +644,8 @@ def test_a_disk_store_keeps_its_graphs_across_close_and_reopen(tmp_path: Path) -
     for url in (str(folder), f"oxigraph:{folder}", folder.as_uri()):
         with open_store(url) as store:
             assert store.named_graphs() == [G1, G2]
-            assert store.quad_count() == len(DOC1) + len(DOC2)
+            assert store.quad_count() == len(DOC1) + len(DOC2) + len(DOC1) + len(DOC2) - 1
+            assert_default_is_the_merge(store, DOC1 + DOC2)
 
 
 _OPEN_IN_CHILD = """
@@ -663,7 +842,10 @@ def test_without_a_graph_store_the_dataset_comes_by_sparql(oxigraph_server: str)
         assert isinstance(store, SparqlStore)
         assert store.store_endpoint is None
         assert snapshot(store) == expected
-        assert store.quad_count() == len(expected)
+        named, default = expected
+        assert len(named) == len(DOC1) + len(DOC2)
+        assert len(default) == len(DOC1) + len(DOC2) - 1
+        assert store.quad_count() == len(named) + len(default)
 
 
 @pytest.mark.server

@@ -1,0 +1,130 @@
+"""Validation and inference costs as the store grows.
+
+For each store size (events of the synthetic corpus, bench/corpus.py, ingested with the
+validation gate on into an embedded on-disk store) it prints:
+
+- the gate's cost per document while ingesting the corpus;
+- the gate's cost for new documents against that store: one document alone (one
+  pySHACL run) and per document in a batch of ``--probe`` documents (one run for all);
+- ``kg infer`` (the fast engine) and, up to ``--owlrl-max`` events, the owlrl reference;
+- at the largest size, ``kg validate --all`` (pipeline.validate_store, which it runs).
+
+    python bench/validate.py --sizes 1000 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+
+from kg.pipeline import (
+    FileResult,
+    Ingester,
+    InputFile,
+    _Pending,
+    collect_files,
+    validate_store,
+)
+from kg.reason import infer
+from kg.store import Store, open_store
+
+
+class TimedIngester(Ingester):
+    """An Ingester that adds up the time its validation gate takes."""
+
+    gate_seconds = 0.0
+    gated = 0
+
+    def _check(self, pending: list[_Pending]) -> tuple[list[_Pending], list[FileResult]]:
+        started = time.perf_counter()
+        try:
+            return super()._check(pending)
+        finally:
+            self.gate_seconds += time.perf_counter() - started
+            self.gated += sum(1 for item in pending if not item.duplicate)
+
+
+def ingest(store: Store, files: list[InputFile], *, batch_size: int = 100) -> TimedIngester:
+    ingester = TimedIngester(store, batch_size=batch_size)
+    failed = [r for r in ingester.ingest(files) if r.status == "failed"]
+    if failed:
+        raise SystemExit(f"{len(failed)} documents failed, e.g. {failed[0].message}")
+    return ingester
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole: bool) -> None:
+    corpus = workdir / f"corpus-{size}"
+    files_written = write_corpus(corpus, size)
+    probes = workdir / f"probe-{size}"
+    write_corpus(probes, probe + 1, seed=1000 + size)
+    store_path = workdir / f"store-{size}"
+    shutil.rmtree(store_path, ignore_errors=True)
+    with open_store(store_path) as store:
+        files, _ = collect_files([corpus])
+        started = time.perf_counter()
+        loader = ingest(store, files)
+        elapsed = time.perf_counter() - started
+        print(f"{size} events ({files_written} documents, {store.triple_count()} triples): "
+              f"ingest {elapsed:.1f} s, {ms(elapsed / files_written)}/document, of which the "
+              f"gate {ms(loader.gate_seconds / loader.gated)}/document (batches of 100)")
+
+        probe_files, _ = collect_files([probes])
+        event_pages = [f for f in probe_files if not f.path.name.startswith("article_")]
+        alone = ingest(store, event_pages[:1], batch_size=1)
+        print(f"  gate, one new event page alone:       {ms(alone.gate_seconds)}")
+        batch = ingest(store, event_pages[1:probe + 1], batch_size=probe)
+        print(f"  gate, {batch.gated} new event pages in one batch: "
+              f"{ms(batch.gate_seconds / batch.gated)}/document")
+
+        report = infer(store)
+        print(f"  kg infer (fast): {report.seconds:.1f} s, {report.triples} triples inferred")
+        if size <= owlrl_max:
+            report = infer(store, engine="owlrl")
+            print(f"  kg infer --engine owlrl: {report.seconds:.1f} s, "
+                  f"{report.triples} triples inferred")
+        if whole:
+            started = time.perf_counter()
+            result = validate_store(store)
+            print(f"  kg validate --all: {time.perf_counter() - started:.1f} s "
+                  f"({result.summary()})")
+    print(f"  peak memory so far: {peak_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--probe", type=int, default=100, help="new documents per batch probe")
+    parser.add_argument("--owlrl-max", type=int, default=1000,
+                        help="run the owlrl reference engine up to this many events")
+    parser.add_argument("--workdir", type=Path, help="keep corpora and stores here")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-validate-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        for size in args.sizes:
+            run(size, workdir, probe=args.probe, owlrl_max=args.owlrl_max,
+                whole=size == max(args.sizes))
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
