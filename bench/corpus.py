@@ -22,8 +22,18 @@ LEADERS = [
     ("President of France", "French President", "Nicolas Sarkozy", "France"),
     ("President of France", "French President", "François Hollande", "France"),
     ("Chancellor of Germany", "German Chancellor", "Angela Merkel", "Germany"),
-    ("Prime Minister of the United Kingdom", "British Prime Minister", "Gordon Brown", "United Kingdom"),
-    ("Prime Minister of the United Kingdom", "British Prime Minister", "David Cameron", "United Kingdom"),
+    (
+        "Prime Minister of the United Kingdom",
+        "British Prime Minister",
+        "Gordon Brown",
+        "United Kingdom",
+    ),
+    (
+        "Prime Minister of the United Kingdom",
+        "British Prime Minister",
+        "David Cameron",
+        "United Kingdom",
+    ),
     ("Prime Minister of Japan", "Japanese Prime Minister", "Shinzō Abe", "Japan"),
     ("Prime Minister of India", "Indian Prime Minister", "Manmohan Singh", "India"),
     ("Prime Minister of India", "Indian Prime Minister", "Narendra Modi", "India"),
@@ -31,33 +41,105 @@ LEADERS = [
     ("President of Iran", "Iranian President", "Mahmoud Ahmadinejad", "Iran"),
     ("President of Iran", "Iranian President", "Hassan Rouhani", "Iran"),
     ("Prime Minister of Turkey", "Turkish Prime Minister", "Recep Tayyip Erdoğan", "Turkey"),
-    ("United States Secretary of State", "U.S. Secretary of State", "Condoleezza Rice", "United States"),
-    ("United States Secretary of State", "U.S. Secretary of State", "Hillary Clinton", "United States"),
+    (
+        "United States Secretary of State",
+        "U.S. Secretary of State",
+        "Condoleezza Rice",
+        "United States",
+    ),
+    (
+        "United States Secretary of State",
+        "U.S. Secretary of State",
+        "Hillary Clinton",
+        "United States",
+    ),
     ("United States Secretary of State", "U.S. Secretary of State", "John Kerry", "United States"),
-    ("Minister of Foreign Affairs of Russia", "Russian Foreign Minister", "Sergey Lavrov", "Russia"),
+    (
+        "Minister of Foreign Affairs of Russia",
+        "Russian Foreign Minister",
+        "Sergey Lavrov",
+        "Russia",
+    ),
 ]
-STATES = ["Iran", "North Korea", "Syria", "Ukraine", "Georgia", "Poland", "Japan", "China",
-          "Pakistan", "Afghanistan", "Iraq", "Israel", "Egypt", "Cuba", "Venezuela", "Brazil"]
-ORGS = ["NATO", "the United Nations", "the European Union", "the G8", "the G20",
-        "the UN Security Council", "OPEC", "ASEAN", "the African Union"]
-TOPICS = ["missile defense", "nuclear program", "trade", "climate change", "the Syrian civil war",
-          "energy security", "arms control", "sanctions", "human rights", "terrorism"]
-VERBS = ["meet to discuss {t}", "hold talks on {t}", "sign an agreement on {t}",
-         "fail to agree on {t}", "discuss {t} at a summit in {c}", "meet in {c} to discuss {t}"]
-SOLO = ["The {post} {name} visits {s} for talks on {t}.",
-        "{org} imposes sanctions on {s} over {t}.",
-        "The {post} {name} says {s} must end its {t}.",
-        "{s} expels the ambassador of {s2} over {t}."]
-CITIES = ["Geneva", "Vienna", "Moscow", "Beijing", "Washington, D.C.", "Brussels", "Sochi",
-          "Kennebunkport", "Paris", "London", "Tokyo", "New Delhi"]
-SOURCES = [("AP via the Guardian", "http://www.guardian.co.uk/world/{n}.html"),
-           ("Reuters", "http://www.reuters.com/article/{n}"),
-           ("BBC", "http://news.bbc.co.uk/2/hi/{n}.stm"),
-           ("CNN", "http://www.cnn.com/{n}/index.html"),
-           ("AFP via Google News", "http://afp.google.com/article/{n}"),
-           ("The New York Times", "http://www.nytimes.com/{n}.html"),
-           ("Al Jazeera", "http://english.aljazeera.net/news/{n}.html"),
-           ("Xinhua", "http://news.xinhuanet.com/english/{n}.htm")]
+STATES = [
+    "Iran",
+    "North Korea",
+    "Syria",
+    "Ukraine",
+    "Georgia",
+    "Poland",
+    "Japan",
+    "China",
+    "Pakistan",
+    "Afghanistan",
+    "Iraq",
+    "Israel",
+    "Egypt",
+    "Cuba",
+    "Venezuela",
+    "Brazil",
+]
+ORGS = [
+    "NATO",
+    "the United Nations",
+    "the European Union",
+    "the G8",
+    "the G20",
+    "the UN Security Council",
+    "OPEC",
+    "ASEAN",
+    "the African Union",
+]
+TOPICS = [
+    "missile defense",
+    "nuclear program",
+    "trade",
+    "climate change",
+    "the Syrian civil war",
+    "energy security",
+    "arms control",
+    "sanctions",
+    "human rights",
+    "terrorism",
+]
+VERBS = [
+    "meet to discuss {t}",
+    "hold talks on {t}",
+    "sign an agreement on {t}",
+    "fail to agree on {t}",
+    "discuss {t} at a summit in {c}",
+    "meet in {c} to discuss {t}",
+]
+SOLO = [
+    "The {post} {name} visits {s} for talks on {t}.",
+    "{org} imposes sanctions on {s} over {t}.",
+    "The {post} {name} says {s} must end its {t}.",
+    "{s} expels the ambassador of {s2} over {t}.",
+]
+CITIES = [
+    "Geneva",
+    "Vienna",
+    "Moscow",
+    "Beijing",
+    "Washington, D.C.",
+    "Brussels",
+    "Sochi",
+    "Kennebunkport",
+    "Paris",
+    "London",
+    "Tokyo",
+    "New Delhi",
+]
+SOURCES = [
+    ("AP via the Guardian", "http://www.guardian.co.uk/world/{n}.html"),
+    ("Reuters", "http://www.reuters.com/article/{n}"),
+    ("BBC", "http://news.bbc.co.uk/2/hi/{n}.stm"),
+    ("CNN", "http://www.cnn.com/{n}/index.html"),
+    ("AFP via Google News", "http://afp.google.com/article/{n}"),
+    ("The New York Times", "http://www.nytimes.com/{n}.html"),
+    ("Al Jazeera", "http://english.aljazeera.net/news/{n}.html"),
+    ("Xinhua", "http://news.xinhuanet.com/english/{n}.htm"),
+]
 
 
 @dataclass(frozen=True)
@@ -94,7 +176,9 @@ def make_events(count: int, seed: int = 7) -> list[SyntheticEvent]:
         headline, context = _headline(rng)
         # A serial in the headline keeps events distinct, as real headlines are.
         headline = headline[:-1] + f" (round {i})."
-        events.append(SyntheticEvent(start + timedelta(days=rng.randrange(7300)), headline, context))
+        events.append(
+            SyntheticEvent(start + timedelta(days=rng.randrange(7300)), headline, context)
+        )
     return events
 
 
@@ -106,14 +190,25 @@ def _path(event: SyntheticEvent) -> str:
 def event_page(event: SyntheticEvent, related: list[SyntheticEvent], rng: random.Random) -> str:
     """An event page in the seed layout."""
     d = event.day
-    lines = [f"### [{d.year}-{d.month:02d}-{d.day}](/news/{d.year}/{d.month:02d}/{d.day}/index.md)",
-             "", f"# {event.headline} ", "", "", "", "", "### Source:", ""]
+    lines = [
+        f"### [{d.year}-{d.month:02d}-{d.day}](/news/{d.year}/{d.month:02d}/{d.day}/index.md)",
+        "",
+        f"# {event.headline} ",
+        "",
+        "",
+        "",
+        "",
+        "### Source:",
+        "",
+    ]
     for n, (label, url) in enumerate(rng.sample(SOURCES, rng.randint(1, 4)), 1):
         lines.append(f"{n}. [{label}]({url.format(n=rng.randrange(10**9))})")
     if related:
         lines += ["", "### Related:", ""]
         for n, rel in enumerate(related, 1):
-            lines.append(f"{n}. [ {rel.headline} ]({_path(rel)}) _Context: {', '.join(rel.context)}_")
+            lines.append(
+                f"{n}. [ {rel.headline} ]({_path(rel)}) _Context: {', '.join(rel.context)}_"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -123,15 +218,20 @@ def article_text(event: SyntheticEvent, rng: random.Random) -> str:
     body = [f"{city} (AFP) — {event.headline}"]
     for _ in range(6):
         name = rng.choice(LEADERS)
-        body.append(f"{name[1]} {name[2]} said the talks on {rng.choice(TOPICS)} with "
-                    f"{rng.choice(STATES)} were \"useful\", according to officials in "
-                    f"{rng.choice(CITIES)}. {rng.choice(ORGS)} is expected to respond next week.")
+        body.append(
+            f"{name[1]} {name[2]} said the talks on {rng.choice(TOPICS)} with "
+            f'{rng.choice(STATES)} were "useful", according to officials in '
+            f"{rng.choice(CITIES)}. {rng.choice(ORGS)} is expected to respond next week."
+        )
     title = event.headline.rstrip(".")
     return f"{title}\n\n" + "\n\n".join(body) + "\n"
 
 
 def write_corpus(folder: Path, events: int, *, article_every: int = 5, seed: int = 7) -> int:
-    """Write ``events`` event pages (and an article for every n-th) into ``folder``; return files."""
+    """Write ``events`` event pages, and an article for every n-th, into ``folder``.
+
+    Returns the number of files written.
+    """
     rng = random.Random(seed)
     all_events = make_events(events, seed)
     folder.mkdir(parents=True, exist_ok=True)

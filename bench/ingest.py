@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rdflib import Dataset, URIRef  # noqa: E402
+from rdflib import Dataset, URIRef
 
-from kg.store import QueryResult, Store  # noqa: E402
+from kg.store import QueryResult, Store
 
 BACKENDS = ("oxigraph-disk", "rdflib-memory")
 
@@ -80,11 +80,9 @@ def run_backend(backend: str, corpus: Path, workdir: Path) -> dict[str, float]:
     from kg.pipeline import ingest_paths
     from kg.store import open_store
 
-    store: Store
-    if backend == "oxigraph-disk":
-        store = open_store(workdir / "store")
-    else:
-        store = RdflibMemoryStore()
+    store: Store = (
+        open_store(workdir / "store") if backend == "oxigraph-disk" else RdflibMemoryStore()
+    )
     started = time.perf_counter()
     report = ingest_paths(store, [corpus])
     seconds = time.perf_counter() - started
@@ -106,8 +104,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--backends", default=",".join(BACKENDS))
-    parser.add_argument("--child", nargs=3, metavar=("BACKEND", "CORPUS", "WORKDIR"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("BACKEND", "CORPUS", "WORKDIR"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.child:
         backend, corpus, workdir = args.child
@@ -126,17 +125,26 @@ def main() -> None:
             workdir.mkdir()
             out = subprocess.run(
                 [sys.executable, __file__, "--child", backend, str(corpus_dir), str(workdir)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{'backend':<15}{'seconds':>9}{'events/s':>10}{'quads/s':>10}{'quads':>9}{'peak MB':>9}")
+        print(
+            f"{'backend':<15}{'seconds':>9}{'events/s':>10}{'quads/s':>10}"
+            f"{'quads':>9}{'peak MB':>9}"
+        )
         for backend, r in results.items():
-            print(f"{backend:<15}{r['seconds']:>9.1f}{r['events'] / r['seconds']:>10.0f}"
-                  f"{r['quads'] / r['seconds']:>10.0f}{r['quads']:>9.0f}{r['peak_mb']:>9.0f}")
+            print(
+                f"{backend:<15}{r['seconds']:>9.1f}{r['events'] / r['seconds']:>10.0f}"
+                f"{r['quads'] / r['seconds']:>10.0f}{r['quads']:>9.0f}{r['peak_mb']:>9.0f}"
+            )
         if len(results) == 2:
             ox, rd = results["oxigraph-disk"], results["rdflib-memory"]
-            print(f"ratio rdflib/oxigraph: time {rd['seconds'] / ox['seconds']:.2f}x, "
-                  f"peak memory {rd['peak_mb'] / ox['peak_mb']:.2f}x")
+            print(
+                f"ratio rdflib/oxigraph: time {rd['seconds'] / ox['seconds']:.2f}x, "
+                f"peak memory {rd['peak_mb'] / ox['peak_mb']:.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Fi
         elif path.is_file():
             files.append(InputFile(path))
         else:
-            missing.append(FileResult(str(path), "failed", message="no such file or folder"))
+            missing.append(FileResult(str(path), "failed", message=f"{path}: no such file or folder"))
     return files, missing
 
 
@@ -209,7 +209,12 @@ class Ingester:
     def _prepare(self, path: Path, *, format: str | None, named: bool) -> _Pending | FileResult:
         name = str(path)
         try:
-            text = read_text(path)
+            try:
+                text = read_text(path)
+            except ParseError:
+                if not named:  # a binary or empty file met while walking a folder
+                    return FileResult(name, "skipped", message="not a text document")
+                raise
             if format is None and not named and detect_format(text, name, guess=False) is None:
                 # A folder may hold READMEs and data files beside its pages: those are
                 # passed over, while a file the user named is read as its best guess.
@@ -375,6 +380,9 @@ def ingest_paths(
     """
     files, missing = collect_files(paths)
     report = IngestReport(results=list(missing), triples_before=store.triple_count())
+    if on_result is not None:
+        for result in missing:
+            on_result(result)
     ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate)
     for result in ingester.ingest(files, format=format):
         report.results.append(result)

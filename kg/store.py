@@ -539,6 +539,9 @@ class OxigraphStore(Store):
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {detail}") from None
 
+    # Methods call _open() each time rather than keep the pyoxigraph store in a local: a
+    # traceback that outlives an error keeps its frames' locals, and a store kept alive that
+    # way would hold the folder lock after close().
     def _open(self) -> ox.Store:
         if self._store is None:
             raise StoreError(f"the store {self.url} is closed")
@@ -559,9 +562,8 @@ class OxigraphStore(Store):
         # it is as fast: writing the terms as text costs less than building pyoxigraph terms.
         if not graphs:
             return
-        store = self._open()
         if all(triples for triples in graphs.values()) and not any(
-            store.contains_named_graph(_graph_node(g)) for g in graphs
+            self._open().contains_named_graph(_graph_node(g)) for g in graphs
         ):
             # Only new graphs: nothing to drop, so one `extend` (one transaction) adds the named
             # graphs and their merge into the default graph, at twice the speed of an update.
@@ -608,18 +610,17 @@ class OxigraphStore(Store):
 
     def graph_triples(self, graph_iri: str) -> list[Triple]:
         """The triples of one named graph."""
-        store = self._open()
         try:
-            quads = store.quads_for_pattern(None, None, None, _graph_node(graph_iri))
+            quads = self._open().quads_for_pattern(None, None, None, _graph_node(graph_iri))
             return [_ox_triple(q) for q in quads]
         except OSError as exc:
             raise StoreError(f"cannot read graph <{graph_iri}>: {exc}") from None
 
     def named_graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
-        store = self._open()
         try:
-            return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            graphs = self._open().named_graphs()
+            return sorted(g.value for g in graphs if isinstance(g, ox.NamedNode))
         except OSError as exc:
             raise StoreError(f"cannot list the named graphs: {exc}") from None
 
@@ -630,18 +631,17 @@ class OxigraphStore(Store):
         variables a SELECT projects; for the others they become a VALUES block at the start of
         the WHERE group, as the remote backend does.
         """
-        store = self._open()
         try:
             if not bindings:
-                return _result(store.query(sparql))
+                return _result(self._open().query(sparql))
             terms = {name: _as_term(value) for name, value in bindings.items()}
             substitutions: dict[ox.Variable, _OxTerm] = {
                 ox.Variable(_variable_name(name)): _to_ox(term) for name, term in terms.items()
             }
             try:
-                raw = store.query(sparql, substitutions=substitutions)
+                raw = self._open().query(sparql, substitutions=substitutions)
             except RuntimeError:
-                raw = store.query(_with_values(sparql, terms))
+                raw = self._open().query(_with_values(sparql, terms))
             return _result(raw)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
@@ -668,20 +668,19 @@ class OxigraphStore(Store):
         """Stream the store to ``out`` in ``fmt`` (one of :data:`DUMP_FORMATS`)."""
         rdf_format, keeps_graphs = _dump_format(fmt)
         names = _dump_prefixes(fmt, prefixes)
-        store = self._open()
         try:
             if graph is not None:
                 node = _graph_node(graph)
                 if keeps_graphs:
-                    quads = store.quads_for_pattern(None, None, None, node)
+                    quads = self._open().quads_for_pattern(None, None, None, node)
                     ox.serialize(quads, out, rdf_format, prefixes=names)
                 else:
-                    store.dump(out, rdf_format, from_graph=node, prefixes=names)
+                    self._open().dump(out, rdf_format, from_graph=node, prefixes=names)
             elif keeps_graphs:
-                ox.serialize(_named_only(store.quads_for_pattern(None, None, None)), out,
+                ox.serialize(_named_only(self._open().quads_for_pattern(None, None, None)), out,
                              rdf_format, prefixes=names)
             else:
-                store.dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=names)
+                self._open().dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=names)
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"export failed: {exc}") from None
 

@@ -73,3 +73,21 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=SERVER_STOP_TIMEOUT)
+
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real on-disk store holding the bundled examples (seeds and real pages), ingested once."""
+    from kg.pipeline import ingest_paths
+    from kg.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("examples") / "store")
+    report = ingest_paths(store, [EXAMPLES])
+    assert not report.failures, report.failures
+    yield store
+    store.close()
