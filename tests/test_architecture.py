@@ -1,0 +1,68 @@
+"""The dependency direction of STYLE.md, held by walking the imports with ast."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+KG = Path(__file__).resolve().parents[1] / "kg"
+PURE = ("vocab", "model", "parse", "extract", "iri", "mapper", "cameo")
+FORBIDDEN_IN_PURE = (
+    "flask",
+    "click",
+    "waitress",
+    "urllib.request",
+    "http.client",
+    "socket",
+    "requests",
+    "kg.web",
+    "kg.cli",
+    "kg.store",
+    "kg.pipeline",
+)
+
+
+def modules(*names: str) -> list[Path]:
+    found: list[Path] = []
+    for name in names:
+        path = KG / name
+        found += sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+    return found
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def uses_environ(path: Path) -> bool:
+    return "os.environ" in path.read_text(encoding="utf-8") or "getenv" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("path", modules(*PURE), ids=lambda p: str(p.relative_to(KG)))
+def test_the_pure_layer_does_no_io_and_knows_no_interface(path: Path) -> None:
+    bad = {
+        name
+        for name in imports(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_PURE)
+    }
+    assert not bad, f"{path.name} imports {sorted(bad)}"
+    assert not uses_environ(path), f"{path.name} reads the environment"
+
+
+@pytest.mark.parametrize("path", sorted(KG.rglob("*.py")), ids=lambda p: str(p.relative_to(KG)))
+def test_nothing_in_kg_imports_the_leaves(path: Path) -> None:
+    if path.name == "cli.py" or "web" in path.relative_to(KG).parts:
+        return
+    bad = {name for name in imports(path) if name in ("kg.cli",) or name.startswith("kg.web")}
+    assert not bad, f"{path.relative_to(KG)} imports {sorted(bad)}"

@@ -1,0 +1,89 @@
+"""Every named query in queries/ is read, bound and run against the examples."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.queries import (
+    QueryParamError,
+    bind_params,
+    load_queries,
+    parse_named_query,
+    to_term,
+)
+from kg.store import Store
+
+QUERIES = load_queries()
+
+# Parameters a user would try, and a value each answer must contain.
+EXAMPLES: dict[str, tuple[dict[str, str], str]] = {
+    "events_with_actor": ({"actor": "Vladimir Putin"}, "Kennebunkport"),
+    "events_with_two_actors": (
+        {"actor1": "George W. Bush", "actor2": "Vladimir Putin"},
+        "2008-04-06",
+    ),
+    "event_sources": ({"event": "meet to discuss missile defense"}, "Der Spiegel"),
+    "related_events": ({"event": "meet to discuss missile defense"}, "2016-09-05"),
+    "article_mentions": ({"article": "missile defence plans"}, "Condoleezza Rice"),
+    "events_per_actor_per_year": ({"actor": "putin"}, "2007"),
+    "events_on_topic": (
+        {"topic": "missile defense", "from": "2007-01-01", "to": "2007-12-31"},
+        "2007-07-02",
+    ),
+    "actor_profile": ({"actor": "Vladimir Putin"}, "http://www.wikidata.org/entity/Q7747"),
+    "post_holders": ({"post": "president of russia"}, "Vladimir Putin"),
+    "documents": ({}, "000_30323f190908bd9a.txt"),
+}
+
+
+def test_there_are_at_least_eight_named_queries_each_with_an_example() -> None:
+    assert len(QUERIES) >= 8
+    assert set(QUERIES) == set(EXAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_has_a_header(name: str) -> None:
+    query = QUERIES[name]
+    assert query.title and query.title != name
+    assert query.description
+    for param in query.params:
+        assert param.description, f"{name}: parameter {param.name} has no description"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_answers_on_the_examples(name: str, examples_store: Store) -> None:
+    params, expected = EXAMPLES[name]
+    result = examples_store.query(QUERIES[name].text, bindings=bind_params(QUERIES[name], params))
+    values = {str(v) for row in result.rows for v in row if v is not None}
+    assert result.rows, f"{name} returned nothing for {params}"
+    assert any(expected in v for v in values), f"{name}: {expected!r} not in {sorted(values)[:20]}"
+
+
+def test_a_date_range_excludes_events_outside_it(examples_store: Store) -> None:
+    query = QUERIES["events_on_topic"]
+    bindings = bind_params(query, {"topic": "talks", "from": "2008-01-01", "to": "2008-12-31"})
+    dates = {str(row[1]) for row in examples_store.query(query.text, bindings=bindings).rows}
+    assert dates and all(d.startswith("2008") for d in dates)
+
+
+def test_parameters_become_terms_of_their_type() -> None:
+    assert to_term("Putin") == Literal("Putin")
+    assert to_term("https://w3id.org/diplomacy-kg/id/person/vladimir-putin") == URIRef(
+        "https://w3id.org/diplomacy-kg/id/person/vladimir-putin"
+    )
+    assert to_term("2007-06-07", "date").datatype is not None
+    with pytest.raises(QueryParamError):
+        to_term("7 June", "date")
+    with pytest.raises(QueryParamError):
+        to_term("not an iri", "iri")
+
+
+def test_defaults_fill_missing_parameters() -> None:
+    bindings = bind_params(QUERIES["events_on_topic"], {"topic": "trade"})
+    assert str(bindings["from"]) == "1800-01-01"
+
+
+def test_a_header_with_a_bad_parameter_type_is_refused() -> None:
+    with pytest.raises(ValueError, match="parameter type"):
+        parse_named_query("x", "# param: when (timestamp) a time\nSELECT * {}")
