@@ -388,6 +388,83 @@ def stats(state: Context) -> None:
         click.echo(f"{key.ljust(width)}  {value}")
 
 
+@cli.command()
+@click.option("--host", help="The address to listen on.  [default: 127.0.0.1]")
+@click.option("--port", type=int,
+              help="The port to listen on; 0 picks a free one.  [default: 8000]")
+@click.option("--allow-update", is_flag=True, default=None,
+              help="Accept SPARQL updates, Graph Store writes and /ingest (with the token).")
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN",
+              help="The bearer token that writes must carry (or KG_UPDATE_TOKEN).")
+@click.option("--no-update-token", is_flag=True, default=None,
+              help="Accept writes without a token: only on a loopback address.")
+@click.option("--query-timeout", type=float, metavar="SECONDS",
+              help="Stop a query after this long and answer 503.  [default: 30]")
+@click.option("--max-rows", type=int, metavar="N",
+              help="The most rows an answer holds.  [default: 10000]")
+@click.option("--workers", type=int, metavar="N",
+              help="Query worker processes; 0 runs queries in the server process.")
+@click.option("--threads", type=int, metavar="N", help="Request threads.  [default: 8]")
+@pass_context
+def serve(state: Context, host: str | None, port: int | None, allow_update: bool | None,
+          update_token: str | None, no_update_token: bool | None, query_timeout: float | None,
+          max_rows: int | None, workers: int | None, threads: int | None) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint, Graph Store, named queries and pages.
+
+    Runs the waitress WSGI server on 127.0.0.1 unless told otherwise, on the store
+    of --store. Updates are off unless --allow-update; they then need the token
+    (Authorization: Bearer ...). Settings are documented in README.md
+    (KG_* environment variables); the options here override them.
+
+    Example:
+
+        kg serve --port 8000 --allow-update --update-token "$(openssl rand -hex 16)"
+    """
+    import signal
+
+    import waitress
+
+    from kg.web import create_app
+    from kg.web.state import close_app
+
+    options = {"HOST": host, "PORT": port, "ALLOW_UPDATE": allow_update,
+               "UPDATE_TOKEN": update_token, "NO_UPDATE_TOKEN": no_update_token,
+               "QUERY_TIMEOUT": query_timeout, "MAX_ROWS": max_rows, "QUERY_WORKERS": workers,
+               "THREADS": threads}
+    config: dict[str, Any] = {"STORE": state.store_url, "BASE": state.base}
+    config.update({key: value for key, value in options.items() if value is not None})
+    try:
+        app = create_app(config)
+    except (StoreError, ValueError) as exc:
+        fail(str(exc))
+    settings = app.config
+    try:
+        server = waitress.create_server(
+            app, host=settings["HOST"], port=settings["PORT"], threads=settings["THREADS"],
+            max_request_body_size=settings["MAX_BODY"], ident="kg",
+            clear_untrusted_proxy_headers=True)
+    except OSError as exc:
+        close_app(app)
+        fail(f"cannot listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror or exc}")
+    shown = settings["HOST"] if ":" not in settings["HOST"] else f"[{settings['HOST']}]"
+    url = f"http://{shown}:{server.effective_port}/"
+    writes = "updates on" if settings["ALLOW_UPDATE"] else "read-only"
+    click.echo(f"Serving {state.store_url} at {url} (SPARQL endpoint: {url}sparql; {writes})")
+    sys.stdout.flush()
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        close_app(app)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     cli(prog_name="kg")

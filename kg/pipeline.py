@@ -434,9 +434,10 @@ def validate_store(
 
     Each result names the input file of a document that describes its focus node.
     """
+    # Each distinct triple once, however many documents repeat it.
     asserted = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o }"
-        f" FILTER (?g != <{INFERRED_GRAPH}>) }}"
+        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE {"
+        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} }}"
     ).triples
     report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
     focus = " ".join(sorted({r.focus_node.n3() for r in report.results

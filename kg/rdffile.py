@@ -103,7 +103,8 @@ def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | No
     try:
         with quiet_literals():
             for quad in ox.parse(data, RDF_FORMATS[format], base_iri=base, rename_blank_nodes=True):
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                           to_rdflib(quad.object)))
     except SyntaxError as exc:
         raise _syntax_error(exc, data, format, name) from None
     except ValueError as exc:  # RDF-star triple terms, which the graph cannot hold

@@ -6,18 +6,19 @@ asserted data: each run computes it anew from every other graph and replaces it 
 Two engines:
 
 ``fast`` (the default)
-    The OWL 2 RL rules that our ontology's axioms call for, run inside the store as one
-    SPARQL update: class and property hierarchies with their equivalences (``cax-sco``,
-    ``cax-eqc``, ``prp-spo1``, ``prp-eqp``), inverse and symmetric properties (``prp-inv``,
-    ``prp-symp``), domains and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made
-    symmetric and transitive (``eq-sym``, ``eq-trans``). The schema is read first and
-    closed here, so that each rule needs a single pass; the data stays in the store.
-    With ``same_as=True`` facts are also copied across ``owl:sameAs`` (``eq-rep-s/o``).
-    That is off by default: our ``owl:sameAs`` links go to Wikidata, and copying every
-    fact about an actor onto its Wikidata IRI would double every actor query's answers.
-    The ontology has no transitive properties, so ``prp-trp`` is not among the rules;
-    tests/test_reason.py checks on real data that this engine gives every triple owlrl
-    gives for our vocabulary.
+    The OWL 2 RL rules that our ontology's axioms call for, run inside the store as
+    SPARQL CONSTRUCT queries (one per entailed edge, one for all types): class and
+    property hierarchies with their equivalences (``cax-sco``, ``cax-eqc``, ``prp-spo1``,
+    ``prp-eqp``), inverse and symmetric properties (``prp-inv``, ``prp-symp``), domains
+    and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made symmetric and
+    transitive (``eq-sym``, ``eq-trans``). The schema is read first and closed here, so
+    that each rule needs one pass over the data, each distinct triple read once however
+    many documents repeat it. With ``same_as=True`` facts are also copied across
+    ``owl:sameAs`` (``eq-rep-s/o``). That is off by default: our ``owl:sameAs`` links go
+    to Wikidata, and copying every fact about an actor onto its Wikidata IRI would double
+    every actor query's answers. The ontology has no transitive properties, so
+    ``prp-trp`` is not among the rules; tests/test_reason.py checks on real data that
+    this engine gives every triple owlrl gives for our vocabulary.
 ``owlrl``
     The reference: the owlrl package's full OWL-RL closure of the ontology and the data,
     in memory. Slow (minutes at 10k events), but complete.
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 
 import owlrl
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
@@ -43,9 +44,6 @@ from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
 ENGINES = ("fast", "owlrl")
 
-# Where the fast engine builds the closure before it replaces the inferred graph.
-_SCRATCH_GRAPH = GRAPH_BASE + "inferred-scratch"
-_DERIVED = (INFERRED_GRAPH, _SCRATCH_GRAPH)
 
 Triple = tuple[Node, Node, Node]
 
@@ -66,7 +64,8 @@ class InferenceReport:
 
     engine: str
     triples: int  # entailed triples now in the inferred graph
-    seconds: float
+    seconds: float  # in all
+    write_seconds: float = 0.0  # of which writing the inferred graph into the store
 
 
 def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
@@ -75,18 +74,25 @@ def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> Infer
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     started = time.perf_counter()
     if engine == "fast":
-        store.update(closure_update(read_schema(store), same_as_classes(store), copy_facts=same_as))
-        triples: list[Triple] = store.graph_triples(_SCRATCH_GRAPH)
+        triples: Iterable[Triple] = fast_closure(store, copy_facts=same_as)
     else:
         triples = owlrl_closure(_asserted_graph(store))
-    # The store's own write keeps whatever it derives from its graphs (its default graph).
-    store.replace_graphs({INFERRED_GRAPH: triples, _SCRATCH_GRAPH: []})
-    return InferenceReport(engine, len(triples), time.perf_counter() - started)
+    writing = time.perf_counter()
+    store.replace_graphs({INFERRED_GRAPH: triples})
+    done = time.perf_counter()
+    return InferenceReport(engine, _count(store), done - started, done - writing)
 
 
 def drop_inferred(store: Store) -> None:
     """Remove the inferred graph."""
-    store.drop_graphs([INFERRED_GRAPH, _SCRATCH_GRAPH])
+    store.drop_graphs([INFERRED_GRAPH])
+
+
+def _count(store: Store) -> int:
+    (row,) = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+    ).rows
+    return int(str(row[0])) if row[0] is not None else 0
 
 
 def entailed(graph: Graph, *, engine: str = "fast", same_as: bool = False) -> Graph:
@@ -263,66 +269,107 @@ def compile_rules(schema: Schema) -> Rules:
     return Rules(super_classes, edges, subject_types, object_types, schema_triples)
 
 
-# -- the fast engine: one SPARQL update -------------------------------------------------------
+# -- the fast engine: the rules as SPARQL queries inside the store ----------------------------
 
 
-def closure_update(
-    schema: Schema, same_as: Iterable[set[URIRef]] = (), *, copy_facts: bool = False,
-    target: str = _SCRATCH_GRAPH,
-) -> str:
-    """The SPARQL update that writes into ``target`` the closure of the asserted graphs.
+def closure_queries(schema: Schema) -> list[str]:
+    """CONSTRUCT queries whose results together are the closure of the asserted graphs.
 
-    Every pattern names its graph, so the update works whatever a store keeps in its
-    default graph. ``same_as`` holds the owl:sameAs classes; with ``copy_facts`` the facts
-    of each member are copied to the others.
+    One query per asserted predicate (everything one of its triples entails: edges and the
+    types of both ends) and one per class (its superclasses). Each reads its predicate
+    from the index, once per distinct triple, whatever the number of documents repeating
+    it; every pattern names its graphs, so the queries work whatever a store keeps in its
+    default graph. What an asserted graph holds already is left out (MINUS, a hash
+    anti-join). Triples with a literal subject, which a template may produce, are
+    dropped by CONSTRUCT itself.
     """
     rules = compile_rules(schema)
-    into = f"<{target}>"
     asserted = _asserted("?g")
-    ops = [f"DROP SILENT GRAPH {into}"]
-    same_pairs = sorted((a, b) for members in same_as for a in members for b in members if a != b)
-    data = sorted(rules.schema_triples) + [(a, OWL.sameAs, b) for a, b in same_pairs]
-    if data:
-        ops.append(f"INSERT DATA {{ GRAPH {into} {{ {' '.join(_nt(t) for t in data)} }} }}")
+    queries = []
+    for prop, edges in sorted(rules.edges.items()):
+        for q, back in sorted(edges):
+            x, y = ("?y", "?x") if back else ("?x", "?y")
+            queries.append(
+                f"CONSTRUCT {{ {x} {_term(q)} {y} }} WHERE {{ SELECT DISTINCT ?x ?y WHERE {{"
+                f" GRAPH ?g {{ ?x {_term(prop)} ?y }} {asserted}"
+                f" MINUS {{ GRAPH ?h {{ {x} {_term(q)} {y} }} {_asserted('?h')} }} }} }}"
+            )
+    # Every node's types in one query, each (node, class) once: from the predicates it is
+    # the subject or object of (domains and ranges), and from its asserted classes.
+    branches = []
+    for table, pattern in ((rules.subject_types, "?n {p} ?y"), (rules.object_types, "?y {p} ?n"),
+                           (rules.super_classes, "?n a {p}")):
+        for key, classes in sorted(table.items()):
+            if classes:
+                values = " ".join(_term(c) for c in sorted(classes))
+                where = pattern.format(p=_term(key))
+                branches.append(f"{{ GRAPH ?g {{ {where} }} VALUES ?c {{ {values} }} }}")
+    if branches:
+        queries.append(
+            f"CONSTRUCT {{ ?n a ?c }} WHERE {{ SELECT DISTINCT ?n ?c WHERE {{"
+            f" {' UNION '.join(branches)} {asserted} FILTER (!isLiteral(?n))"
+            f" MINUS {{ GRAPH ?h {{ ?n a ?c }} {_asserted('?h')} }} }} }}"
+        )
+    return queries
 
-    def insert(template: str, table: list[tuple[Node, Node]], head: str, where: str) -> None:
-        if table:
-            ops.append(f"INSERT {{ GRAPH {into} {{ {template} }} }} WHERE {{"
-                       f" VALUES {head} {{ {_rows(table)} }} {where} }}")
 
-    edge_pattern = f"GRAPH ?g {{ ?x ?p ?y }} {asserted}"
-    insert("?x ?q ?y", [(p, q) for p, qs in rules.edges.items() for q, back in qs if not back],
-           "(?p ?q)", edge_pattern)
-    insert("?y ?q ?x", [(p, q) for p, qs in rules.edges.items() for q, back in qs if back],
-           "(?p ?q)", f"{edge_pattern} FILTER (!isLiteral(?y))")
-    insert("?x a ?c", [(p, c) for p, cs in rules.subject_types.items() for c in cs],
-           "(?p ?c)", edge_pattern)
-    insert("?y a ?c", [(p, c) for p, cs in rules.object_types.items() for c in cs],
-           "(?p ?c)", f"{edge_pattern} FILTER (!isLiteral(?y))")
-    # The types asserted anywhere and those just inferred, closed upwards in one pass
-    # (the inferred ones are closed already; reading them again does no harm).
-    insert("?x a ?d", [(c, d) for c, ds in rules.super_classes.items() for d in ds],
-           "(?c ?d)", f"{{ GRAPH ?g {{ ?x a ?c }} {asserted} }} UNION {{ GRAPH {into} {{ ?x a ?c }} }}")
-    if copy_facts and same_pairs:
-        facts = (f"{{ GRAPH ?g {{ {{}} }} {asserted} }} UNION {{ GRAPH {into} {{ {{}} }} }}"
-                 f" FILTER (?p != <{OWL.sameAs}>)")
-        insert("?b ?p ?o", list(same_pairs), "(?a ?b)", facts.replace("{}", "?a ?p ?o"))
-        insert("?s ?p ?b", list(same_pairs), "(?a ?b)", facts.replace("{}", "?s ?p ?a"))
-    # Only what is new: what some asserted graph holds already is not entailed again.
-    ops.append(
-        f"DELETE {{ GRAPH {into} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {into} {{ ?s ?p ?o }}"
-        f" FILTER EXISTS {{ {edge_pattern.replace('?x ?p ?y', '?s ?p ?o')} }} }}"
-    )
-    return " ;\n".join(ops)
+def fast_closure(
+    store: Store, *, copy_facts: bool = False, schema: Schema | None = None
+) -> list[Triple]:
+    """What the fast engine entails from the asserted graphs of ``store``.
+
+    The queries' results are distinct and disjoint but for the few edges that two rules
+    give alike (a symmetric property's reverse, say): the store drops those repeats.
+    """
+    schema = schema if schema is not None else read_schema(store)
+    rules = compile_rules(schema)
+    entailed: list[Triple] = []
+    for query in closure_queries(schema):  # each leaves out what is asserted already
+        entailed.extend(store.query(query).triples)
+    classes = same_as_classes(store)
+    pairs = [(a, b) for members in classes for a in members for b in members if a != b]
+    extra: set[Triple] = set(rules.schema_triples)
+    extra.update((a, OWL.sameAs, b) for a, b in pairs)
+    if copy_facts and pairs:
+        others: dict[Node, list[URIRef]] = defaultdict(list)
+        for a, b in pairs:
+            others[a].append(b)
+        members = " ".join(_term(a) for a in others)
+        found = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?a {{ {members} }}"
+            f" {{ GRAPH ?g {{ ?a ?p ?o }} BIND (?a AS ?s) }} UNION"
+            f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} {_asserted('?g')} }}"
+        ).triples
+        facts = [t for t in (*found, *entailed) if t[1] != OWL.sameAs]
+        for subject, predicate, obj in facts:
+            for s2 in (subject, *others.get(subject, ())):
+                for o2 in (obj, *others.get(obj, ())):
+                    extra.add((s2, predicate, o2))
+    if copy_facts:
+        extra -= set(entailed)
+    entailed.extend(_unasserted(store, extra))
+    return entailed
+
+
+def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Triple]:
+    """Those of ``triples`` that no asserted graph holds."""
+    checkable = {t for t in triples if not isinstance(t[0], Literal)}
+    blank = {t for t in checkable if any(isinstance(n, BNode) for n in t)}
+    todo = sorted(checkable - blank)
+    asserted: set[Triple] = set()
+    for start in range(0, len(todo), chunk):
+        rows = " ".join(f"({_term(s)} {_term(p)} {_term(o)})"
+                        for s, p, o in todo[start:start + chunk])
+        asserted.update(store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
+            f" GRAPH ?g {{ ?s ?p ?o }} {_asserted('?g')} }}"
+        ).triples)
+    return (set(todo) - asserted) | blank
 
 
 def _asserted(graph_var: str) -> str:
-    """A filter that keeps a graph variable off the derived graphs."""
-    return f"FILTER ({graph_var} NOT IN ({', '.join(f'<{g}>' for g in _DERIVED)}))"
-
-
-def _rows(pairs: Iterable[tuple[Node, Node]]) -> str:
-    return " ".join(f"({_term(a)} {_term(b)})" for a, b in pairs)
+    """A filter that keeps a graph variable off the inferred graph."""
+    return f"FILTER ({graph_var} != <{INFERRED_GRAPH}>)"
 
 
 def _term(node: Node) -> str:
@@ -331,11 +378,9 @@ def _term(node: Node) -> str:
     if isinstance(node, Literal):
         datatype = ox.NamedNode(str(node.datatype)) if node.datatype else None
         return str(ox.Literal(str(node), language=node.language, datatype=datatype))
-    raise ValueError(f"cannot write {node!r} into an update")
-
-
-def _nt(triple: Triple) -> str:
-    return " ".join(_term(t) for t in triple) + " ."
+    if isinstance(node, BNode):
+        raise ValueError(f"a blank node cannot be named in a query: {node!r}")
+    raise ValueError(f"cannot write {node!r} into a query")
 
 
 # -- the reference engine: owlrl --------------------------------------------------------------
@@ -350,13 +395,13 @@ def owlrl_closure(graph: Graph) -> list[Triple]:
 
 
 def _asserted_graph(store: Store) -> Graph:
-    """Every asserted triple of the store (its named graphs but the derived ones), as one graph."""
+    """Every asserted triple of the store (its named graphs but the inferred one), as one graph."""
     buffer = io.BytesIO()
     store.dump(buffer, "nquads")
     graph = Graph()
-    derived = {ox.NamedNode(g) for g in _DERIVED}
+    inferred = ox.NamedNode(INFERRED_GRAPH)
     for quad in ox.parse(buffer.getvalue(), ox.RdfFormat.N_QUADS):
-        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name not in derived:
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name != inferred:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                        to_rdflib(quad.object)))
     return graph

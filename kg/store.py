@@ -16,13 +16,14 @@ import abc
 import base64
 import contextlib
 import http.client
+import itertools
 import os
 import re
 import typing
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -83,6 +84,32 @@ class QueryResult:
     triples: tuple[Triple, ...] = ()
 
 
+#: The formats of SELECT and ASK answers from :meth:`Store.query_raw`, with their media types.
+RESULTS_FORMATS: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+_OX_RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """A query answer serialised by pyoxigraph: the bytes to send and what they hold."""
+
+    kind: QueryKind
+    media_type: str
+    body: bytes
+    rows: int = 0  # solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) in ``body``
+    truncated: bool = False  # ``max_rows`` cut the answer short
+
+
 class Store(abc.ABC):
     """A quad store: named graphs written whole, and a default graph that is their merge."""
 
@@ -130,6 +157,33 @@ class Store(abc.ABC):
         (nquads, trig, json-ld) get the named graphs, each with its name (the default graph is
         left out: it is their merge); ``graph`` limits either to one named graph.
         """
+
+    def query_raw(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> RawResult:
+        """Run a query and serialise its answer with pyoxigraph, without rdflib terms.
+
+        Args:
+            results_format: for SELECT and ASK, a key of :data:`RESULTS_FORMATS`.
+            graph_format: for CONSTRUCT and DESCRIBE, a key of :data:`DUMP_FORMATS`.
+            default_graphs: replaces the query's default graph by the merge of these graphs,
+                as the protocol's ``default-graph-uri`` does; ``None`` in the list stands for
+                the store's default graph. A graph that does not exist holds no data.
+            named_graphs: replaces the named graphs the query can see (``named-graph-uri``).
+            bindings: variable values, bound as :meth:`query` binds them.
+            max_rows: keep at most this many solutions or triples; ``truncated`` tells.
+            base_iri: the base against which relative IRIs in the query resolve.
+        """
+        raise StoreError(f"{type(self).__name__} cannot serialise query answers itself")
 
     def triple_count(self) -> int:
         """The number of distinct triples: those of the merged default graph."""
@@ -471,6 +525,115 @@ def _result(raw: object) -> QueryResult:
     raise StoreError(f"unexpected query answer: {raw!r}")
 
 
+class _Full(Exception):
+    """The capped writer has all the lines it may hold."""
+
+
+class _LineCap:
+    """A binary writer that keeps the first ``limit`` lines; more than that stops the writer."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        view = bytes(chunk)
+        if self.limit is None:
+            self.data += view
+            self.lines += view.count(b"\n")
+            return len(view)
+        if not view:
+            return 0
+        needed = self.limit - self.lines
+        if needed <= 0:
+            raise _Full  # a line beyond the limit: the answer is cut
+        found = view.count(b"\n")
+        if found < needed:
+            self.data += view
+            self.lines += found
+            return len(view)
+        end = -1
+        for _ in range(needed):
+            end = view.index(b"\n", end + 1)
+        self.data += view[: end + 1]
+        self.lines = self.limit
+        if end + 1 < len(view):
+            raise _Full
+        return len(view)
+
+    def flush(self) -> None:
+        """Nothing to flush: the lines are kept in memory."""
+
+
+def _raw_result(
+    raw: object,
+    *,
+    results_format: str,
+    graph_format: str,
+    max_rows: int | None,
+    prefixes: Mapping[str, str] = PREFIXES,
+) -> RawResult:
+    """A pyoxigraph answer (evaluated here, so errors surface here) serialised, rows capped.
+
+    Solutions go through TSV, one line per solution, so that the cap cuts at a row boundary
+    and pyoxigraph's own writers do all the escaping; then they are re-read and written in
+    the asked format.
+    """
+    if isinstance(raw, ox.QueryBoolean):
+        fmt = _results_format(results_format)
+        return RawResult("ask", RESULTS_FORMATS[results_format], raw.serialize(format=fmt) or b"")
+    if isinstance(raw, ox.QuerySolutions):
+        fmt = _results_format(results_format)
+        writer = _LineCap(None if max_rows is None else max_rows + 1)  # + the header line
+        truncated = False
+        try:
+            raw.serialize(writer, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+        except _Full:
+            truncated = True
+        rows = max(writer.lines - 1, 0)
+        tsv = bytes(writer.data)
+        if results_format == "tsv":
+            body = tsv
+        else:
+            solutions = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+            body = solutions.serialize(format=fmt) or b""
+        return RawResult("select", RESULTS_FORMATS[results_format], body, rows, truncated)
+    if isinstance(raw, ox.QueryTriples | ox.QuadParser):
+        rdf_format = _dump_format(graph_format)[0]
+        items = iter(raw)
+        head = list(itertools.islice(items, max_rows) if max_rows is not None else items)
+        truncated = max_rows is not None and next(items, None) is not None
+        triples = [t.triple if isinstance(t, ox.Quad) else t for t in head]
+        names = _dump_prefixes(graph_format, prefixes)
+        body = ox.serialize(triples, format=rdf_format, prefixes=names) or b""
+        return RawResult("graph", DUMP_FORMATS[graph_format], body, len(triples), truncated)
+    raise StoreError(f"unexpected query answer: {raw!r}")
+
+
+def _results_format(name: str) -> ox.QueryResultsFormat:
+    try:
+        return _OX_RESULTS_FORMATS[name]
+    except KeyError:
+        raise StoreError(
+            f"unknown results format {name!r}; choose one of {', '.join(RESULTS_FORMATS)}"
+        ) from None
+
+
+def _dataset_options(
+    default_graphs: Sequence[str | None] | None, named_graphs: Sequence[str] | None
+) -> dict[str, object]:
+    """pyoxigraph's query arguments for a dataset given as graph IRIs (None: the default graph)."""
+    options: dict[str, object] = {}
+    if default_graphs is not None:
+        options["default_graph"] = [
+            ox.DefaultGraph() if g is None else _graph_node(g) for g in default_graphs
+        ]
+    if named_graphs is not None:
+        options["named_graphs"] = [_graph_node(g) for g in named_graphs]
+    return options
+
+
 def _dump_format(fmt: str) -> tuple[ox.RdfFormat, bool]:
     """The pyoxigraph format for a dump format name, and whether it keeps named graphs."""
     try:
@@ -519,6 +682,8 @@ class OxigraphStore(Store):
     ``oxigraph serve --location PATH`` and open the server's URL instead.
     """
 
+    _writable = True  # False for the stores read_only() opens
+
     def __init__(self, path: str | os.PathLike[str] | None, *, url: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.url = url or (os.fspath(path) if path is not None else "memory:")
@@ -538,6 +703,35 @@ class OxigraphStore(Store):
                     f"({detail})"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {detail}") from None
+
+    @classmethod
+    def read_only(cls, path: str | os.PathLike[str]) -> OxigraphStore:
+        """Open, for reading only, a store folder that no process writes, such as a backup.
+
+        Many processes may open the same folder so at once; writing through it fails.
+        """
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.url = f"{os.fspath(path)} (read-only)"
+        self._writable = False
+        try:
+            self._store = ox.Store.read_only(os.fspath(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path} for reading: {exc}") from None
+        return self
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the store into the new folder ``target``.
+
+        On the same file system the copy hard-links the store's immutable files, so it is
+        cheap: the cost is mostly flushing what was written since the last one.
+        """
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be backed up to a folder")
+        try:
+            self._open().backup(os.fspath(target))
+        except OSError as exc:
+            raise StoreError(f"cannot back up the store to {target}: {exc}") from None
 
     # Methods call _open() each time rather than keep the pyoxigraph store in a local: a
     # traceback that outlives an error keeps its frames' locals, and a store kept alive that
@@ -684,6 +878,31 @@ class OxigraphStore(Store):
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"export failed: {exc}") from None
 
+    def query_raw(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> RawResult:
+        """Run a query and serialise its answer with pyoxigraph (see :meth:`Store.query_raw`)."""
+        if bindings:
+            sparql = _with_values(sparql, bindings)
+        options = _dataset_options(default_graphs, named_graphs)
+        try:
+            raw = self._open().query(sparql, base_iri=base_iri, **options)  # type: ignore[arg-type]
+            return _raw_result(raw, results_format=results_format, graph_format=graph_format,
+                               max_rows=max_rows)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise StoreError(f"query failed: {exc}") from None
+
     def quad_count(self) -> int:
         """The number of quads in the dataset, the default graph included."""
         try:
@@ -694,7 +913,7 @@ class OxigraphStore(Store):
     def close(self) -> None:
         """Release the store (and its folder lock); using it afterwards raises StoreError."""
         store, self._store = self._store, None
-        if store is not None and self.path is not None:
+        if store is not None and self.path is not None and self._writable:
             with contextlib.suppress(OSError):
                 store.flush()
         del store  # the RocksDB lock goes with the last reference
@@ -991,6 +1210,59 @@ class SparqlStore(Store):
                 ox.serialize(quads, out, rdf_format, prefixes=names)
             except (SyntaxError, ValueError, TypeError, OSError) as exc:
                 raise StoreError(f"export failed: {exc}") from None
+
+    def query_raw(
+        self,
+        sparql: str,
+        *,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        default_graphs: Sequence[str | None] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Node] | None = None,
+        max_rows: int | None = None,
+        base_iri: str | None = None,
+    ) -> RawResult:
+        """Run a query on the server and re-serialise its answer (see :meth:`Store.query_raw`).
+
+        The server answers in SPARQL JSON or N-Triples; the rows are capped and written in the
+        asked format here. The store's default graph is the server's default graph.
+        """
+        if bindings:
+            sparql = _with_values(sparql, bindings)
+        if base_iri:
+            sparql = f"BASE {_iri(base_iri)} {sparql}"
+        params: list[tuple[str, str]] = []
+        if default_graphs is not None:
+            # The server's own default graph cannot be named in the protocol: leave it out.
+            params += [("default-graph-uri", g) for g in default_graphs if g is not None]
+            if not any(g is not None for g in default_graphs) and None not in default_graphs:
+                params.append(("default-graph-uri", "urn:x-kg:no-such-graph"))
+        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        url = self.query_endpoint
+        if params:
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+        response = self._request(
+            url,
+            self._query_auth,
+            body=sparql.encode("utf-8"),
+            content_type="application/sparql-query; charset=utf-8",
+            accept="application/sparql-results+json, application/n-triples;q=0.9",
+            sparql=True,
+        )
+        with response:
+            media_type = response.headers.get_content_type()
+            try:
+                results_type = ox.QueryResultsFormat.from_media_type(media_type)
+                parsed: object
+                if results_type is not None:
+                    parsed = ox.parse_query_results(response, results_type)
+                else:
+                    parsed = ox.parse(response, self._rdf_format(response))
+                return _raw_result(parsed, results_format=results_format,
+                                   graph_format=graph_format, max_rows=max_rows)
+            except (SyntaxError, ValueError, TypeError, OSError) as exc:
+                raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
 
     def quad_count(self) -> int:
         """The number of quads in the dataset, the default graph included."""

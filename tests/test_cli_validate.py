@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
@@ -35,7 +35,7 @@ def store_dir(tmp_path: Path) -> str:
     return str(tmp_path / "store")
 
 
-def kg(runner: CliRunner, *args: str | Path, store: str | None = None):  # noqa: ANN201
+def kg(runner: CliRunner, *args: str | Path, store: str | None = None) -> Result:
     prefix = ["--store", store] if store else ["--store", "memory:"]
     return runner.invoke(cli, [*prefix, *(str(a) for a in args)])
 

@@ -1,4 +1,4 @@
-"""The validation gate of kg.pipeline.Ingester: what breaks the shapes stays out, the rest goes in."""
+"""The validation gate of kg.pipeline.Ingester: what breaks the shapes stays out."""
 
 from __future__ import annotations
 

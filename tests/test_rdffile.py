@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -32,7 +33,7 @@ SUFFIX = {fmt: ext for ext, fmt in reversed(EXTENSIONS.items())}
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Serves a JSON-LD context and counts the requests it gets."""
 
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Recorder.hits.append(self.path)
@@ -92,12 +93,15 @@ def test_json_is_json_ld_only_with_json_ld_keywords(tmp_path: Path) -> None:
     ("fmt", "text", "line"),
     [
         ("turtle", "@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n", 3),
-        ("ntriples", "<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> c .\n", 2),
-        ("nquads", "<http://e/a> <http://e/b> <http://e/c> <http://g> .\n\n<http://e/a> <http://e/b> .\n", 3),
+        ("ntriples",
+         "<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> c .\n", 2),
+        ("nquads",
+         "<http://e/a> <http://e/b> <http://e/c> <http://g> .\n\n<http://e/a> <http://e/b> .\n", 3),
         ("trig", "<http://g> {\n <http://e/a> <http://e/b> <http://e/c> .\n <a> <b> }\n", 3),
         ("json-ld", '{\n "@id": "http://e/a",\n "http://e/p": [1, }\n', 3),
-        ("rdf-xml", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-                    '<rdf:Description rdf:about="http://e/a">\n</rdf:RDF>\n', 4),
+        ("rdf-xml",
+         '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+         '\n<rdf:Description rdf:about="http://e/a">\n</rdf:RDF>\n', 4),
     ],
 )
 def test_syntax_errors_name_file_and_line(tmp_path: Path, fmt: str, text: str, line: int) -> None:

@@ -30,7 +30,6 @@ from kg.store import (
     Store,
     StoreError,
     Triple,
-    _shape,
     _with_values,
     open_store,
 )

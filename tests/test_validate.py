@@ -138,7 +138,8 @@ def test_custom_shapes_from_a_file(tmp_path: Path) -> None:
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .\n"
         "<http://example.org/NeedsSummary> a sh:NodeShape ; sh:targetClass dip:Event ;\n"
-        "  sh:property [ sh:path dip:summary ; sh:minCount 1 ; sh:message \"needs a summary\" ] .\n",
+        "  sh:property [ sh:path dip:summary ; sh:minCount 1 ;\n"
+        "    sh:message \"needs a summary\" ] .\n",
         encoding="utf-8",
     )
     report = validate(_case("event-without-participant"), shapes=shapes)

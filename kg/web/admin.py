@@ -1,0 +1,199 @@
+"""Health, validation, export and ingest: /health, /validate, /export, /ingest."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import queue
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+
+from kg import __version__
+from kg.model import ParseError
+from kg.pipeline import FileResult, ingest_paths
+from kg.rdffile import parse_rdf
+from kg.store import DUMP_FORMATS, StoreError
+from kg.validate import validate
+from kg.web import formats
+from kg.web.graph_store import BODY_FORMATS
+from kg.web.http import fail, require_write_access
+from kg.web.state import get_state
+
+bp = Blueprint("admin", __name__)
+
+_CHUNK = 64 * 1024
+#: The input formats of ``kg ingest --format``.
+INPUT_FORMATS = ("event-page", "day-index", "article", "wikitimes")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Whether the store answers, how much it holds, and the state of the query engine."""
+    state = get_state()
+    body: dict[str, object] = {"status": "ok", "version": __version__, "store": state.store.url}
+    try:
+        with state.engine.reading() as store:
+            body["triples"] = store.triple_count()
+            body["quads"] = store.quad_count()
+    except StoreError as exc:
+        body.update(status="unavailable", error=str(exc))
+    body["updates"] = bool(current_app.config["ALLOW_UPDATE"])
+    body.update(state.engine.status())
+    response = jsonify(body)
+    response.status_code = 200 if body["status"] == "ok" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/validate")
+def validate_body() -> Response:
+    """The SHACL report for the RDF in the body, as JSON (default), Turtle or text."""
+    fmt = BODY_FORMATS.get(request.mimetype)
+    if fmt is None:
+        fail(415, f"send RDF as one of {', '.join(BODY_FORMATS)}, not "
+                  f"{request.mimetype or 'a body without Content-Type'}")
+    try:
+        graph = parse_rdf(request.get_data(), fmt, name="the request body")
+    except ParseError as exc:
+        fail(400, str(exc))
+    report = validate(graph, source="the request body")
+    best = request.accept_mimetypes.best_match(["application/json", "text/turtle", "text/plain"])
+    if best == "text/turtle":
+        return Response(report.to_turtle(), content_type="text/turtle; charset=utf-8")
+    if best == "text/plain":
+        return Response(report.to_text(), content_type="text/plain; charset=utf-8")
+    return Response(report.to_json(), content_type="application/json")
+
+
+@bp.get("/export")
+def export() -> Response:
+    """Stream the whole dataset, or one graph (``graph=``), as a download."""
+    chosen = request.args.get("format", "nquads")
+    try:
+        name = formats.choose(request.accept_mimetypes, chosen, graph=True)
+    except formats.UnknownFormat as exc:
+        fail(406, str(exc))
+    if name is None or name not in DUMP_FORMATS:
+        fail(406, f"cannot export as {chosen}; use one of {', '.join(DUMP_FORMATS)}")
+    graph = request.args.get("graph") or None
+    state = get_state()
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=16)
+    stop = threading.Event()
+
+    class Pipe:
+        def write(self, data: bytes) -> int:
+            if stop.is_set():
+                raise BrokenPipeError("the client went away")
+            chunks.put(bytes(data))
+            return len(data)
+
+        def flush(self) -> None:
+            """Nothing is buffered here."""
+
+    def produce() -> None:
+        try:
+            with state.engine.reading() as store:
+                store.dump(Pipe(), name, graph=graph)  # type: ignore[arg-type]
+        except BaseException as exc:
+            chunks.put(exc)
+        else:
+            chunks.put(None)
+
+    # Fail before the first byte for a graph that does not exist.
+    if graph is not None:
+        with state.engine.reading() as store:
+            if graph not in set(store.named_graphs()):
+                fail(404, f"there is no graph <{graph}>")
+
+    def stream() -> Iterator[bytes]:
+        producer = threading.Thread(target=produce, name="kg-export", daemon=True)
+        producer.start()
+        try:
+            pending = bytearray()
+            while True:
+                item = chunks.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                pending += item
+                if len(pending) >= _CHUNK:
+                    yield bytes(pending)
+                    pending.clear()
+            if pending:
+                yield bytes(pending)
+        finally:
+            stop.set()
+            while producer.is_alive():  # let a blocked writer finish
+                with contextlib.suppress(queue.Empty):
+                    chunks.get(timeout=0.1)
+
+    extension = formats.EXTENSIONS[name]
+    response = Response(stream_with_context(stream()),
+                        content_type=formats.media_type(name, graph=True))
+    response.headers["Content-Disposition"] = f'attachment; filename="kg-export.{extension}"'
+    return response
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@bp.post("/ingest")
+def ingest() -> Response:
+    """Ingest uploaded documents (the body, or multipart files) and answer the ingest report."""
+    require_write_access()
+    fmt = request.args.get("format") or None
+    if fmt is not None and fmt not in INPUT_FORMATS:
+        fail(400, f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
+    uploads: list[tuple[str, bytes]] = []
+    if request.mimetype == "multipart/form-data":
+        for key, upload in request.files.items(multi=True):
+            uploads.append((upload.filename or key, upload.read()))
+    elif request.content_length or request.data:
+        uploads.append((request.args.get("name", "document.txt"), request.get_data()))
+    if not uploads:
+        fail(400, "send a document as the body (with ?name=file.txt), or files as "
+                  "multipart/form-data")
+    state = get_state()
+    # A stable folder per store, so that a re-sent file replaces what it gave before.
+    key = hashlib.sha256(state.store.url.encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / "kg-uploads" / key
+    results: list[FileResult] = []
+    with state.engine.writing() as store:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        try:
+            for name, data in uploads:
+                path = folder / (_SAFE_NAME.sub("_", Path(name).name) or "document.txt")
+                path.write_bytes(data)
+                paths.append(path)
+            report = ingest_paths(store, paths, format=fmt, base=current_app.config["BASE"],
+                                  validate=current_app.config["SHACL_GATE"],
+                                  on_result=results.append)
+        except StoreError as exc:
+            fail(500, f"the store failed: {exc}")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    body = {
+        "stored": report.count("stored"),
+        "unchanged": report.count("unchanged"),
+        "skipped": report.count("skipped"),
+        "failed": len(report.failures),
+        "triples_added": report.triples_added,
+        "triples": report.triples_after,
+        "results": [
+            {"file": Path(r.path).name, "status": r.status, "triples": r.triples,
+             "events": r.events, "articles": r.articles, "message": r.message,
+             "warnings": list(r.warnings)}
+            for r in report.results
+        ],
+    }
+    response = jsonify(body)
+    response.status_code = 422 if report.failures and not report.count("stored") else 200
+    return response

@@ -1,0 +1,161 @@
+"""Pages for people: the query editor at /, and linked-data pages for the graph's IRIs.
+
+Every IRI minted under the data base (``BASE``, by default https://w3id.org/diplomacy-kg/id/)
+dereferences at ``/id/<rest>``; any other IRI at ``/resource?iri=…``. Browsers get HTML
+(label, types, links out and in, the documents each statement comes from); RDF clients get
+Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from kg.results import compact as compact_term
+from kg.vocab import PREFIXES
+from kg.web import formats
+from kg.web.http import fail
+from kg.web.named_queries import describe
+from kg.web.sparql import choose_format, run_job
+from kg.web.state import get_state
+from kg.web.worker import QueryJob
+from kg.web.writes import is_iri
+
+bp = Blueprint("pages", __name__)
+
+LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    PREFIXES["dip"] + "title",
+    PREFIXES["dip"] + "headline",
+)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PAGE_LIMIT = 2000
+
+
+@bp.app_template_global()
+def link(iri: str) -> str:
+    """Where an IRI's page is on this server."""
+    base = current_app.config["BASE"]
+    if iri.startswith(base) and len(iri) > len(base):
+        return "/id/" + urllib.parse.quote(iri[len(base):], safe="/:@!$&'()*+,;=-._~")
+    return "/resource?iri=" + urllib.parse.quote(iri, safe="")
+
+
+@bp.app_template_global()
+def compact(iri: str) -> str:
+    """A prefixed name for an IRI where one fits."""
+    from rdflib import URIRef
+
+    return compact_term(URIRef(iri)).strip("<>")
+
+
+@bp.get("/")
+def index() -> str:
+    """The query editor, with the named queries as examples."""
+    state = get_state()
+    queries = [describe(q) for q in state.queries.values()]
+    return render_template(
+        "index.html",
+        queries_json=json.dumps(queries, ensure_ascii=False).replace("</", "<\\/"),
+        base=current_app.config["BASE"],
+        store=state.store.url,
+        updates=current_app.config["ALLOW_UPDATE"],
+    )
+
+
+@bp.get("/id/<path:rest>")
+def entity(rest: str) -> Response | str:
+    """The page (or RDF) of an IRI minted under the data base."""
+    return resource_page(current_app.config["BASE"] + rest)
+
+
+@bp.get("/resource")
+def resource() -> Response | str:
+    """The page (or RDF) of any IRI, given as ``?iri=``."""
+    iri = request.args.get("iri", "")
+    if not is_iri(iri):
+        fail(400, f"{iri!r} is not an absolute IRI")
+    return resource_page(iri)
+
+
+@dataclass
+class _Value:
+    term: dict[str, str]
+    label: str | None = None
+    graphs: list[str] = field(default_factory=list)
+
+
+def resource_page(iri: str) -> Response | str:
+    """HTML for people, RDF for programs; 404 if the graph says nothing about the IRI."""
+    accept = request.accept_mimetypes
+    wants_html = "format" not in request.args and (
+        not accept or accept.best_match(["text/html", *_graph_media()]) == "text/html"
+    )
+    if not wants_html:
+        return _resource_rdf(iri)
+    query = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dip: <{PREFIXES['dip']}>
+SELECT ?dir ?p ?v ?g ?vlabel ?path WHERE {{
+  {{ GRAPH ?g {{ <{iri}> ?p ?v }} BIND ("out" AS ?dir) }}
+  UNION {{ GRAPH ?g {{ ?v ?p <{iri}> }} BIND ("in" AS ?dir) }}
+  OPTIONAL {{ ?v rdfs:label ?vlabel }}
+  OPTIONAL {{ GRAPH ?g {{ ?g dip:sourcePath ?path }} }}
+}} LIMIT {PAGE_LIMIT}"""
+    result = run_job(QueryJob(query, results_format="json"))
+    rows = json.loads(result.body)["results"]["bindings"]
+    if not rows:
+        fail(404, f"the graph says nothing about <{iri}>")
+    outgoing: dict[str, dict[str, _Value]] = defaultdict(dict)
+    incoming: dict[str, dict[str, _Value]] = defaultdict(dict)
+    documents: dict[str, str | None] = {}
+    for row in rows:
+        table = outgoing if row["dir"]["value"] == "out" else incoming
+        prop = row["p"]["value"]
+        term = row["v"]
+        key = json.dumps(term, sort_keys=True)
+        value = table[prop].setdefault(key, _Value(term))
+        if "vlabel" in row and value.label is None:
+            value.label = row["vlabel"]["value"]
+        graph = row["g"]["value"]
+        if graph not in value.graphs:
+            value.graphs.append(graph)
+        documents.setdefault(graph, row.get("path", {}).get("value"))
+    label = next(
+        (v.term["value"] for p in LABELS for v in outgoing.get(p, {}).values()
+         if v.term["type"] == "literal"),
+        compact(iri),
+    )
+    types = [v.term["value"] for v in outgoing.get(RDF_TYPE, {}).values()]
+    return render_template(
+        "resource.html",
+        iri=iri,
+        label=label,
+        types=types,
+        outgoing=sorted((p, list(values.values())) for p, values in outgoing.items()),
+        incoming=sorted((p, list(values.values())) for p, values in incoming.items()),
+        documents=documents,
+        truncated=len(rows) >= PAGE_LIMIT,
+        here=request.path + ("?" + request.query_string.decode() if request.query_string else ""),
+    )
+
+
+def _graph_media() -> list[str]:
+    return [m for media_types in formats.GRAPH_TYPES.values() for m in media_types]
+
+
+def _resource_rdf(iri: str) -> Response:
+    chosen = choose_format(request.args.get("format"), graph=True)
+    query = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
+             f"WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}")
+    result = run_job(QueryJob(query, graph_format=chosen,
+                              max_rows=current_app.config["MAX_ROWS"]))
+    if result.rows == 0:
+        fail(404, f"the graph says nothing about <{iri}>")
+    response = Response(result.body, content_type=formats.media_type(chosen, graph=True))
+    response.vary.add("Accept")
+    return response

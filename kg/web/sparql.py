@@ -1,0 +1,263 @@
+"""The SPARQL 1.1 Protocol at /sparql: queries, updates, and the service description."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from rdflib.term import Node
+from werkzeug.datastructures import MultiDict
+
+from kg.store import QuerySyntaxError, RawResult, StoreError
+from kg.web import formats
+from kg.web.analysis import is_update, query_form, uses_service
+from kg.web.engine import EngineBusy, QueryTimeout
+from kg.web.http import fail, require_write_access
+from kg.web.state import get_state
+from kg.web.worker import QueryJob
+from kg.web.writes import GateRejected, UpdateRefused, apply_update, is_iri
+
+bp = Blueprint("sparql", __name__)
+
+#: rdflib's SPARQLStore names the default graph so; it means the store's default graph.
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
+_FORM = "application/x-www-form-urlencoded"
+_QUERY = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Query by GET or POST, update by POST; without either, the service description."""
+    if request.method == "GET":
+        if "update" in request.args:
+            fail(400, "an update cannot be sent by GET: POST it as update= (form-encoded) or "
+                      f"as {_UPDATE}")
+        queries = request.args.getlist("query")
+        if not queries:
+            return service_description()
+        if len(queries) > 1:
+            fail(400, "the request has more than one query parameter")
+        return answer_query(queries[0], request.args)
+    content_type = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        fail(415, f"the body must be UTF-8, not {charset}")
+    if content_type == _FORM:
+        form = request.form
+        queries, updates = form.getlist("query"), form.getlist("update")
+        params = MultiDict([*request.args.items(multi=True), *form.items(multi=True)])
+        if queries and updates:
+            fail(400, "the request has both a query and an update")
+        if len(queries) > 1 or len(updates) > 1:
+            fail(400, "the request has more than one query or update parameter")
+        if queries:
+            return answer_query(queries[0], params)
+        if updates:
+            return answer_update(updates[0], params)
+        fail(400, "the form has neither a query= nor an update= field")
+    if content_type in (_QUERY, _UPDATE):
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            fail(400, "the body is not valid UTF-8")
+        if content_type == _QUERY:
+            return answer_query(text, request.args)
+        return answer_update(text, request.args)
+    fail(415, f"send a query as {_FORM} or {_QUERY}, an update as {_FORM} or {_UPDATE}"
+              + (f", not {content_type}" if content_type else " (the request has no "
+                                                             "Content-Type)"))
+
+
+def dataset(params: MultiDict[str, str], default_key: str, named_key: str
+            ) -> tuple[tuple[str | None, ...] | None, tuple[str, ...] | None]:
+    """The protocol's dataset: default graphs (None: the store's) and named graphs."""
+    defaults = [None if g == RDFLIB_DEFAULT_GRAPH else g for g in params.getlist(default_key)]
+    named = list(params.getlist(named_key))
+    for graph in [*defaults, *named]:
+        if graph is not None and not is_iri(graph):
+            fail(400, f"{graph!r} is not an absolute IRI")
+    if not defaults and not named:
+        return None, None
+    if not named and all(g is None for g in defaults):
+        return None, None  # the store's default graph, as if nothing were said
+    return tuple(defaults), tuple(named)
+
+
+def answer_query(text: str, params: MultiDict[str, str],
+                 bindings: Mapping[str, Node] | None = None) -> Response:
+    """Run a query and answer it in the negotiated format."""
+    config = current_app.config
+    form = query_form(text)
+    if form is None and is_update(text):
+        fail(400, "this is an update, not a query: POST it as update= or as "
+                  f"{_UPDATE}")
+    if not config["ALLOW_SERVICE"] and uses_service(text):
+        fail(400, "SERVICE is refused: this endpoint does not query other endpoints on a "
+                  "client's behalf")
+    if "using-graph-uri" in params or "using-named-graph-uri" in params:
+        fail(400, "using-graph-uri and using-named-graph-uri are for updates; a query takes "
+                  "default-graph-uri and named-graph-uri")
+    default_graphs, named_graphs = dataset(params, "default-graph-uri", "named-graph-uri")
+    graph = formats.is_graph_form(form)
+    chosen = choose_format(params.get("format"), graph=graph)
+    job = QueryJob(
+        text,
+        results_format=chosen if not graph else "json",
+        graph_format=chosen if graph else "turtle",
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        bindings=tuple((bindings or {}).items()),
+        max_rows=config["MAX_ROWS"],
+        base_iri=request.base_url,
+    )
+    result = run_job(job)
+    response = Response(result.body, content_type=formats.media_type(
+        chosen, graph=result.kind == "graph"))
+    response.vary.add("Accept")
+    if result.kind != "ask":
+        response.headers["X-Result-Rows"] = str(result.rows)
+    if result.truncated:
+        response.headers["X-Result-Truncated"] = f"max-rows={config['MAX_ROWS']}"
+    if params.get("download"):
+        extension = formats.EXTENSIONS.get(chosen, "txt")
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{extension}"'
+    return response
+
+
+def choose_format(format_param: str | None, *, graph: bool) -> str:
+    """The negotiated format, or 406."""
+    try:
+        chosen = formats.choose(request.accept_mimetypes, format_param, graph=graph)
+    except formats.UnknownFormat as exc:
+        fail(406, str(exc))
+    if chosen is None:
+        kind = "graphs (CONSTRUCT, DESCRIBE)" if graph else "rows (SELECT, ASK)"
+        wanted = format_param or request.headers.get("Accept", "")
+        fail(406, f"cannot answer {kind} as {wanted}; available: "
+                  f"{formats.offered(graph=graph)}")
+    return chosen
+
+
+def run_job(job: QueryJob) -> RawResult:
+    """Run a query job with the configured timeout; errors become HTTP answers."""
+    state = get_state()
+    try:
+        return state.engine.run(job, current_app.config["QUERY_TIMEOUT"])
+    except QuerySyntaxError as exc:
+        fail(400, str(exc))
+    except QueryTimeout as exc:
+        fail(503, f"{exc}; simplify the query or add a LIMIT", {"Retry-After": "1"})
+    except EngineBusy as exc:
+        fail(503, str(exc), {"Retry-After": "5"})
+    except StoreError as exc:
+        fail(500, f"the query failed: {exc}")
+
+
+def answer_update(text: str, params: MultiDict[str, str]) -> Response:
+    """Run an update (atomically, merge kept, gate applied) and answer 204."""
+    require_write_access()
+    if "default-graph-uri" in params or "named-graph-uri" in params:
+        fail(400, "default-graph-uri and named-graph-uri are for queries; an update takes "
+                  "using-graph-uri and using-named-graph-uri")
+    using, using_named = _graph_list(params, "using-graph-uri"), _graph_list(
+        params, "using-named-graph-uri")
+    config = current_app.config
+    state = get_state()
+    try:
+        with state.engine.writing() as store:
+            apply_update(
+                store,
+                text,
+                base_iri=request.base_url,
+                using=using,
+                using_named=using_named,
+                gate=config["SHACL_GATE"],
+                allow_load=config["ALLOW_LOAD"],
+                allow_service=config["ALLOW_SERVICE"],
+            )
+    except UpdateRefused as exc:
+        fail(400, str(exc))
+    except QuerySyntaxError as exc:
+        fail(400, str(exc))
+    except GateRejected as exc:
+        return gate_response(exc)
+    except StoreError as exc:
+        fail(400, f"the update failed and changed nothing: {exc}")
+    return Response(status=204)
+
+
+def _graph_list(params: MultiDict[str, str], key: str) -> Sequence[str]:
+    values = params.getlist(key)
+    for value in values:
+        if not is_iri(value):
+            fail(400, f"{value!r} is not an absolute IRI")
+    return values
+
+
+def gate_response(error: GateRejected) -> Response:
+    """422 with the SHACL results: JSON, or text for clients that prefer it."""
+    lines = [str(error), *(r.to_text() for r in error.results)]
+    if request.accept_mimetypes.best_match(["application/json", "text/plain"]) == (
+        "application/json"
+    ) and request.accept_mimetypes.best != "*/*":
+        body = {"error": str(error), "results": [r.to_dict() for r in error.results]}
+        return Response(json.dumps(body, ensure_ascii=False), status=422,
+                        content_type="application/json")
+    return Response("\n".join(lines) + "\n", status=422, mimetype="text/plain")
+
+
+_SD_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdf-xml": ox.RdfFormat.RDF_XML,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+
+
+def service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint (Turtle unless asked otherwise)."""
+    accept = request.accept_mimetypes
+    if accept and accept.best_match(["text/turtle", "text/html"]) == "text/html" and (
+        accept["text/html"] > accept["text/turtle"]
+    ):
+        return Response(status=303, headers={"Location": "/"})
+    chosen = choose_format(request.args.get("format"), graph=True)
+    config = current_app.config
+    url = request.base_url
+    formats_ns = "http://www.w3.org/ns/formats/"
+    result_formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                      "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
+                      "N-Quads"]
+    languages = ["sd:SPARQL11Query"] + (["sd:SPARQL11Update"] if config["ALLOW_UPDATE"] else [])
+    turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<{url}#service> a sd:Service ;
+    sd:endpoint <{url}> ;
+    rdfs:label "Diplomacy KG SPARQL endpoint" ;
+    rdfs:comment "The default graph is the RDF merge of the named graphs, one per source document. Queries time out after {config['QUERY_TIMEOUT']:g} s; answers hold at most {config['MAX_ROWS']} rows. SERVICE and LOAD are {'allowed' if config['ALLOW_SERVICE'] else 'refused'}." ;
+    sd:supportedLanguage {', '.join(languages)} ;
+    sd:resultFormat {', '.join(f'<{formats_ns}{name}>' for name in result_formats)} ;
+    sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;
+    sd:defaultEntailmentRegime <http://www.w3.org/ns/entailment/Simple> ;
+    sd:defaultDataset [
+        a sd:Dataset ;
+        dcterms:description "one named graph per source document; the default graph is their merge" ;
+        sd:defaultGraph [ a sd:Graph ]
+    ] .
+"""  # noqa: E501
+    if not config["ALLOW_SERVICE"]:
+        turtle = turtle.replace(", sd:BasicFederatedQuery", "")
+    body = turtle.encode("utf-8")
+    if chosen != "turtle":
+        triples = [quad.triple for quad in ox.parse(body, ox.RdfFormat.TURTLE)]
+        body = ox.serialize(triples, format=_SD_FORMATS[chosen]) or b""
+    response = Response(body, content_type=formats.media_type(chosen, graph=True))
+    response.vary.add("Accept")
+    return response

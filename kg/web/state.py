@@ -1,0 +1,107 @@
+"""The endpoint's resources: the store, the query engine, the named queries. Owned per app."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ipaddress
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from kg.queries import NamedQuery, load_queries
+from kg.store import OxigraphStore, SparqlStore, Store, StoreError, open_store
+from kg.web.engine import Engine, InlineEngine, ProcessEngine
+
+EXTENSION = "kg"
+
+
+class State:
+    """What the blueprints share: opened at app creation, closed at exit."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self._temporary: Path | None = None
+        url = str(config["STORE"])
+        if url.strip().lower().rstrip("/") == "memory:" and config["QUERY_WORKERS"] > 0:
+            # Worker processes need the store on disk: memory: serves a temporary folder.
+            self._temporary = Path(tempfile.mkdtemp(prefix="kg-memory-store-"))
+            self.store: Store = OxigraphStore(self._temporary / "store", url="memory:")
+        else:
+            self.store = open_store(url)
+        try:
+            self.engine: Engine
+            if isinstance(self.store, OxigraphStore) and self.store.path is not None and (
+                config["QUERY_WORKERS"] > 0
+            ):
+                self.engine = ProcessEngine(
+                    self.store,
+                    workers=config["QUERY_WORKERS"],
+                    snapshot_dir=config["SNAPSHOT_DIR"],
+                )
+            else:
+                self.engine = InlineEngine(self.store)
+        except BaseException:
+            self.store.close()
+            raise
+        folder = Path(config["QUERIES_DIR"]) if config["QUERIES_DIR"] else None
+        self.queries: dict[str, NamedQuery] = load_queries(folder)
+        self.closed = False
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is another SPARQL server."""
+        return isinstance(self.store, SparqlStore)
+
+    def close(self) -> None:
+        """Stop the engine, close the store, remove a temporary store folder."""
+        if self.closed:
+            return
+        self.closed = True
+        self.engine.close()
+        self.store.close()
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def init_app(app: Flask) -> None:
+    """Open the store and start the engine for ``app``; close them when the process exits."""
+    check_update_settings(app.config)
+    state = State(app.config)
+    app.extensions[EXTENSION] = state
+    atexit.register(state.close)
+
+
+def check_update_settings(config: dict[str, Any]) -> None:
+    """Refuse tokenless writes unless the server listens on loopback only."""
+    if config["ALLOW_UPDATE"] and config["NO_UPDATE_TOKEN"] and not is_loopback(config["HOST"]):
+        raise StoreError(
+            f"updates without a token are refused on {config['HOST']}: it is not a loopback "
+            "address (give --update-token, or bind 127.0.0.1)"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    return False
+
+
+def get_state() -> State:
+    """The resources of the current app."""
+    state = current_app.extensions[EXTENSION]
+    assert isinstance(state, State)
+    return state
+
+
+def close_app(app: Flask) -> None:
+    """Release the app's store and workers now (tests; otherwise it happens at exit)."""
+    state = app.extensions.get(EXTENSION)
+    if isinstance(state, State):
+        state.close()

@@ -1,0 +1,82 @@
+"""A query worker process: answers queries on read-only snapshots of the store.
+
+The server sends ``(generation, snapshot folder, job)``; the worker opens that snapshot (once
+per generation), runs the job and sends back ``("ok", RawResult)``, ``("syntax", message)``
+or ``("error", message)``. It exits when the pipe closes. A worker that overruns its time is
+killed by the server, which is the point of running queries here rather than in a thread.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from rdflib.term import Node
+
+from kg.store import OxigraphStore, QuerySyntaxError, RawResult, Store, StoreError
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run, with its dataset, result formats and row cap."""
+
+    sparql: str
+    results_format: str = "json"
+    graph_format: str = "turtle"
+    default_graphs: tuple[str | None, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    bindings: tuple[tuple[str, Node], ...] = ()
+    max_rows: int | None = None
+    base_iri: str | None = None
+
+    def run(self, store: Store) -> RawResult:
+        """Run on a store: a worker's snapshot, or the live store of an inline engine."""
+        return store.query_raw(
+            self.sparql,
+            results_format=self.results_format,
+            graph_format=self.graph_format,
+            default_graphs=self.default_graphs,
+            named_graphs=self.named_graphs,
+            bindings=dict(self.bindings) or None,
+            max_rows=self.max_rows,
+            base_iri=self.base_iri,
+        )
+
+
+def main(conn: Connection) -> None:
+    """The worker's loop; the entry point of the child process."""
+    # Ctrl-C in a terminal reaches the whole process group: the server stops its workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store: OxigraphStore | None = None
+    generation: int | None = None
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        wanted, folder, job = message
+        try:
+            if wanted != generation or store is None:
+                if store is not None:
+                    store.close()
+                    store = None
+                store = OxigraphStore.read_only(folder)
+                generation = wanted
+            reply: tuple[str, object] = ("ok", job.run(store))
+        except QuerySyntaxError as exc:
+            reply = ("syntax", str(exc))
+        except StoreError as exc:
+            reply = ("error", str(exc))
+        except Exception as exc:  # a bug must not kill the worker silently
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            break
+    if store is not None:
+        store.close()

@@ -1,0 +1,249 @@
+"""How the endpoint changes the store: SPARQL updates and graph writes, merge kept, gate applied.
+
+The store's default graph is the RDF merge of its named graphs (one per document). A client's
+update runs as written, and in the same transaction the graphs it wrote are merged again:
+
+- when the update names every graph it writes and reads (``GRAPH <iri>``, ``WITH``,
+  ``CLEAR GRAPH <iri>``…), those graphs are copied to a scratch graph first; afterwards the
+  triples that left every named graph leave the default graph, the triples of the written
+  graphs enter it, and the scratch graph is dropped. The cost is that of the written graphs.
+- when it reaches graphs through a variable (``GRAPH ?g``) or ALL/NAMED, the default graph is
+  rebuilt from all named graphs: correct, and as slow as the store is large.
+
+Writing the default graph itself is refused: it would hold facts no document holds, and the
+next merge could not tell them apart. With the SHACL gate on, an update that changes graphs
+holding the ontology's classes is checked as ingest checks documents; if it breaks the shapes
+it is undone and refused.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from kg.store import QuerySyntaxError, Store
+from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
+from kg.vocab import DIP, GRAPH_BASE, RDF
+from kg.web.analysis import UpdatePlan, plan_update, tokens, with_using
+
+Triple = tuple[Node, Node, Node]
+
+#: Where Graph Store writes to ``?default`` go: the default graph is the merge of the named
+#: graphs, so its own triples live in this named graph.
+DEFAULT_GRAPH_IRI = GRAPH_BASE + "default"
+_ONTOLOGY = str(DIP._NS)
+
+_REBUILD = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+)
+
+
+class UpdateRefused(Exception):
+    """An update this endpoint will not run, with the reason for the client."""
+
+
+class GateRejected(Exception):
+    """A write that breaks the SHACL shapes; nothing of it was kept."""
+
+    def __init__(self, results: Sequence[ValidationResult]) -> None:
+        violations = [r for r in results if r.severity == "Violation"]
+        super().__init__(f"the write breaks the SHACL shapes ({len(violations)} violations); "
+                         "nothing was changed")
+        self.results = tuple(results)
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """What an update did: the graphs it named and whether the gate looked at them."""
+
+    targets: tuple[str, ...] | None
+    rebuilt: bool
+    checked: bool
+
+
+def check_syntax(text: str, *, base_iri: str | None) -> None:
+    """Parse (and run on an empty store) an update, for a syntax error that points at the text
+    the client sent rather than at the text with our merge operations around it."""
+    try:
+        ox.Store().update(text, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+    except (OSError, RuntimeError, ValueError):
+        pass  # evaluation errors show themselves on the real store
+
+
+def apply_update(
+    store: Store,
+    text: str,
+    *,
+    base_iri: str | None = None,
+    using: Sequence[str] = (),
+    using_named: Sequence[str] = (),
+    gate: bool = True,
+    allow_load: bool = False,
+    allow_service: bool = False,
+) -> UpdateOutcome:
+    """Run a client's update with the default graph kept the merge of the named graphs.
+
+    Raises:
+        UpdateRefused: for what this endpoint does not run (see the module docstring).
+        QuerySyntaxError: for an update that does not parse.
+        GateRejected: for an update that breaks the shapes (it was undone).
+        StoreError: if the store fails the update (nothing was changed).
+    """
+    plan = plan_update(text, base_iri=base_iri)
+    _refuse(plan, using=bool(using or using_named), gate=gate, allow_load=allow_load,
+            allow_service=allow_service)
+    check_syntax(text, base_iri=base_iri)
+    body = with_using(text, plan, using, using_named)
+    targets = sorted(plan.targets) if plan.targets is not None else None
+    checked = gate and bool(targets)
+    before = {g: store.graph_triples(g) for g in targets} if checked and targets else {}
+    store.update(_with_merge(body, plan, base_iri=base_iri))
+    if checked and targets:
+        after = {g: store.graph_triples(g) for g in targets}
+        changed = {g: t for g, t in after.items() if set(t) != set(before[g])}
+        if changed and (_uses_ontology(changed.values()) or _uses_ontology(before.values())):
+            problems = gate_results(store, changed)
+            if any(r.severity == "Violation" for r in problems):
+                store.replace_graphs(before)  # undo: the graphs as they were, merge kept
+                raise GateRejected(problems)
+    return UpdateOutcome(tuple(targets) if targets is not None else None,
+                         rebuilt=not plan.static, checked=checked)
+
+
+def _refuse(plan: UpdatePlan, *, using: bool, gate: bool, allow_load: bool,
+            allow_service: bool) -> None:
+    if using and plan.dataset_clauses:
+        raise UpdateRefused(
+            "the update has USING or WITH clauses and the request has using-graph-uri or "
+            "using-named-graph-uri parameters: give the dataset one way only"
+        )
+    if plan.loads and not allow_load:
+        raise UpdateRefused("LOAD is refused: this endpoint does not fetch URLs on a client's "
+                            "behalf (send the data in the request instead)")
+    if plan.services and not allow_service:
+        raise UpdateRefused("SERVICE is refused: this endpoint does not query other endpoints "
+                            "on a client's behalf")
+    if plan.default_writes:
+        raise UpdateRefused(
+            f"{plan.default_writes[0]}: the default graph is the merge of the named graphs "
+            "(one per document) and cannot be written itself; write into a named graph, e.g. "
+            f"INSERT DATA {{ GRAPH <{DEFAULT_GRAPH_IRI}> {{ … }} }}, and its triples appear in "
+            "the default graph"
+        )
+    if gate and plan.targets is None:
+        raise UpdateRefused(
+            "with the SHACL gate on, an update must name the graphs it writes (GRAPH <iri>, "
+            "not GRAPH ?g), so that they can be checked; name them, or ask the operator to "
+            "turn the gate off (KG_SHACL_GATE=false)"
+        )
+
+
+def _with_merge(body: str, plan: UpdatePlan, *, base_iri: str | None) -> str:
+    """The update, and around it the operations that merge what it wrote into the default."""
+    user = _without_final_semicolon(body)
+    # Oxigraph reads a prologue only at the start of the request: ours (BASE) and the client's
+    # (PREFIX, BASE) go first, then our operations, then the client's.
+    split = _prologue_end(user)
+    prologue = (f"BASE <{base_iri}> " if base_iri else "") + user[:split]
+    user = user[split:]
+    if not plan.static:
+        return f"{prologue}{user}\n;\n{_REBUILD}"
+    targets = sorted(plan.targets or ())
+    if not targets:
+        return f"{prologue}{user}"
+    adds = " ;\n".join(f"ADD SILENT GRAPH <{g}> TO DEFAULT" for g in targets)
+    if not plan.deletes:
+        return f"{prologue}{user}\n;\n{adds}"
+    scratch = f"urn:x-kg:merge:{uuid.uuid4().hex}"
+    # One line, so that the client's line numbers stay as they were.
+    before = " ; ".join(f"ADD SILENT GRAPH <{g}> TO GRAPH <{scratch}>" for g in targets)
+    after = (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) }} }} ;\n"
+        f"{adds} ;\nDROP SILENT GRAPH <{scratch}>"
+    )
+    return f"{prologue}{before} ; {user}\n;\n{after}"
+
+
+def _prologue_end(text: str) -> int:
+    """Where the PREFIX and BASE declarations at the start of an update end."""
+    items = tokens(text)
+    index = 0
+    while index < len(items) and items[index].is_word("PREFIX", "BASE"):
+        index += 3 if items[index].is_word("PREFIX") else 2
+    return items[index].start if index < len(items) else len(text)
+
+
+def _without_final_semicolon(text: str) -> str:
+    items = tokens(text)
+    if items and items[-1].kind == "semi" and items[-1].depth == 0:
+        return text[: items[-1].start]
+    return text
+
+
+def _uses_ontology(graphs: Iterable[Sequence[Triple]]) -> bool:
+    for triples in graphs:
+        for _, p, o in triples:
+            if str(p).startswith(_ONTOLOGY) or (p == RDF.type and str(o).startswith(_ONTOLOGY)):
+                return True
+    return False
+
+
+def gate_results(store: Store, graphs: Mapping[str, Sequence[Triple]]) -> list[ValidationResult]:
+    """Validate graphs as the ingest gate does: with the stored facts their links need."""
+    documents = {g: list(t) for g, t in graphs.items() if t}
+    if not documents:
+        return []
+    query = linked_context_query(linked_nodes(t for ts in documents.values() for t in ts))
+    context = store.query(query).triples if query else ()
+    found = validate_documents(documents, context=context)
+    return [r for results in found.values() for r in results]
+
+
+def graph_write(
+    store: Store,
+    graph: str,
+    triples: Sequence[Triple],
+    *,
+    merge: bool,
+    gate: bool,
+) -> bool:
+    """Replace (or with ``merge`` add to) one named graph; True if the graph is new.
+
+    Raises:
+        GateRejected: if the graph's new content breaks the shapes (nothing was written).
+    """
+    existing = store.graph_triples(graph)
+    created = not existing and not graph_exists(store, graph)
+    content = list(dict.fromkeys([*existing, *triples])) if merge else list(triples)
+    if gate and (_uses_ontology([content]) or _uses_ontology([existing])):
+        problems = gate_results(store, {graph: content})
+        if any(r.severity == "Violation" for r in problems):
+            raise GateRejected(problems)
+    store.replace_graphs({graph: content})
+    if not content:  # an empty graph still exists after a PUT of nothing
+        store.update(f"CREATE SILENT GRAPH <{graph}>")
+    return created
+
+
+def graph_exists(store: Store, graph: str) -> bool:
+    """Whether the store has a named graph ``graph`` (even an empty one)."""
+    if not is_iri(graph):
+        return False
+    return bool(store.query(f"ASK {{ GRAPH <{graph}> {{ }} }}").boolean)
+
+
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI that can be written between angle brackets."""
+    return bool(_IRI.match(value))

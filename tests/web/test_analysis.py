@@ -1,0 +1,90 @@
+"""Reading SPARQL texts before they run: forms, SERVICE, and what an update writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.web.analysis import is_update, plan_update, query_form, uses_service, with_using
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+    ("PREFIX a: <http://x#> # SELECT in a comment\nASK { ?s ?p 'SELECT' }", "ASK"),
+    ("construct where { ?s ?p ?o }", "CONSTRUCT"),
+    ("DESCRIBE <http://example.org/>", "DESCRIBE"),
+    ("CLEAR ALL", None),
+])
+def test_query_form(text: str, form: str | None) -> None:
+    assert query_form(text) == form
+
+
+def test_service_is_found_only_as_a_keyword() -> None:
+    assert uses_service("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert uses_service("select * { service silent <http://x/> { } }")
+    assert not uses_service("SELECT ?service { ?service ?p 'SERVICE' } # SERVICE")
+    assert not uses_service("SELECT * { <http://x/SERVICE> ?p ?o }")
+
+
+def test_is_update() -> None:
+    assert is_update("CLEAR ALL")
+    assert is_update("PREFIX ex: <http://ex/> INSERT DATA { GRAPH ex:g { ex:a ex:b ex:c } }")
+    assert not is_update("SELECT * {}")
+
+
+def test_named_targets_with_prefixes_and_base() -> None:
+    plan = plan_update("PREFIX ex: <http://ex/>\nINSERT DATA { GRAPH ex:g { ex:a ex:b ex:c } "
+                       "GRAPH <rel> { <a> <b> <c> } }", base_iri="http://base/sparql")
+    assert plan.targets == {"http://ex/g", "http://base/rel"}
+    assert plan.static and not plan.deletes and not plan.default_writes
+
+
+def test_with_clause_names_the_template_graph() -> None:
+    plan = plan_update("WITH <http://w> DELETE { ?s <http://p> ?o } INSERT { ?s <http://q> ?o }"
+                       " WHERE { ?s <http://p> ?o }")
+    assert plan.targets == {"http://w"} and plan.deletes and plan.dataset_clauses
+
+
+def test_graph_variables_make_the_targets_unknown() -> None:
+    plan = plan_update("DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert plan.targets is None and not plan.static
+
+
+def test_reading_through_a_graph_variable_is_not_static() -> None:
+    plan = plan_update("INSERT { GRAPH <http://t> { ?s a <http://X> } } "
+                       "WHERE { GRAPH ?g { ?s a <http://Y> } }")
+    assert plan.targets == {"http://t"} and plan.reads_graph_variables and not plan.static
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "INSERT { ?s <http://q> ?o } WHERE { ?s <http://p> ?o }",
+    "CLEAR DEFAULT",
+    "COPY <http://a> TO DEFAULT",
+    "LOAD <http://example.org/data.ttl>",
+])
+def test_default_graph_writes_are_found(text: str) -> None:
+    assert plan_update(text).default_writes
+
+
+def test_graph_management() -> None:
+    assert plan_update("CLEAR ALL").whole_store
+    assert plan_update("DROP SILENT NAMED").whole_store
+    moved = plan_update("MOVE GRAPH <http://a> TO <http://b>")
+    assert moved.targets == {"http://a", "http://b"} and moved.deletes
+    assert plan_update("LOAD <http://x> INTO GRAPH <http://g>").loads
+    assert plan_update("INSERT { GRAPH <http://g> { ?s ?p ?o } } WHERE "
+                       "{ SERVICE <http://x> { ?s ?p ?o } }").services
+
+
+def test_with_using_adds_clauses_before_where() -> None:
+    text = ("DELETE WHERE { GRAPH <http://g> { ?s ?p ?o } };\n"
+            "INSERT { GRAPH <http://t> { ?s a <http://X> } } WHERE { ?s a <http://Y> }")
+    rewritten = with_using(text, plan_update(text), ["http://u"], ["http://n"])
+    assert rewritten == (
+        "DELETE  { GRAPH <http://g> { ?s ?p ?o } } USING <http://u> USING NAMED <http://n> "
+        "WHERE  { GRAPH <http://g> { ?s ?p ?o } };\n"
+        "INSERT { GRAPH <http://t> { ?s a <http://X> } } USING <http://u> USING NAMED "
+        "<http://n> WHERE { ?s a <http://Y> }"
+    )
+    assert with_using(text, plan_update(text), [], []) == text
