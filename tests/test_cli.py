@@ -246,3 +246,43 @@ def test_other_export_formats_parse(runner: CliRunner, loaded: str, fmt: str) ->
         "rdf-xml": ox.RdfFormat.RDF_XML,
     }[fmt]
     assert len(list(ox.parse(result.stdout_bytes, parser))) > 1000
+
+
+def test_a_user_gazetteer_adds_actors(runner: CliRunner, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.json"
+    mine.write_text(
+        json.dumps(
+            {
+                "entries": [
+                    {
+                        "kind": "person",
+                        "name": "Ivo Envoyson",
+                        "qid": "Q999999999",
+                        "aliases": ["Envoy Ivo"],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    page = tmp_path / "page.md"
+    page.write_text(
+        "### [2009-03-4](/news/2009/03/4/index.md)\n\n"
+        "# Ivo Envoyson meets Vladimir Putin in Moscow. \n\n"
+        "### Source:\n\n1. [BBC](http://news.bbc.co.uk/2/hi/europe/1.stm)\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "s")
+    result = runner.invoke(cli, ["--store", store, "ingest", "--gazetteer", str(mine), str(page)])
+    assert result.exit_code == 0, result.output
+    found = runner.invoke(
+        cli,
+        ["--store", store, "query", "-f", "csv", "events_with_actor", "-p", "actor=Ivo Envoyson"],
+    )
+    assert "meets Vladimir Putin" in found.output
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"entries": [{"kind": "wizard", "name": "X"}]}', encoding="utf-8")
+    bad = runner.invoke(cli, ["--store", store, "ingest", "--gazetteer", str(broken), str(page)])
+    assert bad.exit_code == 1
+    assert "broken.json" in bad.output and "Traceback" not in bad.output

@@ -1,0 +1,52 @@
+"""The whole path against a real Oxigraph server: ingest, re-ingest, query, export."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from kg.pipeline import ingest_paths
+from kg.queries import bind_params, load_queries
+from kg.store import open_store
+
+from .conftest import EXAMPLES
+
+pytestmark = pytest.mark.server
+
+
+def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -> None:
+    store = open_store(f"{oxigraph_server}/query")
+    store.update("DROP ALL")
+    first = ingest_paths(store, [EXAMPLES])
+    assert not first.failures, first.failures
+    assert first.count("stored") == 12
+
+    second = ingest_paths(store, [EXAMPLES])
+    assert second.count("stored") == 0 and second.triples_added == 0
+
+    queries = load_queries()
+    related = queries["related_events"]
+    rows = store.query(
+        related.text, bindings=bind_params(related, {"event": "meet to discuss missile defense"})
+    ).rows
+    assert sorted(str(r[2]) for r in rows) == [
+        "2007-07-02",
+        "2007-09-07",
+        "2008-04-06",
+        "2012-06-18",
+        "2016-09-05",
+    ]
+
+    two = queries["events_with_two_actors"]
+    rows = store.query(
+        two.text,
+        bindings=bind_params(two, {"actor1": "George W. Bush", "actor2": "Vladimir Putin"}),
+    ).rows
+    assert len(rows) == 4  # each event once, though several documents state it
+
+    out = io.BytesIO()
+    store.dump(out, "turtle")
+    assert len(list(ox.parse(out.getvalue(), ox.RdfFormat.TURTLE))) == store.triple_count()
+    store.close()
