@@ -116,6 +116,7 @@ class UpdatePlan:
 
     targets: set[str] | None = field(default_factory=set)
     whole_store: bool = False  # CLEAR/DROP ALL or NAMED
+    named_only: bool = False  # CLEAR/DROP NAMED: every named graph, the default kept
     reads_graph_variables: bool = False  # GRAPH ?g anywhere: it can see every named graph
     deletes: bool = False  # it may remove triples from a named graph
     default_writes: list[str] = field(default_factory=list)  # operations on the default graph
@@ -267,6 +268,7 @@ def _plan_graph_management(
     kind, name, _ = _graph_ref(items, 0)
     if kind in ("ALL", "NAMED"):
         plan.whole_store = True
+        plan.named_only = plan.named_only or kind == "NAMED"
         plan.deletes = True
     elif kind == "DEFAULT":
         plan.default_writes.append(f"{head} DEFAULT")

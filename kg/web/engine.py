@@ -225,14 +225,18 @@ class ProcessEngine(Engine):
             dead.conn.close()
 
     def run(self, job: QueryJob, timeout: float) -> RawResult:
-        """Run the job in an idle worker; kill the worker if it overruns ``timeout``."""
-        deadline = time.monotonic() + timeout
+        """Run the job in an idle worker; kill the worker if it overruns ``timeout``.
+
+        Waiting for an idle worker may take up to ``timeout`` too (then EngineBusy): the
+        query's own time starts when a worker has it.
+        """
         try:
             chosen = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise EngineBusy(
                 f"all {self.size} query workers stayed busy for {timeout:g} s; try again later"
             ) from None
+        deadline = time.monotonic() + timeout
         with self._lock:
             chosen.generation = self._generation
             message = (self._generation, str(self._path), job)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from kg.rdffile import to_rdflib
 from kg.store import QuerySyntaxError, Store
 from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
 from kg.vocab import DIP, GRAPH_BASE, RDF
@@ -100,10 +101,14 @@ def apply_update(
     plan = plan_update(text, base_iri=base_iri)
     _refuse(plan, using=bool(using or using_named), gate=gate, allow_load=allow_load,
             allow_service=allow_service)
-    check_syntax(text, base_iri=base_iri)
+    if not plan.loads and not plan.services:  # a dry run must not fetch anything
+        check_syntax(text, base_iri=base_iri)
     body = with_using(text, plan, using, using_named)
     targets = sorted(plan.targets) if plan.targets is not None else None
     checked = gate and bool(targets)
+    if checked and plan.whole_store:
+        _gate_by_dry_run(body, plan, targets or [], base_iri=base_iri)
+        checked = False
     before = {g: store.graph_triples(g) for g in targets} if checked and targets else {}
     store.update(_with_merge(body, plan, base_iri=base_iri))
     if checked and targets:
@@ -116,6 +121,32 @@ def apply_update(
                 raise GateRejected(problems)
     return UpdateOutcome(tuple(targets) if targets is not None else None,
                          rebuilt=not plan.static, checked=checked)
+
+
+def _gate_by_dry_run(body: str, plan: UpdatePlan, targets: Sequence[str], *,
+                     base_iri: str | None) -> None:
+    """Check an update that clears ALL graphs before it runs: what the written graphs hold
+    afterwards depends only on its own text, so a run on an empty store shows it."""
+    if plan.named_only:
+        raise UpdateRefused(
+            "with the SHACL gate on, an update that clears the NAMED graphs cannot also write "
+            "graphs (it could not be undone): send them as two requests"
+        )
+    dry = ox.Store()
+    try:
+        dry.update(body, base_iri=base_iri)
+    except (SyntaxError, OSError, RuntimeError, ValueError):
+        return  # the real run reports it, and changes nothing
+    contents: dict[str, list[Triple]] = {}
+    for graph in targets:
+        quads = dry.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        contents[graph] = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                           for q in quads]
+    if _uses_ontology(contents.values()):
+        found = validate_documents({g: t for g, t in contents.items() if t})
+        problems = [r for results in found.values() for r in results]
+        if any(r.severity == "Violation" for r in problems):
+            raise GateRejected(problems)
 
 
 def _refuse(plan: UpdatePlan, *, using: bool, gate: bool, allow_load: bool,

@@ -387,10 +387,12 @@ def test_update_keeps_the_default_graph_the_merge(writer: FlaskClient) -> None:
     update(f"PREFIX ex: <{EX}> DELETE WHERE {{ GRAPH ex:g2 {{ ?s ?p ?o }} }}")
     assert not json.loads(writer.get("/sparql", query_string={"query": ask}).data)["boolean"]
     assert count(writer) == before
-    update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ {fact} }} }} ; "
-           f"DELETE {{ GRAPH ?g {{ ?s <{EX}b> ?o }} }} WHERE {{ GRAPH ?g {{ ?s <{EX}b> ?o }} }}"
-           if False else f"INSERT DATA {{ GRAPH <{EX}g3> {{ {fact} }} }}")
+    update(f"INSERT DATA {{ GRAPH <{EX}g3> {{ {fact} }} }}")
     assert count(writer) == before + 1
+    update(f"MOVE GRAPH <{EX}g3> TO GRAPH <{EX}g4>")
+    assert count(writer) == before + 1
+    update(f"CLEAR GRAPH <{EX}g4>")
+    assert count(writer) == before
 
 
 def test_update_through_a_graph_variable_rebuilds(writable_app: Flask) -> None:
@@ -530,3 +532,21 @@ def test_memory_store_is_served_from_a_temporary_folder() -> None:
     finally:
         close_app(app)
     assert not folder.exists()
+
+
+def test_gate_on_an_update_that_clears_everything(writer: FlaskClient) -> None:
+    before = count(writer)
+    bad = (f"PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\nDROP ALL ;\n"
+           f"INSERT DATA {{ GRAPH <{EX}doc> {{ <{EX}event/1> a dip:Event }} }}")
+    response = writer.post("/sparql", data=bad, content_type="application/sparql-update",
+                           headers=AUTH)
+    assert response.status_code == 422, response.text
+    assert count(writer) == before  # nothing was dropped
+    insert = f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}b> 1 }} }}"
+    named = writer.post("/sparql", content_type="application/sparql-update", headers=AUTH,
+                        data=f"CLEAR NAMED ; {insert}")
+    assert named.status_code == 400
+    fine = writer.post("/sparql", content_type="application/sparql-update", headers=AUTH,
+                       data=f"DROP ALL ; {insert}")
+    assert fine.status_code == 204, fine.text
+    assert count(writer) == 1
