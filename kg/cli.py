@@ -102,17 +102,43 @@ def cli(ctx: click.Context, store_url: str, base: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS), help="Skip detection: all inputs are this format.")
-@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An extra gazetteer file (JSON) of your own actors; may be repeated.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(INPUT_FORMATS),
+    help="Skip detection: all inputs are this format.",
+)
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An extra gazetteer file (JSON) of your own actors; may be repeated.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
-@click.option("--validate/--no-validate", "check", default=True, show_default=True,
-              help="Check each document against the SHACL shapes before storing it.")
-@click.option("--infer", "then_infer", is_flag=True,
-              help="Afterwards recompute the inferred graph (as `kg infer` does).")
+@click.option(
+    "--validate/--no-validate",
+    "check",
+    default=True,
+    show_default=True,
+    help="Check each document against the SHACL shapes before storing it.",
+)
+@click.option(
+    "--infer",
+    "then_infer",
+    is_flag=True,
+    help="Afterwards recompute the inferred graph (as `kg infer` does).",
+)
 @pass_context
-def ingest(state: Context, paths: tuple[str, ...], fmt: str | None,
-           gazetteers: tuple[Path, ...], quiet: bool, check: bool, then_infer: bool) -> None:
+def ingest(
+    state: Context,
+    paths: tuple[str, ...],
+    fmt: str | None,
+    gazetteers: tuple[Path, ...],
+    quiet: bool,
+    check: bool,
+    then_infer: bool,
+) -> None:
     """Ingest event pages, articles and WikiTimes files (folders are walked recursively).
 
     Each document becomes its own named graph; a document that cannot be read, or
@@ -137,14 +163,21 @@ def ingest(state: Context, paths: tuple[str, ...], fmt: str | None,
             for warning in result.warnings:
                 click.echo(warning, err=True)
 
-    with user_errors():
-        with _progress(len(paths), quiet) as advance:
-            def on_result(result: FileResult) -> None:
-                advance()
-                show(result)
+    with user_errors(), _progress(len(paths), quiet) as advance:
 
-            report = ingest_paths(state.store, paths, format=fmt, base=state.base,
-                                  gazetteer=gazetteer, on_result=on_result, validate=check)
+        def on_result(result: FileResult) -> None:
+            advance()
+            show(result)
+
+        report = ingest_paths(
+            state.store,
+            paths,
+            format=fmt,
+            base=state.base,
+            gazetteer=gazetteer,
+            on_result=on_result,
+            validate=check,
+        )
     click.echo(
         f"{report.count('stored')} documents stored, {report.count('unchanged')} unchanged, "
         f"{report.count('skipped')} skipped, {len(report.failures)} failed; "
@@ -165,6 +198,7 @@ def _progress(_hint: int, quiet: bool) -> Iterator[Callable[[], None]]:
         yield lambda: None
         return
     with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+
         def advance() -> None:
             bar.length = (bar.length or 0) + 1
             bar.update(1)
@@ -173,8 +207,15 @@ def _progress(_hint: int, quiet: bool) -> Iterator[Callable[[], None]]:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout.",
+)
 @click.option("--graph", help="Export only this named graph.")
 @pass_context
 def export(state: Context, fmt: str, output: Path | None, graph: str | None) -> None:
@@ -205,8 +246,10 @@ def _resolve_query(text: str, named: dict[str, NamedQuery]) -> tuple[str, NamedQ
         return named[text].text, named[text]
     if any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         return text, None
-    fail(f"no named query {text!r} and not a SPARQL query or .rq file; "
-         f"named queries: {', '.join(named)}")
+    fail(
+        f"no named query {text!r} and not a SPARQL query or .rq file; "
+        f"named queries: {', '.join(named)}"
+    )
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -221,8 +264,12 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("query")
-@click.option("-p", "--param", "params", multiple=True, help="A parameter value, name=value; may be repeated.")
-@click.option("-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option(
+    "-p", "--param", "params", multiple=True, help="A parameter value, name=value; may be repeated."
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True
+)
 @pass_context
 def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a SPARQL query: its text, a .rq file, or the name of a named query.
@@ -274,18 +321,44 @@ def list_queries() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice((*RDF_FORMATS, *INPUT_FORMATS)),
-              help="Skip detection: every FILE is in this format.")
-@click.option("--report", "report_format", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True, help="text for people, the sh:ValidationReport in Turtle, or JSON.")
-@click.option("--shapes", "shapes_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Validate against the shapes in this Turtle file instead of the shipped ones.")
-@click.option("--inference", type=click.Choice(INFERENCE), default="none", show_default=True,
-              help="What to infer from the data and the ontology before validating.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*RDF_FORMATS, *INPUT_FORMATS)),
+    help="Skip detection: every FILE is in this format.",
+)
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, the sh:ValidationReport in Turtle, or JSON.",
+)
+@click.option(
+    "--shapes",
+    "shapes_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Validate against the shapes in this Turtle file instead of the shipped ones.",
+)
+@click.option(
+    "--inference",
+    type=click.Choice(INFERENCE),
+    default="none",
+    show_default=True,
+    help="What to infer from the data and the ontology before validating.",
+)
 @click.option("--all", "whole_store", is_flag=True, help="Validate everything the store holds.")
 @pass_context
-def validate_files(state: Context, files: tuple[Path, ...], fmt: str | None, report_format: str,
-                   shapes_file: Path | None, inference: str, whole_store: bool) -> None:
+def validate_files(
+    state: Context,
+    files: tuple[Path, ...],
+    fmt: str | None,
+    report_format: str,
+    shapes_file: Path | None,
+    inference: str,
+    whole_store: bool,
+) -> None:
     """Check RDF files, input documents or the whole store against the SHACL shapes.
 
     FILEs may be Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML (told by their
@@ -329,11 +402,19 @@ def validate_files(state: Context, files: tuple[Path, ...], fmt: str | None, rep
 
 
 @cli.command("infer")
-@click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
-              help="fast: the OWL-RL rules the ontology needs, inside the store; "
-                   "owlrl: the owlrl package's full closure (slow, the reference).")
-@click.option("--same-as", is_flag=True,
-              help="Also copy every fact across owl:sameAs links (fast engine; owlrl always does).")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="fast",
+    show_default=True,
+    help="fast: the OWL-RL rules the ontology needs, inside the store; "
+    "owlrl: the owlrl package's full closure (slow, the reference).",
+)
+@click.option(
+    "--same-as",
+    is_flag=True,
+    help="Also copy every fact across owl:sameAs links (fast engine; owlrl always does).",
+)
 @pass_context
 def infer_graph(state: Context, engine: str, same_as: bool) -> None:
     """Recompute the inferred graph: what the ontology entails about the data.
@@ -349,8 +430,10 @@ def infer_graph(state: Context, engine: str, same_as: bool) -> None:
     """
     with user_errors():
         report = infer(state.store, engine=engine, same_as=same_as)
-    click.echo(f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
-               f"by the {engine} engine in {report.seconds:.1f} s")
+    click.echo(
+        f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
+        f"by the {engine} engine in {report.seconds:.1f} s"
+    )
 
 
 _STATS = """
@@ -377,11 +460,29 @@ def stats(state: Context) -> None:
     """
     with user_errors():
         store = state.store
-        counts: dict[str, Any] = {"store": store.url, "triples": store.triple_count(),
-                                  "quads": store.quad_count()}
-        rows = {str(what): int(str(n)) for what, n in store.query(_STATS).rows if what is not None and n is not None}
-    for what in ("documents", "events", "articles", "sources", "agencies", "people", "states",
-                 "organisations", "posts", "topics", "places"):
+        counts: dict[str, Any] = {
+            "store": store.url,
+            "triples": store.triple_count(),
+            "quads": store.quad_count(),
+        }
+        rows = {
+            str(what): int(str(n))
+            for what, n in store.query(_STATS).rows
+            if what is not None and n is not None
+        }
+    for what in (
+        "documents",
+        "events",
+        "articles",
+        "sources",
+        "agencies",
+        "people",
+        "states",
+        "organisations",
+        "posts",
+        "topics",
+        "places",
+    ):
         counts[what] = rows.get(what, 0)
     width = max(len(k) for k in counts)
     for key, value in counts.items():
@@ -390,25 +491,55 @@ def stats(state: Context) -> None:
 
 @cli.command()
 @click.option("--host", help="The address to listen on.  [default: 127.0.0.1]")
-@click.option("--port", type=int,
-              help="The port to listen on; 0 picks a free one.  [default: 8000]")
-@click.option("--allow-update", is_flag=True, default=None,
-              help="Accept SPARQL updates, Graph Store writes and /ingest (with the token).")
-@click.option("--update-token", envvar="KG_UPDATE_TOKEN",
-              help="The bearer token that writes must carry (or KG_UPDATE_TOKEN).")
-@click.option("--no-update-token", is_flag=True, default=None,
-              help="Accept writes without a token: only on a loopback address.")
-@click.option("--query-timeout", type=float, metavar="SECONDS",
-              help="Stop a query after this long and answer 503.  [default: 30]")
-@click.option("--max-rows", type=int, metavar="N",
-              help="The most rows an answer holds.  [default: 10000]")
-@click.option("--workers", type=int, metavar="N",
-              help="Query worker processes; 0 runs queries in the server process.")
+@click.option(
+    "--port", type=int, help="The port to listen on; 0 picks a free one.  [default: 8000]"
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    default=None,
+    help="Accept SPARQL updates, Graph Store writes and /ingest (with the token).",
+)
+@click.option(
+    "--update-token",
+    envvar="KG_UPDATE_TOKEN",
+    help="The bearer token that writes must carry (or KG_UPDATE_TOKEN).",
+)
+@click.option(
+    "--no-update-token",
+    is_flag=True,
+    default=None,
+    help="Accept writes without a token: only on a loopback address.",
+)
+@click.option(
+    "--query-timeout",
+    type=float,
+    metavar="SECONDS",
+    help="Stop a query after this long and answer 503.  [default: 30]",
+)
+@click.option(
+    "--max-rows", type=int, metavar="N", help="The most rows an answer holds.  [default: 10000]"
+)
+@click.option(
+    "--workers",
+    type=int,
+    metavar="N",
+    help="Query worker processes; 0 runs queries in the server process.",
+)
 @click.option("--threads", type=int, metavar="N", help="Request threads.  [default: 8]")
 @pass_context
-def serve(state: Context, host: str | None, port: int | None, allow_update: bool | None,
-          update_token: str | None, no_update_token: bool | None, query_timeout: float | None,
-          max_rows: int | None, workers: int | None, threads: int | None) -> None:
+def serve(
+    state: Context,
+    host: str | None,
+    port: int | None,
+    allow_update: bool | None,
+    update_token: str | None,
+    no_update_token: bool | None,
+    query_timeout: float | None,
+    max_rows: int | None,
+    workers: int | None,
+    threads: int | None,
+) -> None:
     """Serve the graph: SPARQL 1.1 endpoint, Graph Store, named queries and pages.
 
     Runs the waitress WSGI server on 127.0.0.1 unless told otherwise, on the store
@@ -427,10 +558,17 @@ def serve(state: Context, host: str | None, port: int | None, allow_update: bool
     from kg.web import create_app
     from kg.web.state import close_app
 
-    options = {"HOST": host, "PORT": port, "ALLOW_UPDATE": allow_update,
-               "UPDATE_TOKEN": update_token, "NO_UPDATE_TOKEN": no_update_token,
-               "QUERY_TIMEOUT": query_timeout, "MAX_ROWS": max_rows, "QUERY_WORKERS": workers,
-               "THREADS": threads}
+    options = {
+        "HOST": host,
+        "PORT": port,
+        "ALLOW_UPDATE": allow_update,
+        "UPDATE_TOKEN": update_token,
+        "NO_UPDATE_TOKEN": no_update_token,
+        "QUERY_TIMEOUT": query_timeout,
+        "MAX_ROWS": max_rows,
+        "QUERY_WORKERS": workers,
+        "THREADS": threads,
+    }
     config: dict[str, Any] = {"STORE": state.store_url, "BASE": state.base}
     config.update({key: value for key, value in options.items() if value is not None})
     try:
@@ -440,9 +578,14 @@ def serve(state: Context, host: str | None, port: int | None, allow_update: bool
     settings = app.config
     try:
         server = waitress.create_server(
-            app, host=settings["HOST"], port=settings["PORT"], threads=settings["THREADS"],
-            max_request_body_size=settings["MAX_BODY"], ident="kg",
-            clear_untrusted_proxy_headers=True)
+            app,
+            host=settings["HOST"],
+            port=settings["PORT"],
+            threads=settings["THREADS"],
+            max_request_body_size=settings["MAX_BODY"],
+            ident="kg",
+            clear_untrusted_proxy_headers=True,
+        )
     except OSError as exc:
         close_app(app)
         fail(f"cannot listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror or exc}")

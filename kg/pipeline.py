@@ -100,7 +100,7 @@ class InputFile:
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[FileResult]]:
-    """Files named by ``paths`` (folders walked recursively, hidden files skipped) and the misses."""
+    """The files named by ``paths`` (folders walked, hidden files skipped), and the misses."""
     files: list[InputFile] = []
     missing: list[FileResult] = []
     for raw in paths:
@@ -109,12 +109,15 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Fi
             files.extend(
                 InputFile(p, named=False)
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             files.append(InputFile(path))
         else:
-            missing.append(FileResult(str(path), "failed", message=f"{path}: no such file or folder"))
+            missing.append(
+                FileResult(str(path), "failed", message=f"{path}: no such file or folder")
+            )
     return files, missing
 
 
@@ -141,7 +144,9 @@ def prepare_document(
     doc = parse_document(text, path, format)
     doc = extract_document(doc, gazetteer)
     events = tuple(
-        e if e.event_type is not None else dataclasses.replace(e, event_type=classify_event(e.headline))
+        e
+        if e.event_type is not None
+        else dataclasses.replace(e, event_type=classify_event(e.headline))
         for e in doc.events
     )
     return dataclasses.replace(doc, events=events)
@@ -180,13 +185,10 @@ class Ingester:
             "PREFIX dip: <" + PREFIXES["dip"] + ">\n"
             "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
             "SELECT ?g ?hash ?version ?location WHERE { GRAPH ?g {"
-            " ?g dip:contentHash ?hash ; dip:mapperVersion ?version ; prov:wasDerivedFrom ?location } }"
+            " ?g dip:contentHash ?hash ; dip:mapperVersion ?version ;"
+            " prov:wasDerivedFrom ?location } }"
         )
-        return {
-            str(g): (f"{h}/{v}", str(loc))
-            for g, h, v, loc in result.rows
-            if g is not None
-        }
+        return {str(g): (f"{h}/{v}", str(loc)) for g, h, v, loc in result.rows if g is not None}
 
     def ingest(
         self, files: Sequence[InputFile | Path], *, format: str | None = None
@@ -273,8 +275,12 @@ class Ingester:
                 try:
                     self._write([item])
                 except StoreError as exc:
-                    yield dataclasses.replace(item.result, status="failed", triples=0,
-                                              message=f"{item.result.path}: store refused it: {exc}")
+                    yield dataclasses.replace(
+                        item.result,
+                        status="failed",
+                        triples=0,
+                        message=f"{item.result.path}: store refused it: {exc}",
+                    )
                 else:
                     yield item.result
             return
@@ -298,19 +304,35 @@ class Ingester:
             warnings = tuple(r.to_text() for r in results if r.severity == "Warning")
             violations = [r.to_text() for r in results if r.severity == "Violation"]
             if not violations:
-                kept.append(dataclasses.replace(
-                    item, result=dataclasses.replace(item.result, warnings=warnings)))
+                kept.append(
+                    dataclasses.replace(
+                        item, result=dataclasses.replace(item.result, warnings=warnings)
+                    )
+                )
                 continue
             self._forget(item)
             rejected_iris[item.graph_iri] = path
-            rejected.append(dataclasses.replace(
-                item.result, status="failed", triples=0, warnings=warnings,
-                message="\n".join([f"{path}: not stored, it breaks the shapes:", *violations])))
+            rejected.append(
+                dataclasses.replace(
+                    item.result,
+                    status="failed",
+                    triples=0,
+                    warnings=warnings,
+                    message="\n".join([f"{path}: not stored, it breaks the shapes:", *violations]),
+                )
+            )
         for item in pending:
             if item.duplicate and item.graph_iri in rejected_iris:
-                rejected.append(dataclasses.replace(item.result, status="failed", message=(
-                    f"{item.result.path}: not stored: the same text as "
-                    f"{rejected_iris[item.graph_iri]}, which breaks the shapes")))
+                rejected.append(
+                    dataclasses.replace(
+                        item.result,
+                        status="failed",
+                        message=(
+                            f"{item.result.path}: not stored: the same text as "
+                            f"{rejected_iris[item.graph_iri]}, which breaks the shapes"
+                        ),
+                    )
+                )
             elif item.duplicate:
                 kept.append(item)
         return kept, rejected
@@ -351,7 +373,7 @@ def ensure_ontology(store: Store) -> None:
         "".join(resource_path("ontology", n).read_text(encoding="utf-8") for n in ONTOLOGY_FILES)
     )
     asked = store.query(
-        f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{RDFS.comment}> \"{marker}\" }} }}"
+        f'ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{RDFS.comment}> "{marker}" }} }}'
     )
     if asked.boolean:
         return
@@ -440,8 +462,9 @@ def validate_store(
         f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} }}"
     ).triples
     report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
-    focus = " ".join(sorted({r.focus_node.n3() for r in report.results
-                             if isinstance(r.focus_node, URIRef)}))
+    focus = " ".join(
+        sorted({r.focus_node.n3() for r in report.results if isinstance(r.focus_node, URIRef)})
+    )
     files: dict[Node, str] = {}
     if focus:
         rows = store.query(
@@ -450,6 +473,7 @@ def validate_store(
             " GRAPH ?g { ?node ?p ?o . ?g dip:sourcePath ?path } } GROUP BY ?node"
         ).rows
         files = {node: str(file) for node, file in rows if node is not None and file is not None}
-    results = tuple(dataclasses.replace(r, file=files.get(r.focus_node, store.url))
-                    for r in report.results)
+    results = tuple(
+        dataclasses.replace(r, file=files.get(r.focus_node, store.url)) for r in report.results
+    )
     return dataclasses.replace(report, results=results)
