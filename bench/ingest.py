@@ -1,7 +1,9 @@
 """Ingest throughput and peak memory: the embedded store against rdflib's memory store.
 
 Generates a synthetic corpus (bench/corpus.py) once, then ingests it in a fresh
-subprocess per backend so that each peak-memory figure is its own.
+subprocess per run so that each peak-memory figure is its own. The store comparison runs
+without the SHACL gate (its cost does not depend on the store; see bench/validate.py);
+a last run shows the embedded store with the gate on, as `kg ingest` runs by default.
 
     python bench/ingest.py --events 10000
 """
@@ -24,7 +26,12 @@ from rdflib import Dataset, URIRef
 
 from kg.store import QueryResult, Store
 
-BACKENDS = ("oxigraph-disk", "rdflib-memory")
+#: (name, backend, SHACL gate on)
+RUNS = (
+    ("oxigraph-disk", "oxigraph-disk", False),
+    ("rdflib-memory", "rdflib-memory", False),
+    ("oxigraph+shacl", "oxigraph-disk", True),
+)
 
 
 class RdflibMemoryStore(Store):
@@ -36,11 +43,14 @@ class RdflibMemoryStore(Store):
         self.dataset = Dataset()
 
     def replace_graphs(self, graphs: Mapping[str, Iterable]) -> None:  # type: ignore[type-arg]
+        # Like the real stores: each document in its named graph, and merged into the default.
+        merged = self.dataset.default_graph
         for iri, triples in graphs.items():
             graph = self.dataset.graph(URIRef(iri))
             graph.remove((None, None, None))
             for triple in triples:
                 graph.add(triple)
+                merged.add(triple)
 
     def query(self, sparql: str, *, bindings=None) -> QueryResult:  # type: ignore[no-untyped-def]
         raw = self.dataset.query(sparql, initBindings=bindings or {})
@@ -50,10 +60,10 @@ class RdflibMemoryStore(Store):
         return QueryResult("select", variables, tuple(tuple(row) for row in raw))  # type: ignore[arg-type]
 
     def triple_count(self) -> int:
-        return len(set(self.dataset.triples((None, None, None, None))))  # type: ignore[arg-type]
+        return len(self.dataset.default_graph)
 
     def quad_count(self) -> int:
-        return len(self.dataset)
+        return sum(len(graph) for graph in self.dataset.graphs())
 
     # Not needed to ingest.
     def drop_graphs(self, graph_iris):  # type: ignore[no-untyped-def]
@@ -75,7 +85,7 @@ class RdflibMemoryStore(Store):
         pass
 
 
-def run_backend(backend: str, corpus: Path, workdir: Path) -> dict[str, float]:
+def run_backend(backend: str, corpus: Path, workdir: Path, gate: bool) -> dict[str, float]:
     """Ingest ``corpus`` into one backend; runs inside the child process."""
     from kg.pipeline import ingest_paths
     from kg.store import open_store
@@ -84,7 +94,7 @@ def run_backend(backend: str, corpus: Path, workdir: Path) -> dict[str, float]:
         open_store(workdir / "store") if backend == "oxigraph-disk" else RdflibMemoryStore()
     )
     started = time.perf_counter()
-    report = ingest_paths(store, [corpus])
+    report = ingest_paths(store, [corpus], validate=gate)
     seconds = time.perf_counter() - started
     events = sum(r.events for r in report.results)
     quads = store.quad_count()
@@ -100,49 +110,53 @@ def run_backend(backend: str, corpus: Path, workdir: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    """Generate the corpus, ingest it with each backend, print the figures and ratios."""
+    """Generate the corpus, ingest it in each run, print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000)
-    parser.add_argument("--backends", default=",".join(BACKENDS))
-    parser.add_argument(
-        "--child", nargs=3, metavar=("BACKEND", "CORPUS", "WORKDIR"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--runs", default=",".join(name for name, _, _ in RUNS))
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        backend, corpus, workdir = args.child
-        print(json.dumps(run_backend(backend, Path(corpus), Path(workdir))))
+        backend, corpus, workdir, gate = args.child
+        print(json.dumps(run_backend(backend, Path(corpus), Path(workdir), gate == "on")))
         return
 
     from corpus import write_corpus
 
+    wanted = args.runs.split(",")
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         corpus_dir = Path(tmp) / "corpus"
         files = write_corpus(corpus_dir, args.events)
         print(f"corpus: {args.events} events, {files} files in {corpus_dir}")
         results = {}
-        for backend in args.backends.split(","):
-            workdir = Path(tmp) / backend
+        for name, backend, gate in RUNS:
+            if name not in wanted:
+                continue
+            workdir = Path(tmp) / name
             workdir.mkdir()
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", backend, str(corpus_dir), str(workdir)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                backend,
+                str(corpus_dir),
+                str(workdir),
+                "on" if gate else "off",
+            ]
+            out = subprocess.run(command, check=True, capture_output=True, text=True)
+            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"{'backend':<15}{'seconds':>9}{'events/s':>10}{'quads/s':>10}"
-            f"{'quads':>9}{'peak MB':>9}"
+            f"{'run':<16}{'seconds':>9}{'events/s':>10}{'quads/s':>10}{'quads':>10}{'peak MB':>9}"
         )
-        for backend, r in results.items():
+        for name, r in results.items():
             print(
-                f"{backend:<15}{r['seconds']:>9.1f}{r['events'] / r['seconds']:>10.0f}"
-                f"{r['quads'] / r['seconds']:>10.0f}{r['quads']:>9.0f}{r['peak_mb']:>9.0f}"
+                f"{name:<16}{r['seconds']:>9.1f}{r['events'] / r['seconds']:>10.0f}"
+                f"{r['quads'] / r['seconds']:>10.0f}{r['quads']:>10.0f}{r['peak_mb']:>9.0f}"
             )
-        if len(results) == 2:
+        if {"oxigraph-disk", "rdflib-memory"} <= set(results):
             ox, rd = results["oxigraph-disk"], results["rdflib-memory"]
             print(
-                f"ratio rdflib/oxigraph: time {rd['seconds'] / ox['seconds']:.2f}x, "
+                f"ratio rdflib-memory/oxigraph-disk: time {rd['seconds'] / ox['seconds']:.2f}x, "
                 f"peak memory {rd['peak_mb'] / ox['peak_mb']:.2f}x"
             )
 
