@@ -489,6 +489,28 @@ def stats(state: Context) -> None:
         click.echo(f"{key.ljust(width)}  {value}")
 
 
+@cli.command("eval")
+@click.argument(
+    "folder", required=False, default="tests/eval",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("-v", "--verbose", is_flag=True, help="List the misses and false hits.")
+def eval_extraction(folder: Path, verbose: bool) -> None:
+    """Score the extractors against labelled pages: precision, recall and F1 per field.
+
+    FOLDER holds one JSON label file per page (default: tests/eval).
+
+    Example:
+
+        kg eval --verbose tests/eval
+    """
+    from kg.evaluate import evaluate_folder, format_report
+
+    with user_errors():
+        report = evaluate_folder(folder, load_gazetteer())
+    click.echo(format_report(report, verbose=verbose))
+
+
 @cli.command()
 @click.option("--host", help="The address to listen on.  [default: 127.0.0.1]")
 @click.option(

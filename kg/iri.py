@@ -52,6 +52,11 @@ def article_iri(url: str | None, title: str | None = None, base: str = DEFAULT_B
     return f"{base}article/{slugify(key, 60)}-{short_hash(key, 8)}"
 
 
+def quote_iri(article: str, start: int, text: str) -> str:
+    """The IRI of a quote: under its article's, from where it stands and what it says."""
+    return f"{article}/quote/{start}-{short_hash(text, 8)}"
+
+
 def actor_iri(kind: ActorKind, name: str, base: str = DEFAULT_BASE) -> str:
     """The IRI of a person, state or organisation, from its canonical name."""
     return f"{base}{kind.value}/{slugify(name)}"

@@ -19,12 +19,13 @@ from kg.model import (
     Outlet,
     Place,
     Post,
+    Quote,
     SourceLink,
 )
 from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
 
 #: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
-MAPPER_VERSION = "1"
+MAPPER_VERSION = "2"
 
 Triple = tuple[Node, Node, Node]
 
@@ -193,6 +194,22 @@ class _Builder:
         for subject in (*article.regions, *article.themes):
             self.add(node, DCTERMS.subject, self.topic(subject))
         self.mentions(node, article.mentions, DIP.mentions)
+        for quote in article.quotes:
+            self.quote(node, quote)
+        return node
+
+    def quote(self, article: URIRef, quote: Quote) -> URIRef:
+        start = quote.span.start if quote.span is not None else 0
+        node = URIRef(iri.quote_iri(str(article), start, quote.text))
+        self.add(article, DIP.quote, node)
+        self.add(node, RDF.type, DIP.Quote)
+        self.add(node, DIP.quoteText, Literal(quote.text))
+        if quote.speaker is not None:
+            self.add(node, DIP.speaker, self.actor(quote.speaker))
+        if quote.span is not None:
+            self.add(node, DIP.startOffset,
+                     Literal(quote.span.start, datatype=XSD.integer))
+            self.add(node, DIP.endOffset, Literal(quote.span.end, datatype=XSD.integer))
         return node
 
 

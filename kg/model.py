@@ -138,6 +138,15 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Words an article quotes, who said them, and where they stand in its body."""
+
+    text: str
+    speaker: Actor | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """A full-text news article."""
 
@@ -156,6 +165,7 @@ class Article:
     agencies: tuple[Outlet, ...] = ()
     place: Place | None = None
     mentions: Mentions = field(default_factory=Mentions)
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)

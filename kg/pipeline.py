@@ -146,7 +146,7 @@ def prepare_document(
     events = tuple(
         e
         if e.event_type is not None
-        else dataclasses.replace(e, event_type=classify_event(e.headline))
+        else dataclasses.replace(e, event_type=classify_event(e.headline, e.summary))
         for e in doc.events
     )
     return dataclasses.replace(doc, events=events)

@@ -26,10 +26,11 @@ Two engines:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import owlrl
@@ -73,14 +74,52 @@ def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> Infer
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     started = time.perf_counter()
+    writer = _Writer(store)
+    writer.timed(store.drop_graphs, [INFERRED_GRAPH])
     if engine == "fast":
-        triples: Iterable[Triple] = fast_closure(store, copy_facts=same_as)
+        for triples in fast_closure(store, copy_facts=same_as):
+            writer.write(triples)
     else:
-        triples = owlrl_closure(_asserted_graph(store))
-    writing = time.perf_counter()
-    store.replace_graphs({INFERRED_GRAPH: triples})
-    done = time.perf_counter()
-    return InferenceReport(engine, _count(store), done - started, done - writing)
+        writer.write(owlrl_closure(_asserted_graph(store)))
+    return InferenceReport(engine, _count(store), time.perf_counter() - started, writer.seconds)
+
+
+class _Writer:
+    """Writes the inferred graph in chunks, so that memory stays bounded however large it is.
+
+    The store's default graph is the merge of its named graphs (see kg.store): what goes
+    into the inferred graph goes into the default graph too, in the same update.
+    """
+
+    def __init__(self, store: Store, chunk: int = 20_000) -> None:
+        self.store = store
+        self.chunk = chunk
+        self.seconds = 0.0
+
+    def timed(self, action: Callable[..., object], *args: object) -> None:
+        started = time.perf_counter()
+        action(*args)
+        self.seconds += time.perf_counter() - started
+
+    def write(self, triples: Iterable[Triple]) -> None:
+        batch: list[str] = []
+        blank: list[str] = []  # blank nodes keep their identity only within one update
+        for s, p, o in triples:
+            if isinstance(s, Literal):
+                continue
+            line = f"{_data_term(s)} {_term(p)} {_data_term(o)} ."
+            (blank if isinstance(s, BNode) or isinstance(o, BNode) else batch).append(line)
+            if len(batch) >= self.chunk:
+                self._insert(batch)
+                batch = []
+        for part in (batch, blank):
+            if part:
+                self._insert(part)
+
+    def _insert(self, lines: list[str]) -> None:
+        body = "\n".join(lines)
+        self.timed(self.store.update,
+                   f"INSERT DATA {{ GRAPH <{INFERRED_GRAPH}> {{\n{body}\n}}\n{body}\n}}")
 
 
 def drop_inferred(store: Store) -> None:
@@ -315,17 +354,20 @@ def closure_queries(schema: Schema) -> list[str]:
 
 def fast_closure(
     store: Store, *, copy_facts: bool = False, schema: Schema | None = None
-) -> list[Triple]:
-    """What the fast engine entails from the asserted graphs of ``store``.
+) -> Iterator[tuple[Triple, ...]]:
+    """What the fast engine entails from the asserted graphs of ``store``, a part at a time.
 
-    The queries' results are distinct and disjoint but for the few edges that two rules
-    give alike (a symmetric property's reverse, say): the store drops those repeats.
+    The parts are distinct and disjoint but for the few edges that two rules give alike
+    (a symmetric property's reverse, say); writing them twice does no harm.
     """
     schema = schema if schema is not None else read_schema(store)
     rules = compile_rules(schema)
-    entailed: list[Triple] = []
+    entailed: list[Triple] = []  # kept only to copy facts across owl:sameAs
     for query in closure_queries(schema):  # each leaves out what is asserted already
-        entailed.extend(store.query(query).triples)
+        part = store.query(query).triples
+        if copy_facts:
+            entailed.extend(part)
+        yield part
     classes = same_as_classes(store)
     pairs = [(a, b) for members in classes for a in members for b in members if a != b]
     extra: set[Triple] = set(rules.schema_triples)
@@ -347,8 +389,7 @@ def fast_closure(
                     extra.add((s2, predicate, o2))
     if copy_facts:
         extra -= set(entailed)
-    entailed.extend(_unasserted(store, extra))
-    return entailed
+    yield tuple(_unasserted(store, extra))
 
 
 def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Triple]:
@@ -370,6 +411,13 @@ def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Tr
 def _asserted(graph_var: str) -> str:
     """A filter that keeps a graph variable off the inferred graph."""
     return f"FILTER ({graph_var} != <{INFERRED_GRAPH}>)"
+
+
+def _data_term(node: Node) -> str:
+    """A term for INSERT DATA, where a blank node may appear (as a label of this update)."""
+    if isinstance(node, BNode):
+        return "_:b" + hashlib.sha256(str(node).encode()).hexdigest()[:24]
+    return _term(node)
 
 
 def _term(node: Node) -> str:

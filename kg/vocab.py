@@ -41,6 +41,7 @@ class DIP(DefinedNamespace):
     Place: URIRef
     SourceDocument: URIRef
     Ingestion: URIRef
+    Quote: URIRef
     # properties
     date: URIRef
     participant: URIRef
@@ -71,6 +72,11 @@ class DIP(DefinedNamespace):
     wikipedia: URIRef
     contentHash: URIRef
     mapperVersion: URIRef
+    quote: URIRef
+    speaker: URIRef
+    quoteText: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
     # annotation properties
     cameoCode: URIRef
 

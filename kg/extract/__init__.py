@@ -14,6 +14,8 @@ from kg.extract.actors import merge_mentions, recognize, recognize_all
 from kg.extract.context import classify_context
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.outlets import resolve_outlet, resolve_outlets
+from kg.extract.quotes import find_quotes
+from kg.extract.topic import headline_topics
 from kg.model import Article, Document, Event, EventRef, Mentions, Outlet, Place, SourceLink
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "extract_article",
     "extract_document",
     "extract_event",
+    "find_quotes",
     "load_gazetteer",
     "recognize",
     "resolve_outlet",
@@ -39,17 +42,19 @@ def extract_document(doc: Document, gazetteer: Gazetteer) -> Document:
 
 
 def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
-    """An event with its own, its related and its versions' mentions and sources resolved."""
+    """An event with its own, its related and its versions' mentions and sources resolved;
+    its topics are its Context tags and what its headline says is discussed."""
     hints = _entity_hints(event)
     tags = list(event.context)
     if event.topic and event.topic not in tags:
         tags.append(event.topic)
     text = recognize_all([event.headline, event.summary or ""], on_date=event.date,
-                         gazetteer=gazetteer)
+                         gazetteer=gazetteer, locations=False)
     context = classify_context(tags, on_date=event.date, gazetteer=gazetteer, wikipedia=hints)
+    discussed = Mentions(topics=headline_topics(event.headline, gazetteer))
     return replace(
         event,
-        mentions=merge_mentions(text, context),
+        mentions=merge_mentions(text, context, discussed),
         sources=tuple(_source(s) for s in event.sources),
         related=tuple(_ref(r, gazetteer) for r in event.related),
         versions=tuple(_ref(r, gazetteer, fallback=event.date) for r in event.versions),
@@ -81,7 +86,7 @@ def _source(link: SourceLink) -> SourceLink:
 
 def extract_article(article: Article, gazetteer: Gazetteer) -> Article:
     """An article with mentions (title and body, as of its publication date), its
-    publisher, agencies and dateline place."""
+    publisher, agencies, dateline place and attributed quotes."""
     mentions = recognize_all([article.title, article.body], on_date=article.published,
                              gazetteer=gazetteer)
     place = resolve_place(article.dateline, gazetteer) if article.dateline else None
@@ -96,12 +101,15 @@ def extract_article(article: Article, gazetteer: Gazetteer) -> Article:
         for outlet in resolve_outlets(text):
             if outlet not in agencies:
                 agencies.append(outlet)
+    quotes = find_quotes(article.body, mentions, on_date=article.published,
+                         gazetteer=gazetteer)
     return replace(
         article,
         mentions=mentions,
         publisher=publisher,
         agencies=tuple(agencies),
         place=place,
+        quotes=quotes,
     )
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kg.model import Actor, ActorKind, Mentions, Place, Post
 
 if TYPE_CHECKING:
-    from kg.extract.gazetteer import Entry, Gazetteer
+    from kg.extract.gazetteer import Entry, Gazetteer, Tenure
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "‐": "-", "‑": "-"})
@@ -63,6 +63,7 @@ BLOCKED = (
     "Washington Post", "Washington Times", "Georgia Tech", "New Mexico", "New Jersey",
     "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley", "West Indian",
     "West Indians", "West Indies", "East Indian", "East Indians", "Indian Ocean",
+    "South America", "North America", "Central America",
 )
 _FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
            "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
@@ -278,17 +279,23 @@ def recognize(text: str, *, on_date: date | None, gazetteer: Gazetteer) -> Menti
 
 
 def recognize_all(
-    texts: list[str], *, on_date: date | None, gazetteer: Gazetteer
+    texts: list[str], *, on_date: date | None, gazetteer: Gazetteer,
+    locations: bool = True,
 ) -> Mentions:
     """Like ``recognize`` over several texts of one record (headline, body): surnames in one
-    resolve to full names in another."""
-    return _Recognizer(gazetteer, on_date).run(texts)
+    resolve to full names in another.
+
+    With ``locations=False`` a state named only to locate a place ("in Vienna, Austria")
+    is left out: an event's actors are its participants, and the place has its country.
+    """
+    return _Recognizer(gazetteer, on_date, locations=locations).run(texts)
 
 
 class _Recognizer:
-    def __init__(self, gazetteer: Gazetteer, on_date: date | None):
+    def __init__(self, gazetteer: Gazetteer, on_date: date | None, *, locations: bool = True):
         self.gaz = gazetteer
         self.on_date = on_date
+        self.locations = locations
         self.matcher: Matcher = gazetteer.matcher()
 
     def run(self, texts: list[str]) -> Mentions:
@@ -299,10 +306,14 @@ class _Recognizer:
             tokens = tokenize(text)
             scanned.append((tokens, self.matcher.scan(tokens)))
         full_persons: list[str] = []
+        self.anchors: list[str] = []  # persons named for sure: full names, unique surnames
         for _, matches in scanned:
             for m in matches:
                 if m.role == NAME and m.kind == "person":
                     full_persons.extend(m.names)
+                    self.anchors.extend(m.names)
+                elif m.role == SHORT and len(m.names) == 1:
+                    self.anchors.append(m.names[0])
         out = _Collector(self.gaz)
         for tokens, matches in scanned:
             matches = self._compose_posts(tokens, matches)
@@ -347,6 +358,27 @@ class _Recognizer:
                     continue
             if len(m.names) == 1:
                 m.resolved = m.names[0]
+                continue
+            contemporaries = self._contemporaries(m.names)
+            if len(contemporaries) == 1:
+                m.resolved = contemporaries[0]
+
+    def _contemporaries(self, names: tuple[str, ...]) -> list[str]:
+        """Of several persons a surname may name, those in office at the same time as the
+        persons the text names for sure: an undated "Bush" beside "Putin" is George W. Bush,
+        whose presidency overlapped Putin's, not his father."""
+        spans = [t for anchor in self.anchors if anchor not in names
+                 for t in self._tenures(anchor)]
+        if not spans:
+            return []
+        return [
+            name for name in names
+            if any(_overlap(t, s) for t in self._tenures(name) for s in spans)
+        ]
+
+    def _tenures(self, person: str) -> list[Tenure]:
+        return [t for post in self.gaz.posts_held(person) for t in post.holders
+                if t.name == person]
 
     def _holders_with_title(self, names: tuple[str, ...], title: _Match) -> list[str]:
         found = []
@@ -417,6 +449,8 @@ class _Recognizer:
 
     # -- output ----------------------------------------------------------------------
     def _emit(self, tokens: list[_Token], matches: list[_Match], out: _Collector) -> None:
+        words = [t.text for t in tokens if t.text[:1].isalpha()]
+        title_case = len(words) > 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
         for index, m in enumerate(matches):
             prev = matches[index - 1] if index > 0 else None
             nxt = matches[index + 1] if index + 1 < len(matches) else None
@@ -430,10 +464,18 @@ class _Recognizer:
                     out.actor(m.resolved)
                 continue
             if m.role == DEMONYM:
+                if not self.locations and _locates_by_demonym(tokens, m):
+                    continue
                 out.actor(m.names[0])
                 continue
             if m.role == NAME and m.kind in ("person", "state", "organization"):
-                if m.kind == "state" and self._doubtful_state(tokens, m, matches):
+                if m.kind == "state" and (
+                    self._doubtful_state(tokens, m, matches)
+                    or _not_the_state(tokens, m, matches, title_case)
+                ):
+                    continue
+                if not self.locations and m.kind in ("state", "organization") \
+                        and _locates(tokens, m, matches):
                     continue
                 out.actor(m.names[0])
                 continue
@@ -567,6 +609,51 @@ class _Recognizer:
             out.post(self.gaz.post(known[0].name, holder=holder))
         else:
             out.post(Post(name=post_name, state=state, holder=holder))
+
+
+_PLACE_NOUNS = {"town", "city", "village", "province", "region", "capital", "port", "island",
+                "district", "state", "county", "resort"}
+
+
+def _not_the_state(
+    tokens: list[_Token], m: _Match, matches: list[_Match], title_case: bool
+) -> bool:
+    """A state name inside another name or a currency: "Portugal Telecom", "US Masters",
+    "US$831,200". (Not in Title Case text, where every word is capitalised.)"""
+    after = m.end
+    if after >= len(tokens):
+        return False
+    if tokens[after].text == "$" and tokens[after].start == tokens[after - 1].end:
+        return True
+    return not title_case and _is_name_word(tokens[after].text) \
+        and all(x.start != after for x in matches)
+
+
+def _locates_by_demonym(tokens: list[_Token], m: _Match) -> bool:
+    """ "the Nigerian town of Potiskum": a demonym that only says where a place is."""
+    return m.end < len(tokens) and tokens[m.end].key in _PLACE_NOUNS
+
+
+def _locates(tokens: list[_Token], m: _Match, matches: list[_Match]) -> bool:
+    """Whether a state is named only to locate the place before it: "Vienna, Austria",
+    "Benzdorp, Suriname", or is a dateline ("UNITED NATIONS (AP) —"). ("Yemen's capital"
+    and "in northern Iraq" stay: in "warplanes bomb Yemen's capital" the state is the
+    target.)"""
+    if m.start == 0 and m.end < len(tokens) and tokens[m.end].text in {",", "("} and all(
+        not c.islower() for t in tokens[:m.end] for c in t.text
+    ):
+        return True
+    if m.kind != "state" or m.start < 2 or tokens[m.start - 1].text != ",":
+        return False
+    before = next((x for x in matches if x.end == m.start - 1), None)
+    if before is not None:
+        return before.kind == "place"
+    return _is_name_word(tokens[m.start - 2].text)  # a place the gazetteer does not know
+
+
+def _overlap(a: Tenure, b: Tenure) -> bool:
+    """Whether two tenures share a day (ends exclusive, None still in office)."""
+    return (b.end is None or a.start < b.end) and (a.end is None or b.start < a.end)
 
 
 def _gap(tokens: list[_Token], left: _Match, right: _Match) -> list[str]:

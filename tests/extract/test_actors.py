@@ -259,3 +259,57 @@ def test_a_comma_after_a_post_is_an_apposition_only_when_it_closes(gazetteer: Ga
                       gazetteer=gazetteer)
     assert held(found) == {"President of Russia": "Vladimir Putin"}
     assert names(found) == ["Vladimir Putin", "George W. Bush"]
+
+
+def test_an_undated_surname_resolves_by_the_tenures_of_its_neighbours(
+    gazetteer: Gazetteer,
+) -> None:
+    """The Al Jazeera seed has no date: "Bush" beside Putin is George W. Bush, whose
+    presidency overlapped Putin's, not his father."""
+    text = ('"Do I trust him?" Bush said of Putin, standing alongside the Russian leader on the '
+            'craggy Atlantic shoreline.')
+    found = recognize(text, on_date=None, gazetteer=gazetteer)
+    assert {"George W. Bush", "Vladimir Putin"} <= set(names(found))
+    assert "George H. W. Bush" not in names(found)
+
+
+def test_a_state_locating_a_city_is_no_participant(gazetteer: Gazetteer) -> None:
+    headline = ("U.S. Secretary of State John Kerry meets in Vienna, Austria, with the foreign "
+                "ministers of Turkey and Saudi Arabia.")
+    found = recognize_all([headline], on_date=date(2015, 11, 13), gazetteer=gazetteer,
+                          locations=False)
+    assert {"John Kerry", "Turkey", "Saudi Arabia"} <= set(names(found))
+    assert "Austria" not in names(found)
+    assert "Vienna" in [p.name for p in found.places]
+    # An article's mentions keep it.
+    mentioned = recognize(headline, on_date=date(2015, 11, 13), gazetteer=gazetteer)
+    assert "Austria" in names(mentioned)
+
+
+def test_a_state_name_inside_another_name_or_a_currency_is_no_state(
+    gazetteer: Gazetteer,
+) -> None:
+    day = date(2014, 11, 10)
+    dos_santos = ("Isabel dos Santos has entered an auction for Portugal Telecom, bidding "
+                  "against a France based company, Altice.")
+    assert "Portugal" not in names(recognize(dos_santos, on_date=day, gazetteer=gazetteer))
+    immelman = "Trevor Immelman has become the first South African to win the US Masters."
+    assert "United States" not in names(recognize(immelman, on_date=day, gazetteer=gazetteer))
+    fund = ("Shinzo Abe plans to create a fund containing over 100 million yen "
+            "(US$831,200-GBP556,600) to help former South Korean comfort women.")
+    assert "United States" not in names(recognize(fund, on_date=day, gazetteer=gazetteer))
+    condor = "an Argentina court ruling on the Operation Condor conspiracy in South America"
+    assert "United States" not in names(recognize(condor, on_date=day, gazetteer=gazetteer))
+
+
+def test_datelines_and_located_towns_are_no_participants(gazetteer: Gazetteer) -> None:
+    summary = ('UNITED NATIONS (AP) — U.S. and European diplomats welcomed a "significant '
+               "shift\" in Iran's attitude at talks on Thursday.")
+    found = recognize_all([summary], on_date=date(2013, 9, 27), gazetteer=gazetteer,
+                          locations=False)
+    assert "United Nations" not in names(found) and "Iran" in names(found)
+    potiskum = ("A suicide bomber kills at least 47 students at a school assembly in the "
+                "Nigerian town of Potiskum in Yobe state.")
+    found = recognize_all([potiskum], on_date=date(2014, 11, 10), gazetteer=gazetteer,
+                          locations=False)
+    assert "Nigeria" not in names(found)

@@ -21,7 +21,7 @@ from kg.parse import parse_document
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden" / "parse"
 # Filled in by extraction, never by a parser: left out of the rendering while empty.
 _EXTRACTION_FIELDS = frozenset(
-    {"mentions", "publisher", "agency", "agencies", "place", "event_type"}
+    {"mentions", "publisher", "agency", "agencies", "place", "event_type", "quotes"}
 )
 
 

@@ -1,0 +1,106 @@
+"""``kg eval``: the scoring functions, the shipped labels and the command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.evaluate import (
+    EvalReport,
+    evaluate_folder,
+    format_report,
+    normalize,
+    score_actors,
+    score_set,
+    score_value,
+    type_root,
+)
+from kg.extract import Gazetteer, load_gazetteer
+from kg.model import Actor, ActorKind
+
+LABELS = Path(__file__).parent / "eval"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def report(gazetteer: Gazetteer) -> EvalReport:
+    return evaluate_folder(LABELS, gazetteer)
+
+
+def test_normalize_folds_case_accents_and_a_leading_the() -> None:
+    assert normalize("The Guardian") == normalize("guardian")
+    assert normalize("Recep Tayyip Erdoğan") == "recep tayyip erdogan"
+
+
+def test_score_set_counts_hits_false_hits_and_misses() -> None:
+    s = score_set(["Sochi", "Kennebunkport"], ["sochi", "Moscow"], "page")
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1)
+    assert s.false_hits == ["Moscow  (page)"] and s.misses == ["Kennebunkport  (page)"]
+    assert s.precision == s.recall == s.f1 == 0.5
+
+
+def test_score_value_counts_a_wrong_value_as_false_hit_and_miss() -> None:
+    assert (lambda s: (s.tp, s.fp, s.fn))(score_value("2008-04-05", "2008-04-06")) == (0, 1, 1)
+    assert (lambda s: (s.tp, s.fp, s.fn))(score_value(None, None)) == (0, 0, 0)
+    assert score_value(None, None).f1 is None
+
+
+def test_score_actors_matches_by_qid_or_name_and_checks_qids() -> None:
+    gold = [{"name": "Vladimir Putin", "qid": "Q7747"}, {"name": "Sergei Ryabkov", "qid": None}]
+    found = [
+        Actor("Putin, Vladimir", ActorKind.PERSON, qid="Q7747"),
+        Actor("Sergei Ryabkov", ActorKind.PERSON),
+        Actor("Austria", ActorKind.STATE, qid="Q40"),
+    ]
+    s, checks = score_actors(gold, found)
+    assert (s.tp, s.fp, s.fn) == (2, 1, 0)
+    assert checks == [("Vladimir Putin", "Q7747", "Q7747")]
+
+
+def test_type_root() -> None:
+    assert [type_root(c) for c in ("043", "12", "1623", None)] == ["04", "12", "16", None]
+
+
+def test_every_label_file_names_a_page_shipped_beside_it() -> None:
+    files = sorted(LABELS.glob("*.json"))
+    assert len(files) >= 40
+    for path in files:
+        label = json.loads(path.read_text(encoding="utf-8"))
+        assert (LABELS / label["page"]).is_file(), path.name
+
+
+def test_the_shipped_labels_meet_the_targets(report: EvalReport) -> None:
+    """Regression floor: the figures recorded in bench/RESULTS.md, less a margin."""
+    assert not report.unmatched
+    f = report.fields
+    assert f["date"].f1 == 1.0
+    assert (f["publishers"].f1 or 0) >= 0.95 and f["agencies"].f1 == 1.0
+    assert (f["participants"].f1 or 0) >= 0.85
+    assert report.qid_right / report.qid_checked >= 0.95
+    assert report.types_right / report.types_checked >= 0.85
+    assert (f["type"].precision or 0) >= 0.85  # negative pages stay untyped
+    assert f["title"].f1 == f["article date"].f1 == f["dateline place"].f1 == 1.0
+    assert f["people"].f1 == 1.0  # Bush in the undated Al Jazeera article
+
+
+def test_format_report_lists_misses_when_verbose(report: EvalReport) -> None:
+    short = format_report(report)
+    assert "participants" in short and "== participants" not in short
+    assert "== participants" in format_report(report, verbose=True)
+
+
+def test_kg_eval_prints_the_table() -> None:
+    result = CliRunner().invoke(cli, ["eval", str(LABELS)])
+    assert result.exit_code == 0, result.output
+    assert "participants" in result.output and "F1" in result.output
+    verbose = CliRunner().invoke(cli, ["eval", "--verbose", str(LABELS)])
+    assert verbose.exit_code == 0, verbose.output
+    assert "false hit" in verbose.output
