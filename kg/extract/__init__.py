@@ -51,7 +51,12 @@ def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
     text = recognize_all([event.headline, event.summary or ""], on_date=event.date,
                          gazetteer=gazetteer, locations=False)
     context = classify_context(tags, on_date=event.date, gazetteer=gazetteer, wikipedia=hints)
-    discussed = Mentions(topics=headline_topics(event.headline, gazetteer))
+    # "missile defense" from the headline adds nothing beside a "missile defense shield" tag.
+    tagged = [t.casefold() for t in (*text.topics, *context.topics)]
+    discussed = Mentions(topics=tuple(
+        t for t in headline_topics(event.headline, gazetteer)
+        if not any(t.casefold() in other for other in tagged)
+    ))
     return replace(
         event,
         mentions=merge_mentions(text, context, discussed),

@@ -320,7 +320,40 @@ class _Recognizer:
             self._resolve_shorts(tokens, matches, full_persons)
             self._find_new_persons(tokens, matches)
             self._emit(tokens, matches, out)
+        for text in texts:
+            for place in self._pattern_places(text or ""):
+                out.place(place)
         return out.mentions()
+
+    def _pattern_places(self, text: str) -> list[Place]:
+        """Places the gazetteer lacks, told by their form: "Logar Province", "Ledra Street",
+        "Allama Iqbal International Airport", "the town of Potiskum"."""
+        found: list[Place] = []
+        for match in _PLACE_FORMS.finditer(text):
+            name = match.group("name") or match.group("town")
+            words = name.split()
+            owners = [i for i, w in enumerate(words) if w.endswith(("'s", "’s", "'", "’"))]
+            if owners:
+                words = words[owners[-1] + 1:]  # "Afghanistan's Nangarhar Province"
+            while words and words[0] in _NOT_NAMES:
+                words = words[1:]
+            if not words or (match.group("name") and len(words) < 2):
+                continue
+            name = " ".join(words)
+            known = [e for e in self.gaz.lookup(name) if e.kind == "place"]
+            if known:
+                found.append(self.gaz.place(known[0].name))
+                continue
+            if self.gaz.lookup(name):
+                continue  # a state, an organisation or a person of that name
+            suffix = words[-1] if match.group("name") else ""
+            bare = " ".join(words[:-1])
+            if suffix in _ADMINISTRATIVE and any(
+                e.kind == "place" for e in self.gaz.lookup(bare)
+            ):
+                continue  # "Puno Region": the gazetteer's Puno
+            found.append(Place(name=name))
+        return found
 
     # -- surnames --------------------------------------------------------------------
     def _resolve_shorts(
@@ -611,6 +644,13 @@ class _Recognizer:
             out.post(Post(name=post_name, state=state, holder=holder))
 
 
+_ADMINISTRATIVE = {"Province", "Region", "Prefecture", "Governorate", "Oblast", "District"}
+_FACILITIES = ("International Airport", "Airport", "Street", "Stadium", "Square")
+_PLACE_FORMS = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'’-]+ ){1,4}(?:"
+    + "|".join(sorted(_ADMINISTRATIVE)) + "|" + "|".join(_FACILITIES)
+    + r"))\b|\b(?:town|city|village) of (?P<town>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
+)
 _PLACE_NOUNS = {"town", "city", "village", "province", "region", "capital", "port", "island",
                 "district", "state", "county", "resort"}
 

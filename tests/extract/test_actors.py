@@ -313,3 +313,21 @@ def test_datelines_and_located_towns_are_no_participants(gazetteer: Gazetteer) -
     found = recognize_all([potiskum], on_date=date(2014, 11, 10), gazetteer=gazetteer,
                           locations=False)
     assert "Nigeria" not in names(found)
+
+
+def test_places_the_gazetteer_lacks_are_told_by_their_form(gazetteer: Gazetteer) -> None:
+    day = date(2015, 12, 25)
+    found = recognize_all([
+        "Ten policemen, including a commander, are killed by bomb blasts in Jalalabad and "
+        "Logar Province.",
+        "Greek and Turkish Cypriots open a crossing at Ledra Street, a main shopping street.",
+        "Narendra Modi is met by Nawaz Sharif at Allama Iqbal International Airport in Lahore.",
+        "A suicide bomber kills at least 47 students in the Nigerian town of Potiskum.",
+        "Five people are hurt in Afghanistan's Nangarhar Province.",
+    ], on_date=day, gazetteer=gazetteer)
+    places = [p.name for p in found.places]
+    for name in ("Logar Province", "Ledra Street", "Allama Iqbal International Airport",
+                 "Potiskum", "Nangarhar Province", "Lahore"):
+        assert name in places
+    assert "Afghanistan's Nangarhar Province" not in places
+    assert all(p.qid is None for p in found.places if p.name == "Logar Province")
