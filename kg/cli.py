@@ -147,7 +147,7 @@ def ingest(
 
     Example:
 
-        kg ingest examples/ ../shared/data/thecontext/seed.txt
+        kg ingest examples/ my-pages/2007-06-7_index.md
     """
     try:
         gazetteer = load_gazetteer(gazetteers)

@@ -286,3 +286,10 @@ def test_a_user_gazetteer_adds_actors(runner: CliRunner, tmp_path: Path) -> None
     bad = runner.invoke(cli, ["--store", store, "ingest", "--gazetteer", str(broken), str(page)])
     assert bad.exit_code == 1
     assert "broken.json" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_shows_an_example(name: str, runner: CliRunner) -> None:
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
