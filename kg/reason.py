@@ -7,7 +7,8 @@ Two engines:
 
 ``fast`` (the default)
     The OWL 2 RL rules that our ontology's axioms call for, run inside the store as
-    SPARQL CONSTRUCT queries (one per entailed edge, one for all types): class and
+    SPARQL updates (one per entailed edge, one per inferable class), so that the data
+    never leaves the store: class and
     property hierarchies with their equivalences (``cax-sco``, ``cax-eqc``, ``prp-spo1``,
     ``prp-eqp``), inverse and symmetric properties (``prp-inv``, ``prp-symp``), domains
     and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made symmetric and
@@ -30,7 +31,7 @@ import hashlib
 import io
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import owlrl
@@ -40,7 +41,7 @@ from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
 from kg.store import Store, open_store
-from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS
+from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
 ENGINES = ("fast", "owlrl")
@@ -66,7 +67,7 @@ class InferenceReport:
     engine: str
     triples: int  # entailed triples now in the inferred graph
     seconds: float  # in all
-    write_seconds: float = 0.0  # of which writing the inferred graph into the store
+    write_seconds: float = 0.0  # of which in store updates (for fast: the rules run there)
 
 
 def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
@@ -77,8 +78,10 @@ def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> Infer
     writer = _Writer(store)
     writer.timed(store.drop_graphs, [INFERRED_GRAPH])
     if engine == "fast":
-        for triples in fast_closure(store, copy_facts=same_as):
-            writer.write(triples)
+        schema = read_schema(store)
+        for update in closure_updates(schema):
+            writer.timed(store.update, update)
+        writer.write(_extras(store, schema, copy_facts=same_as))
     else:
         writer.write(owlrl_closure(_asserted_graph(store)))
     return InferenceReport(engine, _count(store), time.perf_counter() - started, writer.seconds)
@@ -187,12 +190,13 @@ class Schema:
 
 def read_schema(store: Store) -> Schema:
     """The schema axioms of every asserted graph."""
-    values = " ".join(f"<{p}>" for p in _SCHEMA_PREDICATES)
+    # One branch per constant predicate, which the store reads from an index (a VALUES
+    # list of predicates would have it scan, and hold, every quad).
+    branches = [f"{{ GRAPH ?g {{ ?s <{p}> ?o }} BIND (<{p}> AS ?p) }}" for p in _SCHEMA_PREDICATES]
+    branches.append(f"{{ GRAPH ?g {{ ?s a <{OWL.SymmetricProperty}> }}"
+                    f" BIND (<{RDF.type}> AS ?p) BIND (<{OWL.SymmetricProperty}> AS ?o) }}")
     result = store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{"
-        f" {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
-        f" UNION {{ ?s ?p ?o FILTER (?p = <{RDF.type}> && ?o = <{OWL.SymmetricProperty}>) }}"
-        f" }} {_asserted('?g')} }}"
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {_asserted('?g')} }}"
     )
     return Schema.from_triples((s, p, o) for s, p, o in result.rows if s and p and o)
 
@@ -265,7 +269,8 @@ def compile_rules(schema: Schema) -> Rules:
     for p, c in schema.domain:
         domains[p].add(c)
     for p, c in schema.range:
-        ranges[p].add(c)
+        if not str(c).startswith(str(XSD)) and c != RDFS.Literal:  # datatypes type literals
+            ranges[p].add(c)
     properties = (set(super_properties) | set(inverses) | set(schema.symmetric)
                   | set(domains) | set(ranges))
 
@@ -312,64 +317,67 @@ def compile_rules(schema: Schema) -> Rules:
 
 
 def closure_queries(schema: Schema) -> list[str]:
-    """CONSTRUCT queries whose results together are the closure of the asserted graphs.
+    """CONSTRUCT queries whose results together are the closure of the asserted graphs."""
+    return [f"CONSTRUCT {{ {template} }} WHERE {where}" for template, where in _rules(schema)]
 
-    One query per asserted predicate (everything one of its triples entails: edges and the
-    types of both ends) and one per class (its superclasses). Each reads its predicate
-    from the index, once per distinct triple, whatever the number of documents repeating
-    it; every pattern names its graphs, so the queries work whatever a store keeps in its
-    default graph. What an asserted graph holds already is left out (MINUS, a hash
-    anti-join). Triples with a literal subject, which a template may produce, are
-    dropped by CONSTRUCT itself.
+
+def closure_updates(schema: Schema) -> list[str]:
+    """The updates that add the closure of the asserted graphs to the inferred graph.
+
+    The data never leaves the store. Each also adds its triples to the default graph,
+    which the store keeps as the merge of its named graphs (see kg.store).
+    """
+    return [f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {template} }} {template} }} WHERE {where}"
+            for template, where in _rules(schema)]
+
+
+def _rules(schema: Schema) -> list[tuple[str, str]]:
+    """The rules as (template, WHERE group) pairs.
+
+    One query per entailed edge (a super-property, an inverse, a symmetric reverse) and one
+    per class a node can be inferred to have. Each reads its predicates from the store's
+    indexes, once per distinct triple however many documents repeat it; every pattern
+    names its graphs, so the queries work whatever a store keeps in its default graph.
+    What an asserted graph holds already is left out (MINUS, a hash anti-join over one
+    predicate or class). Triples with a literal subject are dropped by CONSTRUCT itself.
     """
     rules = compile_rules(schema)
     asserted = _asserted("?g")
-    queries = []
+    queries: list[tuple[str, str]] = []
     for prop, edges in sorted(rules.edges.items()):
         for q, back in sorted(edges):
             x, y = ("?y", "?x") if back else ("?x", "?y")
-            queries.append(
-                f"CONSTRUCT {{ {x} {_term(q)} {y} }} WHERE {{ SELECT DISTINCT ?x ?y WHERE {{"
-                f" GRAPH ?g {{ ?x {_term(prop)} ?y }} {asserted}"
-                f" MINUS {{ GRAPH ?h {{ {x} {_term(q)} {y} }} {_asserted('?h')} }} }} }}"
-            )
-    # Every node's types in one query, each (node, class) once: from the predicates it is
-    # the subject or object of (domains and ranges), and from its asserted classes.
-    branches = []
+            queries.append((
+                f"{x} {_term(q)} {y} .",
+                f"{{ SELECT DISTINCT ?x ?y WHERE {{ GRAPH ?g {{ ?x {_term(prop)} ?y }} {asserted}"
+                f" MINUS {{ GRAPH ?h {{ {x} {_term(q)} {y} }} {_asserted('?h')} }} }} }}",
+            ))
+    # One query per class that can be inferred, each node once: from the predicates whose
+    # domain or range gives it (or a subclass), and from its asserted subclasses. Per class,
+    # so that what the store holds in memory for DISTINCT and MINUS stays one class's size.
+    sources: dict[URIRef, list[str]] = defaultdict(list)
     for table, pattern in ((rules.subject_types, "?n {p} ?y"), (rules.object_types, "?y {p} ?n"),
                            (rules.super_classes, "?n a {p}")):
         for key, classes in sorted(table.items()):
-            if classes:
-                values = " ".join(_term(c) for c in sorted(classes))
-                where = pattern.format(p=_term(key))
-                branches.append(f"{{ GRAPH ?g {{ {where} }} VALUES ?c {{ {values} }} }}")
-    if branches:
-        queries.append(
-            f"CONSTRUCT {{ ?n a ?c }} WHERE {{ SELECT DISTINCT ?n ?c WHERE {{"
-            f" {' UNION '.join(branches)} {asserted} FILTER (!isLiteral(?n))"
-            f" MINUS {{ GRAPH ?h {{ ?n a ?c }} {_asserted('?h')} }} }} }}"
-        )
+            for cls in classes:
+                sources[cls].append(pattern.format(p=_term(key)))
+    for cls, patterns in sorted(sources.items()):
+        union = " UNION ".join(f"{{ GRAPH ?g {{ {where} }} }}" for where in patterns)
+        queries.append((
+            f"?n a {_term(cls)} .",
+            f"{{ SELECT DISTINCT ?n WHERE {{ {union} {asserted} FILTER (!isLiteral(?n))"
+            f" MINUS {{ GRAPH ?h {{ ?n a {_term(cls)} }} {_asserted('?h')} }} }} }}",
+        ))
     return queries
 
 
-def fast_closure(
-    store: Store, *, copy_facts: bool = False, schema: Schema | None = None
-) -> Iterator[tuple[Triple, ...]]:
-    """What the fast engine entails from the asserted graphs of ``store``, a part at a time.
-
-    The parts are distinct and disjoint but for the few edges that two rules give alike
-    (a symmetric property's reverse, say); writing them twice does no harm.
-    """
-    schema = schema if schema is not None else read_schema(store)
+def _extras(store: Store, schema: Schema, *, copy_facts: bool = False) -> set[Triple]:
+    """What the rules in the store leave out: the schema closed, owl:sameAs made symmetric and
+    transitive, and (with ``copy_facts``) the facts of each owl:sameAs member copied to the
+    others, the inferred ones included. Run after the updates; only what is new."""
     rules = compile_rules(schema)
-    entailed: list[Triple] = []  # kept only to copy facts across owl:sameAs
-    for query in closure_queries(schema):  # each leaves out what is asserted already
-        part = store.query(query).triples
-        if copy_facts:
-            entailed.extend(part)
-        yield part
-    classes = same_as_classes(store)
-    pairs = [(a, b) for members in classes for a in members for b in members if a != b]
+    pairs = [(a, b) for members in same_as_classes(store) for a in members for b in members
+             if a != b]
     extra: set[Triple] = set(rules.schema_triples)
     extra.update((a, OWL.sameAs, b) for a, b in pairs)
     if copy_facts and pairs:
@@ -377,19 +385,16 @@ def fast_closure(
         for a, b in pairs:
             others[a].append(b)
         members = " ".join(_term(a) for a in others)
-        found = store.query(
+        facts = store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?a {{ {members} }}"
             f" {{ GRAPH ?g {{ ?a ?p ?o }} BIND (?a AS ?s) }} UNION"
-            f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} {_asserted('?g')} }}"
+            f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} FILTER (?p != <{OWL.sameAs}>) }}"
         ).triples
-        facts = [t for t in (*found, *entailed) if t[1] != OWL.sameAs]
         for subject, predicate, obj in facts:
             for s2 in (subject, *others.get(subject, ())):
                 for o2 in (obj, *others.get(obj, ())):
                     extra.add((s2, predicate, o2))
-    if copy_facts:
-        extra -= set(entailed)
-    yield tuple(_unasserted(store, extra))
+    return _unasserted(store, extra)
 
 
 def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Triple]:
