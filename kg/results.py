@@ -47,7 +47,8 @@ def format_table(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
-def _json_term(term: Node) -> dict[str, str]:
+def json_term(term: Node) -> dict[str, str]:
+    """A term in the SPARQL 1.1 Query Results JSON form."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -66,7 +67,7 @@ def format_json(result: QueryResult) -> str:
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     bindings = [
-        {var: _json_term(value) for var, value in zip(result.variables, row, strict=True)
+        {var: json_term(value) for var, value in zip(result.variables, row, strict=True)
          if value is not None}
         for row in result.rows
     ]

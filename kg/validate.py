@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from kg.rdffile import quiet_literals, read_rdf
 from kg.resources import resource_path
+from kg.results import json_term
 from kg.vocab import DIP, PREFIXES, RDF, RDFS, XSD
 
 SHAPES_NAMESPACE = "https://w3id.org/diplomacy-kg/shapes#"
@@ -83,12 +84,12 @@ class ValidationResult:
         return {
             "file": self.file,
             "severity": self.severity,
-            "focusNode": _json_term(self.focus_node),
+            "focusNode": json_term(self.focus_node),
             "path": self.path,
-            "value": _json_term(self.value) if self.value is not None else None,
+            "value": json_term(self.value) if self.value is not None else None,
             "message": self.message,
             "shape": self.shape,
-            "sourceShape": _json_term(self.source_shape),
+            "sourceShape": json_term(self.source_shape),
             "constraint": self.constraint,
         }
 
@@ -395,20 +396,6 @@ def compact(term: Node | None, *, shorten: bool = False) -> str:
             return f"{quoted}^^{compact(term.datatype)}"
         return quoted
     return f"_:{term}"
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
-    return out
 
 
 def _expand(path: str) -> URIRef | None:
