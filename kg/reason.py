@@ -7,8 +7,8 @@ Two engines:
 
 ``fast`` (the default)
     The OWL 2 RL rules that our ontology's axioms call for, run inside the store as
-    SPARQL updates (one per entailed edge, one per inferable class), so that the data
-    never leaves the store: class and
+    SPARQL queries (one per entailed edge, one per inferable class), their results written
+    back in chunks: class and
     property hierarchies with their equivalences (``cax-sco``, ``cax-eqc``, ``prp-spo1``,
     ``prp-eqp``), inverse and symmetric properties (``prp-inv``, ``prp-symp``), domains
     and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made symmetric and
@@ -67,7 +67,7 @@ class InferenceReport:
     engine: str
     triples: int  # entailed triples now in the inferred graph
     seconds: float  # in all
-    write_seconds: float = 0.0  # of which in store updates (for fast: the rules run there)
+    write_seconds: float = 0.0  # of which writing the inferred graph into the store
 
 
 def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
@@ -78,9 +78,13 @@ def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> Infer
     writer = _Writer(store)
     writer.timed(store.drop_graphs, [INFERRED_GRAPH])
     if engine == "fast":
+        # The rules run as queries in the store and their results are written back in
+        # chunks: measured at 100k events, running them as INSERT ... WHERE updates instead
+        # (no round trip) is faster but makes the store hold each rule's whole result in
+        # one transaction, several GB; the chunks keep memory flat.
         schema = read_schema(store)
-        for update in closure_updates(schema):
-            writer.timed(store.update, update)
+        for query in closure_queries(schema):
+            writer.write(store.query(query).triples)
         writer.write(_extras(store, schema, copy_facts=same_as))
     else:
         writer.write(owlrl_closure(_asserted_graph(store)))
@@ -319,16 +323,6 @@ def compile_rules(schema: Schema) -> Rules:
 def closure_queries(schema: Schema) -> list[str]:
     """CONSTRUCT queries whose results together are the closure of the asserted graphs."""
     return [f"CONSTRUCT {{ {template} }} WHERE {where}" for template, where in _rules(schema)]
-
-
-def closure_updates(schema: Schema) -> list[str]:
-    """The updates that add the closure of the asserted graphs to the inferred graph.
-
-    The data never leaves the store. Each also adds its triples to the default graph,
-    which the store keeps as the merge of its named graphs (see kg.store).
-    """
-    return [f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {template} }} {template} }} WHERE {where}"
-            for template, where in _rules(schema)]
 
 
 def _rules(schema: Schema) -> list[tuple[str, str]]:
