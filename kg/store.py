@@ -32,6 +32,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from kg.rdffile import to_rdflib
 from kg.vocab import PREFIXES
 
 Triple = tuple[Node, Node, Node]
@@ -57,7 +58,6 @@ _RDF_FORMATS: dict[str, ox.RdfFormat] = {
 _QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
 _PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdf-xml"})
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _DEFAULT_TIMEOUT = 60.0
 _FLUSH_EVERY_QUADS = 250_000
 
@@ -474,18 +474,10 @@ _OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def _from_ox(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise StoreError(f"unsupported term (RDF-star triple terms are not supported): {term!r}")
+    try:
+        return to_rdflib(term)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
