@@ -147,6 +147,21 @@ def to_rdflib(term: Any) -> Node:
     raise ValueError(f"unsupported RDF term {term!r} (RDF-star triple terms are not supported)")
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term (ValueError if it is not a valid one)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"not an RDF term: {term!r}")
+
+
 def _syntax_error(exc: SyntaxError, data: bytes, format: str, name: str) -> ParseError:
     message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
     line = exc.lineno

@@ -1,14 +1,15 @@
 """OWL-RL inference: what the ontology's axioms entail about the data, kept in its own graph.
 
-The entailed triples go to the named graph :data:`INFERRED_GRAPH`, never mixed with
-asserted data: each run computes it anew from every other graph and replaces it whole.
+The entailed triples go to the named graph :data:`INFERRED_GRAPH` (and, like every named
+graph, into the merged default graph), never mixed with asserted data: each run computes
+what every other graph entails and brings that graph up to date.
 
 Two engines:
 
 ``fast`` (the default)
     The OWL 2 RL rules that our ontology's axioms call for, run inside the store as
-    SPARQL queries (one per entailed edge, one per inferable class), their results written
-    back in chunks: class and
+    SPARQL queries (one per entailed edge, one per inferable class), each result compared
+    with what the inferred graph holds and only the difference written: class and
     property hierarchies with their equivalences (``cax-sco``, ``cax-eqc``, ``prp-spo1``,
     ``prp-eqp``), inverse and symmetric properties (``prp-inv``, ``prp-symp``), domains
     and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made symmetric and
@@ -27,11 +28,10 @@ Two engines:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import owlrl
@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.rdffile import to_rdflib
+from kg.rdffile import to_oxigraph, to_rdflib
 from kg.store import Store, open_store
 from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
@@ -67,66 +67,112 @@ class InferenceReport:
     engine: str
     triples: int  # entailed triples now in the inferred graph
     seconds: float  # in all
-    write_seconds: float = 0.0  # of which writing the inferred graph into the store
+    added: int = 0  # triples this run put into the inferred graph
+    removed: int = 0  # triples this run took out of it (no longer entailed)
 
 
 def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
-    """Recompute the inferred graph of ``store`` with ``engine`` (``fast`` or ``owlrl``)."""
+    """Bring the inferred graph of ``store`` up to date with ``engine`` (``fast`` or ``owlrl``)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     started = time.perf_counter()
-    writer = _Writer(store)
-    writer.timed(store.drop_graphs, [INFERRED_GRAPH])
-    if engine == "fast":
-        # The rules run as queries in the store and their results are written back in
-        # chunks: measured at 100k events, running them as INSERT ... WHERE updates instead
-        # (no round trip) is faster but makes the store hold each rule's whole result in
-        # one transaction, several GB; the chunks keep memory flat.
-        schema = read_schema(store)
-        for query in closure_queries(schema):
-            writer.write(store.query(query).triples)
-        writer.write(_extras(store, schema, copy_facts=same_as))
-    else:
-        writer.write(owlrl_closure(_asserted_graph(store)))
-    return InferenceReport(engine, _count(store), time.perf_counter() - started, writer.seconds)
+    if engine == "owlrl":
+        closure = owlrl_closure(_asserted_graph(store))
+        store.drop_graphs([INFERRED_GRAPH])
+        store.add_triples(INFERRED_GRAPH, {_ox_triple(t) for t in closure})
+        return InferenceReport(engine, _count(store), time.perf_counter() - started,
+                               added=len(closure))
+    added = removed = 0
+    for _ in range(_MAX_ROUNDS):
+        change = _sync(store, copy_facts=same_as)
+        added, removed = added + change.added, removed + change.removed
+        if not change.still_asserted:
+            break
+    return InferenceReport(engine, _count(store), time.perf_counter() - started,
+                           added=added, removed=removed)
 
 
-class _Writer:
-    """Writes the inferred graph in chunks, so that memory stays bounded however large it is.
+# A triple asserted after it was inferred is in both the inferred graph and a document's.
+# The rules read what is asserted as "the default graph but the inferred graph", so they miss
+# it: harmless while what entailed it holds, since the schema is closed. When that support is
+# gone, the sync takes the triple out of the inferred graph; one more round then reads it as
+# asserted. Two rounds always suffice; the third is a margin.
+_MAX_ROUNDS = 3
 
-    The store's default graph is the merge of its named graphs (see kg.store): what goes
-    into the inferred graph goes into the default graph too, in the same update.
+
+@dataclass
+class _Change:
+    added: int = 0
+    removed: int = 0
+    still_asserted: int = 0  # removed triples that a document also asserts
+
+
+def _sync(store: Store, *, copy_facts: bool) -> _Change:
+    """One pass of the fast engine: each rule's part of the inferred graph made what it entails.
+
+    Each part (the triples of one predicate, or for rdf:type of one class) is compared with
+    what the store holds and only the difference is written: rerunning on an unchanged store
+    writes nothing, and memory stays one part's size however large the graph is.
     """
+    schema = read_schema(store)
+    change = _Change()
+    parts = closure_parts(schema)
+    for (predicate, cls), queries in parts.items():
+        wanted: set[ox.Triple] = set()
+        for query in queries:
+            wanted |= store.construct_terms(query)
+        _apply(store, change, wanted, _part_query(predicate, cls))
+    extras = _extras(store, schema)
+    for predicate in _EXTRA_PREDICATES:
+        wanted = {_ox_triple(t) for t in extras if t[1] == predicate}
+        _apply(store, change, wanted, _part_query(predicate, None))
+    owned = set(parts) | {(p, None) for p in _EXTRA_PREDICATES}
+    _apply(store, change, set(), _unowned_query(owned))
+    if copy_facts:
+        copies = {_ox_triple(t) for t in _copied_facts(store)}
+        copies -= store.construct_terms(_GRAPH_QUERY)
+        store.add_triples(INFERRED_GRAPH, copies)
+        change.added += len(copies)
+    return change
 
-    def __init__(self, store: Store, chunk: int = 20_000) -> None:
-        self.store = store
-        self.chunk = chunk
-        self.seconds = 0.0
 
-    def timed(self, action: Callable[..., object], *args: object) -> None:
-        started = time.perf_counter()
-        action(*args)
-        self.seconds += time.perf_counter() - started
+def _apply(store: Store, change: _Change, wanted: set[ox.Triple], current_query: str) -> None:
+    """Make the part of the inferred graph that ``current_query`` selects hold ``wanted``."""
+    current = store.construct_terms(current_query)
+    store.add_triples(INFERRED_GRAPH, wanted - current)
+    gone = current - wanted
+    if gone:
+        change.still_asserted += len(store.remove_triples(INFERRED_GRAPH, gone))
+    change.added += len(wanted - current)
+    change.removed += len(gone)
 
-    def write(self, triples: Iterable[Triple]) -> None:
-        batch: list[str] = []
-        blank: list[str] = []  # blank nodes keep their identity only within one update
-        for s, p, o in triples:
-            if isinstance(s, Literal):
-                continue
-            line = f"{_data_term(s)} {_term(p)} {_data_term(o)} ."
-            (blank if isinstance(s, BNode) or isinstance(o, BNode) else batch).append(line)
-            if len(batch) >= self.chunk:
-                self._insert(batch)
-                batch = []
-        for part in (batch, blank):
-            if part:
-                self._insert(part)
 
-    def _insert(self, lines: list[str]) -> None:
-        body = "\n".join(lines)
-        self.timed(self.store.update,
-                   f"INSERT DATA {{ GRAPH <{INFERRED_GRAPH}> {{\n{body}\n}}\n{body}\n}}")
+_EXTRA_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.inverseOf, OWL.sameAs)
+_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+def _part_query(predicate: URIRef, cls: URIRef | None) -> str:
+    """A query for the triples of the inferred graph with this predicate (and class)."""
+    pattern = f"?s {_term(predicate)} {_term(cls) if cls is not None else '?o'}"
+    return f"CONSTRUCT {{ {pattern} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"
+
+
+def _unowned_query(owned: set[tuple[URIRef, URIRef | None]]) -> str:
+    """A query for the triples of the inferred graph that no rule makes any more.
+
+    They were made by an earlier ontology, or copied across owl:sameAs by an earlier run.
+    """
+    predicates = ", ".join([*(_term(p) for p, cls in sorted(owned) if cls is None),
+                            _term(RDF.type)])
+    classes = ", ".join(_term(cls) for p, cls in sorted(owned) if cls is not None)
+    return (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}"
+            f" FILTER (?p NOT IN ({predicates})"
+            f" || (?p = {_term(RDF.type)} && ?o NOT IN ({classes or _term(OWL.Nothing)}))) }}")
+
+
+def _ox_triple(triple: Triple) -> ox.Triple:
+    s, p, o = (to_oxigraph(node) for node in triple)
+    return ox.Triple(s, p, o)  # type: ignore[arg-type]
 
 
 def drop_inferred(store: Store) -> None:
@@ -200,7 +246,7 @@ def read_schema(store: Store) -> Schema:
     branches.append(f"{{ GRAPH ?g {{ ?s a <{OWL.SymmetricProperty}> }}"
                     f" BIND (<{RDF.type}> AS ?p) BIND (<{OWL.SymmetricProperty}> AS ?o) }}")
     result = store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {_asserted('?g')} }}"
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {_not_inferred('?g')} }}"
     )
     return Schema.from_triples((s, p, o) for s, p, o in result.rows if s and p and o)
 
@@ -209,7 +255,7 @@ def same_as_classes(store: Store) -> list[set[URIRef]]:
     """The classes of IRIs that asserted owl:sameAs links make one (two members or more)."""
     result = store.query(
         f"SELECT DISTINCT ?a ?b WHERE {{ GRAPH ?g {{ ?a <{OWL.sameAs}> ?b }}"
-        f" {_asserted('?g')} FILTER (isIRI(?a) && isIRI(?b)) }}"
+        f" {_not_inferred('?g')} FILTER (isIRI(?a) && isIRI(?b)) }}"
     )
     parent: dict[URIRef, URIRef] = {}
 
@@ -319,36 +365,38 @@ def compile_rules(schema: Schema) -> Rules:
 
 # -- the fast engine: the rules as SPARQL queries inside the store ----------------------------
 
+Part = tuple[URIRef, URIRef | None]  # (predicate, class): the triples one part of the graph holds
+
 
 def closure_queries(schema: Schema) -> list[str]:
     """CONSTRUCT queries whose results together are the closure of the asserted graphs."""
-    return [f"CONSTRUCT {{ {template} }} WHERE {where}" for template, where in _rules(schema)]
+    return [query for queries in closure_parts(schema).values() for query in queries]
 
 
-def _rules(schema: Schema) -> list[tuple[str, str]]:
-    """The rules as (template, WHERE group) pairs.
+def closure_parts(schema: Schema) -> dict[Part, list[str]]:
+    """The rules as CONSTRUCT queries, grouped by the part of the inferred graph they make.
 
-    One query per entailed edge (a super-property, an inverse, a symmetric reverse) and one
-    per class a node can be inferred to have. Each reads its predicates from the store's
-    indexes, once per distinct triple however many documents repeat it; every pattern
-    names its graphs, so the queries work whatever a store keeps in its default graph.
-    What an asserted graph holds already is left out (MINUS, a hash anti-join over one
-    predicate or class). Triples with a literal subject are dropped by CONSTRUCT itself.
+    One query per entailed edge (a super-property, an inverse, a symmetric reverse): the
+    part of a predicate gathers every edge that gives it. One query per class a node can be
+    inferred to have: the part of ``rdf:type`` and that class. Each query reads the store's
+    default graph (the merge of its graphs, so each distinct triple once however many
+    documents repeat it) without the inferred graph: what is asserted. What is asserted
+    already is left out (MINUS, a hash anti-join over one predicate or class). Triples with
+    a literal subject are dropped by CONSTRUCT itself.
     """
     rules = compile_rules(schema)
-    asserted = _asserted("?g")
-    queries: list[tuple[str, str]] = []
+    parts: dict[Part, list[str]] = defaultdict(list)
     for prop, edges in sorted(rules.edges.items()):
         for q, back in sorted(edges):
             x, y = ("?y", "?x") if back else ("?x", "?y")
-            queries.append((
-                f"{x} {_term(q)} {y} .",
-                f"{{ SELECT DISTINCT ?x ?y WHERE {{ GRAPH ?g {{ ?x {_term(prop)} ?y }} {asserted}"
-                f" MINUS {{ GRAPH ?h {{ {x} {_term(q)} {y} }} {_asserted('?h')} }} }} }}",
-            ))
-    # One query per class that can be inferred, each node once: from the predicates whose
-    # domain or range gives it (or a subclass), and from its asserted subclasses. Per class,
-    # so that what the store holds in memory for DISTINCT and MINUS stays one class's size.
+            parts[(q, None)].append(
+                f"CONSTRUCT {{ {x} {_term(q)} {y} }} WHERE {{ SELECT DISTINCT ?x ?y WHERE {{"
+                f" {_asserted(f'?x {_term(prop)} ?y')}"
+                f" MINUS {{ {_asserted(f'{x} {_term(q)} {y}')} }} }} }}"
+            )
+    # Per class, so that what the store holds in memory for DISTINCT and MINUS stays one
+    # class's size: from the predicates whose domain or range gives it (or a subclass), and
+    # from its asserted subclasses.
     sources: dict[URIRef, list[str]] = defaultdict(list)
     for table, pattern in ((rules.subject_types, "?n {p} ?y"), (rules.object_types, "?y {p} ?n"),
                            (rules.super_classes, "?n a {p}")):
@@ -356,39 +404,53 @@ def _rules(schema: Schema) -> list[tuple[str, str]]:
             for cls in classes:
                 sources[cls].append(pattern.format(p=_term(key)))
     for cls, patterns in sorted(sources.items()):
-        union = " UNION ".join(f"{{ GRAPH ?g {{ {where} }} }}" for where in patterns)
-        queries.append((
-            f"?n a {_term(cls)} .",
-            f"{{ SELECT DISTINCT ?n WHERE {{ {union} {asserted} FILTER (!isLiteral(?n))"
-            f" MINUS {{ GRAPH ?h {{ ?n a {_term(cls)} }} {_asserted('?h')} }} }} }}",
-        ))
-    return queries
+        union = " UNION ".join(f"{{ {_asserted(where)} }}" for where in patterns)
+        parts[(RDF.type, cls)].append(
+            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ SELECT DISTINCT ?n WHERE {{ {union}"
+            f" FILTER (!isLiteral(?n)) MINUS {{ {_asserted(f'?n a {_term(cls)}')} }} }} }}"
+        )
+    return dict(parts)
 
 
-def _extras(store: Store, schema: Schema, *, copy_facts: bool = False) -> set[Triple]:
-    """What the rules in the store leave out: the schema closed, owl:sameAs made symmetric and
-    transitive, and (with ``copy_facts``) the facts of each owl:sameAs member copied to the
-    others, the inferred ones included. Run after the updates; only what is new."""
+def _asserted(pattern: str) -> str:
+    """A group matching ``pattern`` in what is asserted: the default graph, the inferred aside."""
+    return f"{pattern} MINUS {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"
+
+
+def _extras(store: Store, schema: Schema) -> set[Triple]:
+    """What the rules in the store leave out: the schema closed, and owl:sameAs made
+    symmetric and transitive; only what no document asserts."""
     rules = compile_rules(schema)
-    pairs = [(a, b) for members in same_as_classes(store) for a in members for b in members
-             if a != b]
     extra: set[Triple] = set(rules.schema_triples)
-    extra.update((a, OWL.sameAs, b) for a, b in pairs)
-    if copy_facts and pairs:
-        others: dict[Node, list[URIRef]] = defaultdict(list)
-        for a, b in pairs:
-            others[a].append(b)
-        members = " ".join(_term(a) for a in others)
-        facts = store.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?a {{ {members} }}"
-            f" {{ GRAPH ?g {{ ?a ?p ?o }} BIND (?a AS ?s) }} UNION"
-            f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} FILTER (?p != <{OWL.sameAs}>) }}"
-        ).triples
-        for subject, predicate, obj in facts:
-            for s2 in (subject, *others.get(subject, ())):
-                for o2 in (obj, *others.get(obj, ())):
-                    extra.add((s2, predicate, o2))
+    extra.update((a, OWL.sameAs, b) for a, b in _same_as_pairs(store))
     return _unasserted(store, extra)
+
+
+def _same_as_pairs(store: Store) -> list[tuple[URIRef, URIRef]]:
+    return [(a, b) for members in same_as_classes(store) for a in members for b in members
+            if a != b]
+
+
+def _copied_facts(store: Store) -> set[Triple]:
+    """The facts of each owl:sameAs member, the inferred ones included, copied to the others;
+    only what no document asserts."""
+    others: dict[Node, list[URIRef]] = defaultdict(list)
+    for a, b in _same_as_pairs(store):
+        others[a].append(b)
+    if not others:
+        return set()
+    members = " ".join(_term(a) for a in others)
+    facts = store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?a {{ {members} }}"
+        f" {{ GRAPH ?g {{ ?a ?p ?o }} BIND (?a AS ?s) }} UNION"
+        f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} FILTER (?p != <{OWL.sameAs}>) }}"
+    ).triples
+    copies: set[Triple] = set()
+    for subject, predicate, obj in facts:
+        for s2 in (subject, *others.get(subject, ())):
+            for o2 in (obj, *others.get(obj, ())):
+                copies.add((s2, predicate, o2))
+    return _unasserted(store, copies)
 
 
 def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Triple]:
@@ -402,21 +464,14 @@ def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Tr
                         for s, p, o in todo[start:start + chunk])
         asserted.update(store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
-            f" GRAPH ?g {{ ?s ?p ?o }} {_asserted('?g')} }}"
+            f" GRAPH ?g {{ ?s ?p ?o }} {_not_inferred('?g')} }}"
         ).triples)
     return (set(todo) - asserted) | blank
 
 
-def _asserted(graph_var: str) -> str:
+def _not_inferred(graph_var: str) -> str:
     """A filter that keeps a graph variable off the inferred graph."""
     return f"FILTER ({graph_var} != <{INFERRED_GRAPH}>)"
-
-
-def _data_term(node: Node) -> str:
-    """A term for INSERT DATA, where a blank node may appear (as a label of this update)."""
-    if isinstance(node, BNode):
-        return "_:b" + hashlib.sha256(str(node).encode()).hexdigest()[:24]
-    return _term(node)
 
 
 def _term(node: Node) -> str:

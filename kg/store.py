@@ -23,7 +23,7 @@ import typing
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -32,7 +32,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from kg.rdffile import to_rdflib
+from kg.rdffile import to_oxigraph, to_rdflib
 from kg.vocab import PREFIXES
 
 Triple = tuple[Node, Node, Node]
@@ -60,6 +60,8 @@ _PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdf-xml"})
 
 _DEFAULT_TIMEOUT = 60.0
 _FLUSH_EVERY_QUADS = 250_000
+_CHUNK_TRIPLES = 20_000  # triples per write of add_triples
+_CHUNK_CHECKS = 2_000  # triples per VALUES block of remove_triples
 
 # The default graph is the merge of the named graphs, so it holds each fact once.
 _MERGED_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
@@ -185,6 +187,54 @@ class Store(abc.ABC):
             base_iri: the base against which relative IRIs in the query resolve.
         """
         raise StoreError(f"{type(self).__name__} cannot serialise query answers itself")
+
+    # -- writing part of a graph, for graphs derived from the others (e.g. kg.reason's) ------
+
+    def construct_terms(self, sparql: str) -> set[ox.Triple]:
+        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms.
+
+        For bulk work: it skips the conversion to rdflib terms that :meth:`query` makes.
+        """
+        raise StoreError(f"{type(self).__name__} cannot answer with pyoxigraph terms")
+
+    def add_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> None:
+        """Add triples to a named graph, and so to the default graph, in chunks.
+
+        Unlike :meth:`replace_graphs` this is not one transaction: each chunk is.
+        """
+        lines = [_ox_line(t) for t in triples]
+        for start in range(0, len(lines), _CHUNK_TRIPLES):
+            body = "".join(lines[start:start + _CHUNK_TRIPLES])
+            self._write(f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}}\n{body}}}\n")
+
+    def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
+        """Remove triples from a named graph, and from the default graph those no other holds.
+
+        Returns the removed triples that stay in the default graph because another named graph
+        holds them. Blank nodes cannot be named across requests in SPARQL 1.1, so triples with
+        one are left in place on a remote store.
+        """
+        name = _iri(graph_iri)
+        named = sorted((t for t in triples if not _has_blank(t)), key=str)
+        kept: set[ox.Triple] = set()
+        for start in range(0, len(named), _CHUNK_CHECKS):
+            part = named[start:start + _CHUNK_CHECKS]
+            rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in part)
+            kept |= self.construct_terms(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
+                f" GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {name}) }}"
+            )
+            body = "".join(_ox_line(t) for t in part)
+            self._write(
+                f"DELETE DATA {{ GRAPH {name} {{\n{body}}} }} ;\n"
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
+                f" FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} }} }}\n"
+            )
+        return kept
+
+    def _write(self, update_text: str) -> None:
+        """Run an update that this module wrote."""
+        self.update(update_text)
 
     def triple_count(self) -> int:
         """The number of distinct triples: those of the merged default graph."""
@@ -314,6 +364,15 @@ def _triple_line(s: Node, p: Node, o: Node) -> str:
     if not isinstance(p, URIRef):
         raise StoreError(f"a predicate must be an IRI: {p!r}")
     return f"{_term(s)} {_term(p)} {_term(o)} .\n"
+
+
+def _ox_line(triple: ox.Triple) -> str:
+    """A pyoxigraph triple as a line of SPARQL (its terms print in N-Triples form)."""
+    return f"{triple.subject} {triple.predicate} {triple.object} .\n"
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _drop(name: str) -> str:
@@ -482,19 +541,9 @@ def _from_ox(term: object) -> Node:
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     try:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
+        return to_oxigraph(term)
     except ValueError as exc:
         raise StoreError(f"not a valid RDF term: {term!r}: {exc}") from None
-    raise StoreError(f"not an RDF term: {term!r}")
 
 
 def _ox_triple(triple: ox.Triple | ox.Quad) -> Triple:
@@ -808,6 +857,51 @@ class OxigraphStore(Store):
         drops = _drops(graph_iris)
         if drops:
             self._write("".join(drops))
+
+    def construct_terms(self, sparql: str) -> set[ox.Triple]:
+        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms."""
+        try:
+            answer = self._open().query(sparql)
+            if not isinstance(answer, ox.QueryTriples):
+                raise StoreError("construct_terms needs a CONSTRUCT or DESCRIBE query")
+            return set(answer)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"query failed: {exc}") from None
+
+    def add_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> None:
+        """Add triples to a named graph, and so to the default graph; a transaction per chunk."""
+        graph, default = _graph_node(graph_iri), ox.DefaultGraph()
+        todo = list(triples)
+        for start in range(0, len(todo), _CHUNK_TRIPLES):
+            quads = [ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in todo[start:start + _CHUNK_TRIPLES] for g in (graph, default)]
+            try:
+                self._open().extend(quads)
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise StoreError(f"the store failed to write: {exc}") from None
+            self._written(len(quads))
+
+    def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
+        """Remove triples from a named graph, and from the default graph those no other holds.
+
+        Returns the removed triples that stay in the default graph because another named graph
+        holds them. One transaction per triple: meant for the few a derived graph loses.
+        """
+        store, graph, default = self._open(), _graph_node(graph_iri), ox.DefaultGraph()
+        kept: set[ox.Triple] = set()
+        try:
+            for t in triples:
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+                holders = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+                if any(isinstance(q.graph_name, ox.NamedNode) for q in holders):
+                    kept.add(t)
+                else:
+                    store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"the store failed to write: {exc}") from None
+        return kept
 
     def graph_triples(self, graph_iri: str) -> list[Triple]:
         """The triples of one named graph."""
@@ -1148,6 +1242,16 @@ class SparqlStore(Store):
         with self._post_query(sparql, _QUERY_ACCEPT) as response:
             try:
                 return self._read_result(response)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
+
+    def construct_terms(self, sparql: str) -> set[ox.Triple]:
+        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms."""
+        with self._post_query(sparql, _TRIPLES_ACCEPT) as response:
+            rdf_format = self._rdf_format(response)
+            try:
+                return {ox.Triple(q.subject, q.predicate, q.object)
+                        for q in ox.parse(response, rdf_format)}
             except (SyntaxError, ValueError, OSError) as exc:
                 raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
@@ -162,6 +163,67 @@ def test_same_as_links_are_symmetric_but_facts_stay_put_by_default(store: Store)
     assert ask(store, "<http://www.wikidata.org/entity/Q7747> a dip:Person")
     assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> dip:participant "
                       "<http://www.wikidata.org/entity/Q7747>")
+    infer(store)  # without same_as again: the copies go, from both graphs
+    assert not ask(store, "<http://www.wikidata.org/entity/Q7747> a dip:Person")
+    assert not ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> dip:participant "
+                          "<http://www.wikidata.org/entity/Q7747>")
+
+
+# -- the inferred graph kept up to date by difference -------------------------------------------
+
+OTHER_GRAPH = "https://w3id.org/diplomacy-kg/graph/doc/other"
+
+
+def inferred(store: Store) -> set[tuple[object, object, object]]:
+    return set(store.graph_triples(INFERRED_GRAPH))
+
+
+def test_rerun_on_an_unchanged_store_writes_nothing(store: Store) -> None:
+    first = infer(store)
+    before = inferred(store)
+    again = infer(store)
+    assert first.added == len(before) and first.removed == 0
+    assert (again.added, again.removed, again.triples) == (0, 0, first.triples)
+    assert inferred(store) == before
+
+
+def test_what_a_dropped_document_entailed_leaves_both_graphs(store: Store) -> None:
+    extra = Graph().parse(format="turtle", data="""
+        @prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .
+        <https://w3id.org/diplomacy-kg/id/event/summit> a dip:Meeting ; dip:date "2008-04-06" .""")
+    store.replace_graphs({OTHER_GRAPH: list(extra)})
+    infer(store)
+    summit = "<https://w3id.org/diplomacy-kg/id/event/summit>"
+    assert ask(store, f"{summit} a sem:Event")
+    store.drop_graphs([OTHER_GRAPH])
+    report = infer(store)
+    assert report.removed > 0 and report.added == 0
+    assert not ask(store, f"{summit} a ?type")  # the default graph too
+    assert ask(store, "<https://w3id.org/diplomacy-kg/id/event/meeting> a sem:Event")
+
+
+def test_a_triple_asserted_after_it_was_inferred_stays_and_still_entails(store: Store) -> None:
+    meeting = iri("event/meeting")
+    infer(store)
+    assert (meeting, RDF.type, DIP.Event) in inferred(store)
+    # Another document now asserts what was inferred, then the one that entailed it goes.
+    store.replace_graphs({OTHER_GRAPH: [(meeting, RDF.type, DIP.Event)]})
+    store.drop_graphs([DATA_GRAPH])
+    infer(store)
+    assert (meeting, RDF.type, DIP.Event) not in inferred(store)
+    assert ask(store, f"<{meeting}> a dip:Event")  # asserted: kept in the default graph
+    assert ask(store, f"<{meeting}> a sem:Event")  # and what it entails is inferred
+    assert not ask(store, f"<{meeting}> a dip:Meeting")
+
+
+def test_triples_no_rule_makes_any_more_are_removed(store: Store) -> None:
+    stale = ox.Triple(ox.NamedNode(str(iri("event/meeting"))),
+                      ox.NamedNode("https://example.org/retired#property"), ox.Literal("x"))
+    infer(store)
+    store.add_triples(INFERRED_GRAPH, {stale})
+    report = infer(store)
+    assert report.removed == 1 and report.added == 0
+    assert not ask(store, "?s <https://example.org/retired#property> ?o")
 
 
 def test_unknown_engine_is_refused(store: Store) -> None:

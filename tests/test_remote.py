@@ -9,6 +9,7 @@ import pytest
 
 from kg.pipeline import ingest_paths
 from kg.queries import bind_params, load_queries
+from kg.reason import INFERRED_GRAPH, infer
 from kg.store import open_store
 
 from .conftest import EXAMPLES
@@ -50,3 +51,31 @@ def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -
     store.dump(out, "turtle")
     assert len(list(ox.parse(out.getvalue(), ox.RdfFormat.TURTLE))) == store.triple_count()
     store.close()
+
+
+def test_inference_through_a_sparql_server_matches_the_embedded_store(
+    oxigraph_server: str,
+) -> None:
+    remote = open_store(f"{oxigraph_server}/query")
+    remote.update("DROP ALL")
+    assert not ingest_paths(remote, [EXAMPLES]).failures
+    first = infer(remote)
+    with open_store("memory:") as local:
+        assert not ingest_paths(local, [EXAMPLES]).failures
+        infer(local)
+        assert set(remote.graph_triples(INFERRED_GRAPH)) == set(local.graph_triples(INFERRED_GRAPH))
+    assert first.triples > 0 and first.added == first.triples
+
+    again = infer(remote)  # nothing changed: nothing written
+    assert (again.added, again.removed, again.triples) == (0, 0, first.triples)
+
+    document = next(g for g in remote.named_graphs() if "/graph/doc/" in g)
+    remote.drop_graphs([document])
+    after = infer(remote)
+    assert after.removed > 0
+    stale = remote.query(
+        f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}"
+        f" FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
+    )
+    assert stale.boolean is False  # the default graph holds everything the inferred graph does
+    remote.close()
