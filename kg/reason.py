@@ -115,18 +115,27 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
     writes nothing, and memory stays one part's size however large the graph is.
     """
     schema = read_schema(store)
+    rules = compile_rules(schema)
     change = _Change()
-    parts = closure_parts(schema)
-    for (predicate, cls), queries in parts.items():
+    edges = edge_parts(rules)
+    for (predicate, _), queries in edges.items():
         wanted: set[ox.Triple] = set()
         for query in queries:
             wanted |= store.construct_terms(query)
-        _apply(store, change, wanted, _part_query(predicate, cls))
+        _apply(store, change, wanted, _part_query(predicate, None))
+    members = _class_members(store, rules)
+    for cls, nodes in sorted(members.items()):
+        typed = store.construct_terms(
+            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ {_asserted(f'?n a {_term(cls)}')} }}")
+        rdf_type, node_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls))
+        wanted = {ox.Triple(n, rdf_type, node_class) for n in nodes} - typed
+        _apply(store, change, wanted, _part_query(RDF.type, cls))
     extras = _extras(store, schema)
     for predicate in _EXTRA_PREDICATES:
         wanted = {_ox_triple(t) for t in extras if t[1] == predicate}
         _apply(store, change, wanted, _part_query(predicate, None))
-    owned = set(parts) | {(p, None) for p in _EXTRA_PREDICATES}
+    owned = (set(edges) | {(RDF.type, cls) for cls in members}
+             | {(p, None) for p in _EXTRA_PREDICATES})
     _apply(store, change, set(), _unowned_query(owned))
     if copy_facts:
         copies = {_ox_triple(t) for t in _copied_facts(store)}
@@ -368,23 +377,16 @@ def compile_rules(schema: Schema) -> Rules:
 Part = tuple[URIRef, URIRef | None]  # (predicate, class): the triples one part of the graph holds
 
 
-def closure_queries(schema: Schema) -> list[str]:
-    """CONSTRUCT queries whose results together are the closure of the asserted graphs."""
-    return [query for queries in closure_parts(schema).values() for query in queries]
+def edge_parts(rules: Rules) -> dict[Part, list[str]]:
+    """The edge rules as CONSTRUCT queries, grouped by the predicate they give.
 
-
-def closure_parts(schema: Schema) -> dict[Part, list[str]]:
-    """The rules as CONSTRUCT queries, grouped by the part of the inferred graph they make.
-
-    One query per entailed edge (a super-property, an inverse, a symmetric reverse): the
-    part of a predicate gathers every edge that gives it. One query per class a node can be
-    inferred to have: the part of ``rdf:type`` and that class. Each query reads the store's
+    One query per entailed edge (a super-property, an inverse, a symmetric reverse); the
+    part of a predicate gathers every edge that gives it. Each query reads the store's
     default graph (the merge of its graphs, so each distinct triple once however many
     documents repeat it) without the inferred graph: what is asserted. What is asserted
-    already is left out (MINUS, a hash anti-join over one predicate or class). Triples with
-    a literal subject are dropped by CONSTRUCT itself.
+    already is left out (MINUS, a hash anti-join over one predicate). Triples with a
+    literal subject are dropped by CONSTRUCT itself.
     """
-    rules = compile_rules(schema)
     parts: dict[Part, list[str]] = defaultdict(list)
     for prop, edges in sorted(rules.edges.items()):
         for q, back in sorted(edges):
@@ -394,22 +396,40 @@ def closure_parts(schema: Schema) -> dict[Part, list[str]]:
                 f" {_asserted(f'?x {_term(prop)} ?y')}"
                 f" MINUS {{ {_asserted(f'{x} {_term(q)} {y}')} }} }} }}"
             )
-    # Per class, so that what the store holds in memory for DISTINCT and MINUS stays one
-    # class's size: from the predicates whose domain or range gives it (or a subclass), and
-    # from its asserted subclasses.
-    sources: dict[URIRef, list[str]] = defaultdict(list)
+    return dict(parts)
+
+
+def class_sources(rules: Rules) -> dict[str, set[URIRef]]:
+    """The patterns (binding ``?n``) that give a node classes, each with the classes it gives.
+
+    From the predicates whose domain or range gives a class (or a subclass of it), and
+    from asserted subclasses; closed upwards, so one pattern gives a whole hierarchy.
+    """
+    sources: dict[str, set[URIRef]] = defaultdict(set)
     for table, pattern in ((rules.subject_types, "?n {p} ?y"), (rules.object_types, "?y {p} ?n"),
                            (rules.super_classes, "?n a {p}")):
-        for key, classes in sorted(table.items()):
-            for cls in classes:
-                sources[cls].append(pattern.format(p=_term(key)))
-    for cls, patterns in sorted(sources.items()):
-        union = " UNION ".join(f"{{ {_asserted(where)} }}" for where in patterns)
-        parts[(RDF.type, cls)].append(
-            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ SELECT DISTINCT ?n WHERE {{ {union}"
-            f" FILTER (!isLiteral(?n)) MINUS {{ {_asserted(f'?n a {_term(cls)}')} }} }} }}"
-        )
-    return dict(parts)
+        for key, classes in table.items():
+            if classes:
+                sources[pattern.format(p=_term(key))] |= classes
+    return dict(sources)
+
+
+def _class_members(store: Store, rules: Rules) -> dict[URIRef, set[ox.NamedNode | ox.BlankNode]]:
+    """For each class a node can be inferred to have, the nodes that have it.
+
+    Each source pattern is read once (an event's predicates give it dip:Event, sem:Event
+    and schema:Event alike), and each node is kept once however many classes it has.
+    """
+    members: dict[URIRef, set[ox.NamedNode | ox.BlankNode]] = defaultdict(set)
+    same: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode] = {}
+    for pattern, classes in sorted(class_sources(rules).items()):
+        found = store.construct_terms(
+            f"CONSTRUCT {{ ?n a {_term(RDFS.Resource)} }} WHERE {{ SELECT DISTINCT ?n WHERE"
+            f" {{ {_asserted(pattern)} FILTER (!isLiteral(?n)) }} }}")
+        nodes = [same.setdefault(t.subject, t.subject) for t in found]  # type: ignore[arg-type]
+        for cls in classes:
+            members[cls].update(nodes)
+    return dict(members)
 
 
 def _asserted(pattern: str) -> str:
