@@ -13,8 +13,9 @@ from rdflib import Graph
 
 from kg import __version__
 from kg.extract.gazetteer import load_gazetteer
+from kg.linker import link_all
 from kg.model import ParseError
-from kg.pipeline import FileResult, ingest_paths, read_graph, validate_store
+from kg.pipeline import SOFTWARE_IRI, FileResult, ingest_paths, read_graph, validate_store
 from kg.queries import NamedQuery, QueryParamError, bind_params, load_queries, to_term
 from kg.rdffile import RDF_FORMATS
 from kg.reason import ENGINES, INFERRED_GRAPH, infer
@@ -183,6 +184,11 @@ def ingest(
         f"{report.count('skipped')} skipped, {len(report.failures)} failed; "
         f"{report.triples_added:+d} triples (store: {report.triples_after} triples)"
     )
+    if report.links is not None and report.links.articles and not quiet:
+        click.echo(
+            f"{report.links.links} article-event links computed for "
+            f"{report.links.articles} articles ({report.links.seconds:.1f} s)"
+        )
     if then_infer:
         with user_errors():
             inferred = infer(state.store)
@@ -417,11 +423,12 @@ def validate_files(
 )
 @pass_context
 def infer_graph(state: Context, engine: str, same_as: bool) -> None:
-    """Recompute the inferred graph: what the ontology entails about the data.
+    """Bring the inferred graph up to date: what the ontology entails about the data.
 
     The entailed triples (an event is a sem:Event, relatedTo holds both ways, a
-    participant is a sem:hasActor, ...) go to their own named graph, dropped and
-    computed anew each time; queries see them through the union default graph.
+    participant is a sem:hasActor, ...) go to their own named graph, and so into the
+    default graph that plain queries read. Each run computes them from what the other
+    graphs assert and writes only the difference: what is no longer entailed goes.
 
     Example:
 
@@ -432,7 +439,29 @@ def infer_graph(state: Context, engine: str, same_as: bool) -> None:
         report = infer(state.store, engine=engine, same_as=same_as)
     click.echo(
         f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
-        f"by the {engine} engine in {report.seconds:.1f} s"
+        f"(+{report.added} -{report.removed}) by the {engine} engine in {report.seconds:.1f} s"
+    )
+
+
+@cli.command("link")
+@pass_context
+def link_articles(state: Context) -> None:
+    """Recompute every article's links to the events it reports.
+
+    Each link has a score in [0, 1] and its reasons (shared actors, topic words and
+    places, the distance between the dates); each article's links are a named graph
+    of their own, replaced whole. `kg ingest` keeps them current as documents come
+    and go: run this after changing the scoring, or after writing the store by hand.
+
+    Example:
+
+        kg link && kg query article_events -p article="missile defence plans"
+    """
+    with user_errors():
+        report = link_all(state.store, software=SOFTWARE_IRI)
+    click.echo(
+        f"{report.links} article-event links computed for {report.articles} articles "
+        f"({report.seconds:.1f} s)"
     )
 
 

@@ -2,10 +2,10 @@
 
 A labelled set is a folder of JSON files (``tests/eval/*.json``), one per page, each naming
 the page it labels (a path relative to the folder) and what the page says: for events the
-date, participants (with Wikidata QIDs), CAMEO type, places, source publishers and agencies
-and topics; for articles the title, date, dateline place, agencies and people and states
-mentioned. A field left out of a label is not scored. ``tests/eval/README.md`` says how the
-labels were made.
+date, participants (with Wikidata QIDs), posts held and by whom, CAMEO type, places, source
+publishers and agencies and topics; for articles the title, date, dateline place, agencies,
+people and states mentioned and posts held. A field left out of a label is not scored.
+``tests/eval/README.md`` says how the labels were made.
 
 The scoring functions (``score_set``, ``score_value``) are pure; ``evaluate_folder`` does the
 reading, ``format_report`` the printing.
@@ -24,14 +24,16 @@ from typing import Any
 from kg.extract import extract_document
 from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer
-from kg.model import Actor, ActorKind, Article, Document, Event
+from kg.model import Actor, ActorKind, Article, Document, Event, Post
 from kg.parse import parse_document
 
 #: The fields scored, in the order they are printed.
-EVENT_FIELDS = ("date", "participants", "type", "places", "publishers", "agencies", "topics")
+EVENT_FIELDS = (
+    "date", "participants", "posts", "type", "places", "publishers", "agencies", "topics",
+)
 ARTICLE_FIELDS = (
     "title", "article date", "dateline place", "publisher", "article agencies",
-    "people", "states", "quotes",
+    "people", "states", "article posts", "quotes",
 )
 SILVER_FIELDS = ("silver participants",)
 FIELDS = EVENT_FIELDS + ARTICLE_FIELDS + SILVER_FIELDS
@@ -155,6 +157,28 @@ def score_actors(
     return result, checks
 
 
+def score_posts(
+    gold: Sequence[dict[str, Any]], predicted: Sequence[Post], where: str = ""
+) -> FieldScore:
+    """Posts held: a (post, holder) pair is right when both names are ("President of Russia"
+    held by Vladimir Putin on that date). A label may give other names of the post
+    (``aliases``); posts found without a holder are not scored."""
+    names: dict[str, str] = {}
+    labelled = []
+    for item in gold:
+        key = _post_key(str(item["post"]), str(item["holder"]))
+        labelled.append(key)
+        for alias in item.get("aliases", ()):
+            names[normalize(alias)] = str(item["post"])
+    found = [_post_key(names.get(normalize(p.name), p.name), p.holder.name)
+             for p in predicted if p.holder is not None]
+    return score_set(labelled, found, where)
+
+
+def _post_key(post: str, holder: str) -> str:
+    return f"{post}: {holder}"
+
+
 def type_root(code: str | None) -> str | None:
     """The two-digit CAMEO root of a code ("043" -> "04", "12" -> "12")."""
     return code[:2] if code else None
@@ -223,6 +247,8 @@ def _score_event(
         result, checks = score_actors(gold["participants"], event.mentions.actors, where)
         report.score("participants").add(result)
         _check_qids(report, checks, where)
+    if "posts" in gold:
+        report.score("posts").add(score_posts(gold["posts"], event.mentions.posts, where))
     if "type" in gold:
         predicted = event.event_type.code if event.event_type else None
         result = score_value(type_root(gold["type"]), type_root(predicted), where)
@@ -281,6 +307,10 @@ def _score_article(
             result, checks = score_actors(gold[name], actors, where)
             report.score(name).add(result)
             _check_qids(report, checks, where)
+    if "posts" in gold:
+        report.score("article posts").add(
+            score_posts(gold["posts"], article.mentions.posts, where)
+        )
 
 
 def _score_silver(

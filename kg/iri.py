@@ -57,6 +57,12 @@ def quote_iri(article: str, start: int, text: str) -> str:
     return f"{article}/quote/{start}-{short_hash(text, 8)}"
 
 
+def evidence_iri(record: str, field: str, start: int, end: int, target: str) -> str:
+    """The IRI of the words at ``start``-``end`` of a record's text ``field`` that name
+    ``target``: under the record's IRI, one per distinct mention."""
+    return f"{record}/evidence/{field}-{start}-{end}-{short_hash(target, 8)}"
+
+
 def actor_iri(kind: ActorKind, name: str, base: str = DEFAULT_BASE) -> str:
     """The IRI of a person, state or organisation, from its canonical name."""
     return f"{base}{kind.value}/{slugify(name)}"
@@ -70,3 +76,13 @@ def named_iri(kind: str, name: str, base: str = DEFAULT_BASE) -> str:
 def document_graph_iri(document_key: str) -> str:
     """The named graph that holds one source document's triples."""
     return f"{GRAPH_BASE}doc/{short_hash(document_key, 20)}"
+
+
+def link_graph_iri(article: str) -> str:
+    """The named graph that holds the computed links of one article to the events it reports."""
+    return f"{GRAPH_BASE}links/{short_hash(article, 20)}"
+
+
+def report_link_iri(article: str, event: str) -> str:
+    """The IRI of the link node from an article to an event: under the article's IRI."""
+    return f"{article}/link/{short_hash(event, 12)}"

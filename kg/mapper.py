@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -21,11 +22,12 @@ from kg.model import (
     Post,
     Quote,
     SourceLink,
+    Span,
 )
 from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
 
 #: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
-MAPPER_VERSION = "2"
+MAPPER_VERSION = "3"
 
 Triple = tuple[Node, Node, Node]
 
@@ -38,6 +40,7 @@ class _Builder:
         # A plain set: building an rdflib Graph triple by triple costs more than the mapping.
         self.triples: set[Triple] = set()
         self._seen: set[str] = set()
+        self._headlines: dict[URIRef, str] = {}  # the headline literal each event got here
 
     def add(self, s: Node, p: Node, o: Node | None) -> None:
         # An empty literal says nothing (a blank byline, an empty link text).
@@ -106,15 +109,91 @@ class _Builder:
 
     # -- what recognised mentions say about an event or an article ---------------------------
 
-    def mentions(self, subject: URIRef, mentions: Mentions, actor_property: URIRef) -> None:
-        for actor in mentions.actors:
-            self.add(subject, actor_property, self.actor(actor))
+    def mentions(
+        self, subject: URIRef, mentions: Mentions, actor_property: URIRef
+    ) -> list[tuple[URIRef, Span]]:
+        """Link the actors and places; return the evidence of what was linked, by node."""
+        linked: set[URIRef] = set()
+        actors = [self.actor(actor) for actor in mentions.actors]
         for post in mentions.posts:
-            self.post(post)
+            linked.add(self.post(post))
             if post.holder is not None:
-                self.add(subject, actor_property, self.actor(post.holder))
+                actors.append(self.actor(post.holder))
+        for node in actors:
+            linked.add(node)
+            self.add(subject, actor_property, node)
         for place in mentions.places:
-            self.add(subject, DIP.place, self.place(place))
+            node = self.place(place)
+            linked.add(node)
+            self.add(subject, DIP.place, node)
+        found = []
+        for item in mentions.evidence:
+            target = self.target(item.target)
+            if target in linked:
+                found.append((target, item.span))
+        return found
+
+    def target(self, thing: Actor | Post | Place) -> URIRef:
+        """The node of an actor, post or place, without describing it."""
+        if isinstance(thing, Actor):
+            return URIRef(iri.actor_iri(thing.kind, thing.name, self.base))
+        return URIRef(iri.named_iri("post" if isinstance(thing, Post) else "place", thing.name,
+                                    self.base))
+
+    # -- evidence: the words that named each actor, post, place and event type ----------
+
+    def evidence(
+        self,
+        record: URIRef,
+        found: Iterable[tuple[URIRef, Span]],
+        texts: Mapping[str, Sequence[str | None]],
+    ) -> None:
+        """A dip:Evidence node for the first words that named each node in the texts stored
+        on ``record`` (the headline before the summary and the context tags; the title
+        before the dateline and the body): a body naming Putin twenty times gets one, for
+        the graph holds evidence, not a concordance.
+
+        Its offsets index that literal (``?record ?textProperty ?text``), so that
+        ``SUBSTR(?text, ?begin + 1, ?end - ?begin)`` is the anchor; a headline's are
+        moved onto its cleaned form (wiki quotes gone, spaces folded).
+        """
+        add = self.triples.add
+        done: set[URIRef] = set()
+        for target, span in sorted(found, key=lambda item: (
+                _FIELD_ORDER.get(item[1].field, 9), item[1].start)):
+            if target in done:
+                continue
+            where = self._stored_span(record, span, texts.get(span.field, ()))
+            if where is None:
+                continue
+            done.add(target)
+            start, end, anchor = where
+            node = URIRef(iri.evidence_iri(str(record), span.field, start, end, str(target)))
+            add((node, RDF.type, DIP.Evidence))
+            add((node, DIP.evidenceFor, target))
+            add((node, DIP.evidenceIn, record))
+            add((node, DIP.textProperty, _TEXT_PROPERTY[span.field]))
+            add((node, DIP.anchorOf, Literal(anchor)))
+            add((node, DIP.beginIndex, Literal(start, datatype=XSD.integer)))
+            add((node, DIP.endIndex, Literal(end, datatype=XSD.integer)))
+
+    def _stored_span(
+        self, record: URIRef, span: Span, values: Sequence[str | None]
+    ) -> tuple[int, int, str] | None:
+        if span.field not in _TEXT_PROPERTY or not span.text or span.end <= span.start:
+            return None
+        if not any(v is not None and v[span.start:span.end] == span.text for v in values):
+            return None  # not in the text as stored (another record's, or not stored)
+        if span.field != "headline":
+            return span.start, span.end, span.text
+        raw = next(v for v in values if v is not None and v[span.start:span.end] == span.text)
+        clean, index = _clean_headline_index(raw)
+        if self._headlines.get(record) != clean:
+            return None  # this event's headline literal here is another wording's
+        start, last = index[span.start], index[span.end - 1]
+        if start < 0 or last < 0:
+            return None
+        return start, last + 1, clean[start:last + 1]
 
     # -- events ------------------------------------------------------------------------------
 
@@ -122,16 +201,22 @@ class _Builder:
         node = URIRef(iri.event_iri(event.date, event.headline, self.base))
         self.event_core(node, event.headline, event.date)
         self.add(node, DIP.summary, _text(event.summary))
+        found: list[tuple[URIRef, Span]] = []
         if event.event_type is not None:
             if event.event_type.dip_class:
                 self.add(node, RDF.type, DIP[event.event_type.dip_class])
             self.add(node, DIP.eventType, CAMEO[event.event_type.code])
+            if event.event_type.span is not None:
+                found.append((CAMEO[event.event_type.code], event.event_type.span))
         topics = ([event.topic] if event.topic else []) + list(event.mentions.topics)
         for topic in dict.fromkeys(topics):
             self.add(node, DIP.topic, self.topic(topic))
         for tag in event.context:
             self.add(node, DIP.contextTag, Literal(tag))
-        self.mentions(node, event.mentions, DIP.participant)
+        found += self.mentions(node, event.mentions, DIP.participant)
+        summary = event.summary if _text(event.summary) is not None else None
+        self.evidence(node, found, {"headline": (event.headline,), "summary": (summary,),
+                                    "context": event.context})
         for link in event.sources:
             self.add(node, DIP.reportedBy, self.source_link(link))
         for ref in event.related:
@@ -142,6 +227,7 @@ class _Builder:
 
     def event_core(self, node: URIRef, headline: str, day: date) -> None:
         if self.first_time(node):
+            self._headlines[node] = _clean_headline(headline)
             self.add(node, RDF.type, DIP.Event)
             self.add(node, RDFS.label, Literal(_clean_headline(headline)))
             self.add(node, DIP.headline, Literal(_clean_headline(headline)))
@@ -154,6 +240,8 @@ class _Builder:
         self.event_core(node, ref.headline, ref.date)
         for topic in ref.mentions.topics:
             self.add(node, DIP.topic, self.topic(topic))
+        # No evidence here: a related entry points at an event whose own page carries it
+        # (evidence on every restated entry would double an event page's triples).
         self.mentions(node, ref.mentions, DIP.participant)
         return node
 
@@ -193,7 +281,12 @@ class _Builder:
             self.add(node, DIP.place, self.place(article.place))
         for subject in (*article.regions, *article.themes):
             self.add(node, DCTERMS.subject, self.topic(subject))
-        self.mentions(node, article.mentions, DIP.mentions)
+        found = self.mentions(node, article.mentions, DIP.mentions)
+        self.evidence(node, found, {
+            "title": (article.title,),
+            "body": (article.body if _text(article.body) is not None else None,),
+            "dateline": (article.dateline if _text(article.dateline) is not None else None,),
+        })
         for quote in article.quotes:
             self.quote(node, quote)
         return node
@@ -214,6 +307,16 @@ class _Builder:
 
 
 _ACTOR_CLASS = {"person": "Person", "state": "State", "organization": "Organization"}
+#: The property whose literal an evidence span's offsets index, by the span's field.
+_TEXT_PROPERTY = {
+    "headline": DIP.headline,
+    "summary": DIP.summary,
+    "context": DIP.contextTag,
+    "title": DIP.title,
+    "dateline": DIP.dateline,
+    "body": DIP.text,
+}
+_FIELD_ORDER = {name: rank for rank, name in enumerate(_TEXT_PROPERTY)}
 
 
 def _text(value: str | None) -> Literal | None:
@@ -222,6 +325,31 @@ def _text(value: str | None) -> Literal | None:
 
 def _clean_headline(headline: str) -> str:
     return " ".join(headline.replace("''", "").split())
+
+
+@lru_cache(maxsize=256)
+def _clean_headline_index(headline: str) -> tuple[str, tuple[int, ...]]:
+    """``_clean_headline(headline)`` and, for each character of ``headline``, its index in
+    the cleaned text (-1 for a character taken out)."""
+    index = [-1] * len(headline)
+    out: list[str] = []
+    space = False
+    i = 0
+    while i < len(headline):
+        if headline.startswith("''", i):
+            i += 2
+            continue
+        char = headline[i]
+        if char.isspace():
+            space = bool(out)
+        else:
+            if space:
+                out.append(" ")
+                space = False
+            index[i] = len(out)
+            out.append(char)
+        i += 1
+    return "".join(out), tuple(index)
 
 
 def map_triples(doc: Document, *, base: str = DEFAULT_BASE) -> set[Triple]:

@@ -23,11 +23,18 @@ class ActorKind(StrEnum):
 
 @dataclass(frozen=True)
 class Span:
-    """Where in a document's text something was found (character offsets, end exclusive)."""
+    """Where in a record's text something was found (character offsets, end exclusive).
+
+    ``field`` names which text of the record the offsets index, as the parser produced
+    it: "headline", "summary", "title", "body", "dateline" or "context" (one of an event's
+    context tags); empty when the caller did not name it. ``text[start:end]`` of that
+    string is ``text``.
+    """
 
     start: int
     end: int
     text: str
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,16 +84,27 @@ class EventType:
     label: str
     dip_class: str | None = None
     trigger: str = ""
+    span: Span | None = None  # where the trigger words stand (headline or summary)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words that named an actor, a post or a place: one per distinct mention."""
+
+    target: Actor | Post | Place
+    span: Span
 
 
 @dataclass(frozen=True)
 class Mentions:
-    """What extraction recognised in a piece of text."""
+    """What extraction recognised in a piece of text, and the words that said so."""
 
     actors: tuple[Actor, ...] = ()
     posts: tuple[Post, ...] = ()
     topics: tuple[str, ...] = ()
     places: tuple[Place, ...] = ()
+    # Not compared: the same actors found in other words are the same mentions.
+    evidence: tuple[Evidence, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

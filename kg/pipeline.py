@@ -17,6 +17,7 @@ from kg.extract import extract_document
 from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.iri import document_graph_iri, short_hash
+from kg.linker import LinkReport, update_links
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
@@ -61,6 +62,7 @@ class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     triples_before: int = 0
     triples_after: int = 0
+    links: LinkReport | None = None  # the article-event links computed anew, if any
 
     def count(self, status: str) -> int:
         """How many files ended with ``status``."""
@@ -165,9 +167,14 @@ class Ingester:
         batch_size: int = 100,
         force: bool = False,
         validate: bool = True,
+        link: bool = True,
     ) -> None:
         self.store = store
         self.validate = validate
+        self.link = link
+        #: What keeping the article-event links current did at the end of the last ingest.
+        self.link_report: LinkReport | None = None
+        self._changed: set[str] = set()  # document graphs written or dropped, to relink
         self.base = base
         self.gazetteer = gazetteer or load_gazetteer()
         self.gate = gate
@@ -207,6 +214,12 @@ class Ingester:
                 yield from self._flush(pending)
                 pending = []
         yield from self._flush(pending)
+        if self.link and self._changed:
+            # Links are derived from the documents: those of new or changed articles, of
+            # articles that may report the new events, and of links derived from a replaced
+            # or dropped document are computed anew, once for the whole ingest.
+            self.link_report = update_links(self.store, self._changed, software=SOFTWARE_IRI)
+            self._changed = set()
 
     def _prepare(self, path: Path, *, format: str | None, named: bool) -> _Pending | FileResult:
         name = str(path)
@@ -357,6 +370,7 @@ class Ingester:
                 graphs.setdefault(stale, [])
             graphs[item.graph_iri] = item.triples
         self.store.replace_graphs(graphs)
+        self._changed.update(graphs)
 
 
 def ontology_graph() -> Graph:
@@ -393,23 +407,28 @@ def ingest_paths(
     gate: Gate | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     validate: bool = True,
+    link: bool = True,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` and report what happened to each file.
 
     With ``validate`` (the default) each document is checked against the SHACL shapes
     first: one with violations is not stored, one with warnings is stored and its
-    result carries them.
+    result carries them. With ``link`` (the default) the article-event links that the
+    stored documents may change are computed anew afterwards (see kg.linker).
     """
     files, missing = collect_files(paths)
     report = IngestReport(results=list(missing), triples_before=store.triple_count())
     if on_result is not None:
         for result in missing:
             on_result(result)
-    ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate)
+    ingester = Ingester(
+        store, base=base, gazetteer=gazetteer, gate=gate, validate=validate, link=link
+    )
     for result in ingester.ingest(files, format=format):
         report.results.append(result)
         if on_result is not None:
             on_result(result)
+    report.links = ingester.link_report
     report.triples_after = store.triple_count()
     return report
 

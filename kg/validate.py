@@ -32,7 +32,7 @@ from rdflib.term import Node
 from kg.rdffile import quiet_literals, read_rdf
 from kg.resources import resource_path
 from kg.results import json_term
-from kg.vocab import DIP, PREFIXES, RDF, RDFS, XSD
+from kg.vocab import DIP, GRAPH_BASE, PREFIXES, RDF, RDFS, XSD
 
 SHAPES_NAMESPACE = "https://w3id.org/diplomacy-kg/shapes#"
 INFERENCE = ("none", "rdfs", "owlrl")
@@ -308,13 +308,21 @@ def validate_documents(
     return out
 
 
+# The graphs computed from the documents (the article-event links of kg.linker, the
+# inferred graph of kg.reason) are not context: they are recomputed from the new documents.
+_NOT_DERIVED = (
+    f'!STRSTARTS(STR(?g), "{GRAPH_BASE}links/") && ?g != <{GRAPH_BASE}inferred>'
+)
+
+
 def linked_context_query(nodes: Iterable[URIRef]) -> str | None:
     """A SPARQL CONSTRUCT for the stored facts that cross-document constraints need.
 
     For the events and articles in ``nodes``: their stored dates, and the stored
     reporting links to other events and articles with those nodes' dates (an article
     must not report an event dated more than a day after its publication). None when
-    there is nothing to ask.
+    there is nothing to ask. The computed links and the inferred graph are left out:
+    they are derived from the stored documents and recomputed from the new ones.
     """
     values = " ".join(f"<{n}>" for n in sorted(set(nodes)) if _safe_iri(n))
     if not values:
@@ -328,12 +336,16 @@ CONSTRUCT {{
   VALUES ?node {{ {values} }}
   {{ VALUES ?dateProperty {{ dip:date dip:published }} GRAPH ?g {{ ?node ?dateProperty ?day }} }}
   UNION {{ GRAPH ?g {{ ?event dip:reportedBy ?node }} BIND (?node AS ?article)
+          FILTER ({_NOT_DERIVED})
           GRAPH ?h {{ ?event dip:date ?eventDate }} }}
   UNION {{ GRAPH ?g {{ ?node dip:reports ?event }} BIND (?node AS ?article)
+          FILTER ({_NOT_DERIVED})
           GRAPH ?h {{ ?event dip:date ?eventDate }} }}
   UNION {{ GRAPH ?g {{ ?node dip:reportedBy ?article }} BIND (?node AS ?event)
+          FILTER ({_NOT_DERIVED})
           GRAPH ?h {{ ?article dip:published ?articleDate }} }}
   UNION {{ GRAPH ?g {{ ?article dip:reports ?node }} BIND (?node AS ?event)
+          FILTER ({_NOT_DERIVED})
           GRAPH ?h {{ ?article dip:published ?articleDate }} }}
 }}"""
 

@@ -42,6 +42,10 @@ class DIP(DefinedNamespace):
     SourceDocument: URIRef
     Ingestion: URIRef
     Quote: URIRef
+    Evidence: URIRef
+    ReportLink: URIRef
+    LinkGraph: URIRef
+    Linking: URIRef
     # properties
     date: URIRef
     participant: URIRef
@@ -77,6 +81,21 @@ class DIP(DefinedNamespace):
     quoteText: URIRef
     startOffset: URIRef
     endOffset: URIRef
+    evidenceFor: URIRef
+    evidenceIn: URIRef
+    textProperty: URIRef
+    anchorOf: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    article: URIRef
+    event: URIRef
+    score: URIRef
+    sharedActor: URIRef
+    sharedWord: URIRef
+    sharedPlace: URIRef
+    dateDistance: URIRef
+    reason: URIRef
+    linkerVersion: URIRef
     # annotation properties
     cameoCode: URIRef
 

@@ -104,3 +104,30 @@ def test_kg_eval_prints_the_table() -> None:
     verbose = CliRunner().invoke(cli, ["eval", "--verbose", str(LABELS)])
     assert verbose.exit_code == 0, verbose.output
     assert "false hit" in verbose.output
+
+
+def test_score_posts_needs_the_post_and_its_holder() -> None:
+    from kg.evaluate import score_posts
+    from kg.model import Post
+
+    putin = Actor("Vladimir Putin", ActorKind.PERSON)
+    gold = [{"post": "President of Russia", "holder": "Vladimir Putin"},
+            {"post": "Aide to the President of Russia", "holder": "Sergei Prikhodko",
+             "aliases": ["Adviser to the President of Russia"]}]
+    found = [
+        Post("President of Russia", holder=putin),
+        Post("Adviser to the President of Russia",
+             holder=Actor("Sergei Prikhodko", ActorKind.PERSON)),
+        Post("Prime Minister of Russia", holder=putin),  # the wrong post for him that day
+        Post("President of the United States"),  # no holder: not scored
+    ]
+    s = score_posts(gold, found, "seed-001")
+    assert (s.tp, s.fp, s.fn) == (2, 1, 0)
+    assert s.false_hits == ["Prime Minister of Russia: Vladimir Putin  (seed-001)"]
+
+
+def test_the_posts_field_is_scored_on_the_labels(report: EvalReport) -> None:
+    posts = report.fields["posts"]
+    assert posts.tp >= 30 and posts.recall is not None and posts.recall >= 0.9
+    assert "posts" in format_report(report)
+    assert report.fields["article posts"].tp == 5

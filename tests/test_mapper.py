@@ -16,7 +16,17 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from kg import iri
 from kg.extract.gazetteer import load_gazetteer
 from kg.mapper import document_key, map_document, provenance_triples
-from kg.model import Actor, ActorKind, Document, Event, EventRef, Mentions, Post
+from kg.model import (
+    Actor,
+    ActorKind,
+    Document,
+    Event,
+    EventRef,
+    Evidence,
+    Mentions,
+    Post,
+    Span,
+)
 from kg.pipeline import prepare_document
 from kg.vocab import DIP, PREFIXES, PROV, RDF
 
@@ -128,3 +138,122 @@ def test_provenance_names_the_file_the_time_and_the_software() -> None:
         PROV.wasAssociatedWith,
         URIRef("https://example.org/sw/1"),
     ) in triples
+
+
+# -- evidence -------------------------------------------------------------------------------
+
+EVIDENCE_QUERY = """
+PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+SELECT ?record ?for ?text ?words ?begin ?end ?stored WHERE {
+  ?e a dip:Evidence ; dip:evidenceIn ?record ; dip:evidenceFor ?for ; dip:textProperty ?text ;
+     dip:anchorOf ?words ; dip:beginIndex ?begin ; dip:endIndex ?end .
+  ?record ?text ?stored .
+}"""
+
+
+def evidence_of(graph: Graph) -> list[tuple[str, str, str, int, int, str]]:
+    """(target, text property, words, begin, end, stored text) of every evidence node."""
+    return [
+        (str(r.get("for")), str(r.get("text")).rsplit("#", 1)[-1], str(r.get("words")),
+         int(r.get("begin")), int(r.get("end")), str(r.get("stored")))
+        for r in graph.query(EVIDENCE_QUERY).bindings
+    ]
+
+
+def test_the_words_that_made_putin_a_participant_read_so_in_the_stored_headline() -> None:
+    graph = mapped(next(c for c in CASES if c.name == "seed-000-event-page"))
+    rows = evidence_of(graph)
+    for _, _, words, begin, end, stored in rows:
+        assert stored[begin:end] == words
+    main = URIRef(iri.event_iri(date(2007, 6, 7), "President of the United States George W. "
+                                "Bush and President of Russia Vladimir Putin meet to discuss "
+                                "missile defense."))
+    found = {
+        (str(target).rsplit("/", 1)[-1], str(graph.value(e, DIP.anchorOf)))
+        for e in graph.subjects(DIP.evidenceIn, main)
+        for target in graph.objects(e, DIP.evidenceFor)
+    }
+    assert ("vladimir-putin", "Vladimir Putin") in found
+    assert ("president-of-russia", "President of Russia") in found
+    assert ("040", "meet") in found  # the words that made it a meeting
+
+
+def test_headline_offsets_index_the_cleaned_headline_literal() -> None:
+    # A day-index line of thecontext.net, wiki italics and spaces as they stand in the page.
+    raw = ("  ''33rd G8 summit:''  President of the United States George W. Bush and President "
+           "of Russia Vladimir Putin meet to discuss missile defense. ")
+    event = Event(raw, date(2007, 6, 7))
+    doc = prepare_document_from_events(event)
+    graph = map_document(doc)
+    rows = evidence_of(graph)
+    assert rows
+    for _, text, words, begin, end, stored in rows:
+        assert text == "headline"
+        assert stored.startswith("33rd G8 summit: President")
+        assert stored[begin:end] == words
+    assert {w for _, _, w, _, _, _ in rows} >= {"Vladimir Putin", "President of Russia", "summit"}
+
+
+def prepare_document_from_events(*events: Event) -> Document:
+    """A document of these events, through the extractors and the event typer."""
+    from kg.evaluate import extract_parsed
+
+    return extract_parsed(Document("x.md", "event-page", events=events), load_gazetteer())
+
+
+def test_an_article_keeps_the_first_words_that_named_each_node() -> None:
+    graph = mapped(next(c for c in CASES if c.name == "seed-001-article"))
+    rows = evidence_of(graph)
+    targets = [t for t, _, _, _, _, _ in rows]
+    assert len(targets) == len(set(targets))  # one node each, though Putin is named 12 times
+    first = {t.rsplit("/", 1)[-1]: (text, words, begin) for t, text, words, begin, _, _ in rows}
+    assert first["vladimir-putin"] == ("title", "Putin", 0)  # the title before the body
+    assert first["sochi"] == ("dateline", "Sochi", 0)  # the dateline before the body
+    assert first["condoleezza-rice"] == ("text", "Condoleezza Rice", 1426)
+    assert first["sergei-prikhodko"][:2] == ("text", "Sergei Prikhodko")
+
+
+def test_a_related_entry_gets_no_evidence_of_its_own() -> None:
+    graph = mapped(next(c for c in CASES if c.name == "seed-000-event-page"))
+    records = set(graph.objects(None, DIP.evidenceIn))
+    related = set(graph.objects(None, DIP.relatedTo))
+    assert len(records) == 1 and len(related) == 5
+    assert not records & related  # the page's own event only
+
+
+def test_evidence_is_written_only_for_what_is_asserted_and_stored() -> None:
+    putin = Actor("Vladimir Putin", ActorKind.PERSON)
+    bush = Actor("George W. Bush", ActorKind.PERSON)
+    headline = "Bush and Putin meet."
+    evidence = (
+        Evidence(putin, Span(9, 14, "Putin", "headline")),
+        Evidence(bush, Span(0, 4, "Bush", "headline")),  # Bush is not a participant here
+        Evidence(putin, Span(0, 5, "Putin", "summary")),  # no summary is stored
+        Evidence(putin, Span(0, 5, "Putin", "")),  # no text named
+    )
+    event = Event(headline, date(2007, 6, 7),
+                  mentions=Mentions(actors=(putin,), evidence=evidence))
+    graph = map_document(Document("x.md", "event-page", events=(event,)))
+    rows = evidence_of(graph)
+    assert [(w, b, e) for _, _, w, b, e, _ in rows] == [("Putin", 9, 14)]
+    node = next(graph.subjects(RDF.type, DIP.Evidence))
+    record = iri.event_iri(date(2007, 6, 7), headline)
+    assert str(node) == iri.evidence_iri(record, "headline", 9, 14,
+                                         iri.actor_iri(ActorKind.PERSON, "Vladimir Putin"))
+    assert str(node).startswith(record + "/evidence/")
+
+
+@pytest.mark.parametrize("headline", [
+    "  ''33rd G8 summit:''  Bush and Putin meet. ",
+    "'''Bold''' and ''italic'' and a lone ' quote",
+    "tabs\tand\u00a0no-break\u2003spaces\n",
+    "''''",
+    "",
+])
+def test_the_headline_index_follows_the_cleaning(headline: str) -> None:
+    from kg.mapper import _clean_headline, _clean_headline_index
+
+    clean, index = _clean_headline_index(headline)
+    assert clean == _clean_headline(headline)
+    for i, j in enumerate(index):
+        assert j == -1 or clean[j] == headline[i]

@@ -95,6 +95,7 @@ SUBCLASS_AXIOMS = [
     (DIP.Source, SCHEMA.Organization),
     (DIP.SourceDocument, PROV.Bundle), (DIP.Ingestion, PROV.Activity),
     (DIP.Post, ORG.Post), (DIP.Topic, SKOS.Concept),
+    (DIP.ReportLink, PROV.Entity), (DIP.LinkGraph, PROV.Bundle), (DIP.Linking, PROV.Activity),
 ]
 
 SUBPROPERTY_AXIOMS = [
@@ -136,6 +137,11 @@ def test_subproperty_axiom(ontology: Graph, sub: URIRef, sup: URIRef) -> None:
         (DIP.eventType, DIP.Event, SKOS.Concept),
         (DIP.previousVersion, DIP.Event, DIP.Event),
         (DIP.sourcePath, DIP.SourceDocument, XSD.string),
+        (DIP.article, DIP.ReportLink, DIP.Article),
+        (DIP.event, DIP.ReportLink, DIP.Event),
+        (DIP.score, DIP.ReportLink, XSD.decimal),
+        (DIP.sharedActor, DIP.ReportLink, DIP.Actor),
+        (DIP.dateDistance, DIP.ReportLink, XSD.integer),
     ],
     ids=short,
 )

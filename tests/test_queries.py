@@ -34,6 +34,8 @@ EXAMPLES: dict[str, tuple[dict[str, str], str]] = {
     "actor_profile": ({"actor": "Vladimir Putin"}, "http://www.wikidata.org/entity/Q7747"),
     "post_holders": ({"post": "president of russia"}, "Vladimir Putin"),
     "documents": ({}, "000_30323f190908bd9a.txt"),
+    "article_events": ({"article": "missile defence plans"}, "event 1 day after the article"),
+    "evidence": ({"record": "holds talks with the President of Russia"}, "holds talks"),
 }
 
 
@@ -87,3 +89,45 @@ def test_defaults_fill_missing_parameters() -> None:
 def test_a_header_with_a_bad_parameter_type_is_refused() -> None:
     with pytest.raises(ValueError, match="parameter type"):
         parse_named_query("x", "# param: when (timestamp) a time\nSELECT * {}")
+
+
+def test_evidence_gives_the_words_and_their_place_in_the_stored_text(
+    examples_store: Store,
+) -> None:
+    query = QUERIES["evidence"]
+    bindings = bind_params(query, {"record": "holds talks with the President of Russia"})
+    rows = {(str(r[2]), str(r[4]), str(r[5]).rsplit("#", 1)[-1], int(r[6]), int(r[7]))
+            for r in examples_store.query(query.text, bindings=bindings).rows}
+    # "U.S. President George W. Bush holds talks with the President of Russia Vladimir Putin
+    # in Kennebunkport, Maine ...": the headline as stored.
+    assert ("Vladimir Putin", "Vladimir Putin", "headline", 71, 85) in rows
+    assert ("Engage in negotiation", "holds talks", "headline", 30, 41) in rows
+    assert ("President of Russia", "President of Russia", "headline", 51, 70) in rows
+
+
+def test_every_evidence_anchor_is_its_slice_of_the_stored_text(examples_store: Store) -> None:
+    """SPARQL's SUBSTR counts characters as Python does: the offsets work in the store."""
+    result = examples_store.query("""
+        PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+        SELECT (COUNT(?e) AS ?all) (SUM(IF(?ok, 1, 0)) AS ?right) WHERE {
+          ?e a dip:Evidence ; dip:evidenceIn ?r ; dip:textProperty ?p ; dip:anchorOf ?w ;
+             dip:beginIndex ?b ; dip:endIndex ?end .
+          BIND (EXISTS { ?r ?p ?text FILTER (SUBSTR(?text, ?b + 1, ?end - ?b) = ?w) } AS ?ok)
+        }""")
+    (total, right), = result.rows
+    assert int(total) > 100
+    assert int(right) == int(total)
+
+
+def test_an_event_type_reaches_its_plover_category(examples_store: Store) -> None:
+    result = examples_store.query("""
+        PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?code ?plover WHERE {
+          ?event dip:headline ?headline ; dip:eventType ?code .
+          FILTER (CONTAINS(?headline, "holds talks with the President of Russia"))
+          ?code skos:closeMatch ?plover .
+        }""")
+    assert [(str(code), str(plover)) for code, plover in result.rows] == [
+        ("https://w3id.org/diplomacy-kg/cameo/046", "https://w3id.org/diplomacy-kg/plover/CONSULT")
+    ]

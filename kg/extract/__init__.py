@@ -16,7 +16,19 @@ from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.extract.outlets import resolve_outlet, resolve_outlets
 from kg.extract.quotes import find_quotes
 from kg.extract.topic import headline_topics
-from kg.model import Article, Document, Event, EventRef, Mentions, Outlet, Place, SourceLink
+from kg.model import (
+    ActorKind,
+    Article,
+    Document,
+    Event,
+    EventRef,
+    Evidence,
+    Mentions,
+    Outlet,
+    Place,
+    SourceLink,
+    Span,
+)
 
 __all__ = [
     "Gazetteer",
@@ -49,8 +61,10 @@ def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
     if event.topic and event.topic not in tags:
         tags.append(event.topic)
     text = recognize_all([event.headline, event.summary or ""], on_date=event.date,
-                         gazetteer=gazetteer, locations=False)
+                         gazetteer=gazetteer, locations=False, fields=("headline", "summary"))
     context = classify_context(tags, on_date=event.date, gazetteer=gazetteer, wikipedia=hints)
+    context = _without_scene_states(context, text, [event.headline, event.summary or ""],
+                                    event, gazetteer)
     # "missile defense" from the headline adds nothing beside a "missile defense shield" tag.
     tagged = [t.casefold() for t in (*text.topics, *context.topics)]
     discussed = Mentions(topics=tuple(
@@ -66,6 +80,28 @@ def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
     )
 
 
+def _without_scene_states(
+    context: Mentions, text: Mentions, texts: list[str], event: Event, gazetteer: Gazetteer
+) -> Mentions:
+    """Context tags without the states the text names only as a scene, a nationality or in
+    a post title ("crashes in Benzdorp, Suriname", "five other Palestinians", "the
+    President of Angola"): a tag says a page is linked to a state, the text says whether
+    the state takes part."""
+    named = recognize_all(texts, on_date=event.date, gazetteer=gazetteer)
+    taking_part = {a.name for a in text.actors}
+    scene = {a.name for a in named.actors
+             if a.kind is ActorKind.STATE and a.name not in taking_part}
+    # "the daughter of the President of Angola": a state named only in the title of a post
+    # whose holder takes no part. (A minister who acts, acts for the state.)
+    scene |= {p.state.name for p in named.posts
+              if p.state is not None and p.state.kind is ActorKind.STATE
+              and p.state.name not in taking_part
+              and (p.holder is None or p.holder.name not in taking_part)}
+    if not scene:
+        return context
+    return replace(context, actors=tuple(a for a in context.actors if a.name not in scene))
+
+
 def _entity_hints(event: Event) -> dict[str, str]:
     entities = getattr(event, "entities", ()) or ()
     hints: dict[str, str] = {}
@@ -77,7 +113,7 @@ def _entity_hints(event: Event) -> dict[str, str]:
 
 def _ref(ref: EventRef, gazetteer: Gazetteer, fallback: date | None = None) -> EventRef:
     on_date = ref.date or fallback
-    text = recognize(ref.headline, on_date=on_date, gazetteer=gazetteer)
+    text = recognize(ref.headline, on_date=on_date, gazetteer=gazetteer, field="headline")
     context = classify_context(ref.context, on_date=on_date, gazetteer=gazetteer)
     return replace(ref, mentions=merge_mentions(text, context))
 
@@ -93,10 +129,11 @@ def extract_article(article: Article, gazetteer: Gazetteer) -> Article:
     """An article with mentions (title and body, as of its publication date), its
     publisher, agencies, dateline place and attributed quotes."""
     mentions = recognize_all([article.title, article.body], on_date=article.published,
+                             fields=("title", "body"),
                              gazetteer=gazetteer)
     place = resolve_place(article.dateline, gazetteer) if article.dateline else None
     if place is not None:
-        mentions = merge_mentions(Mentions(places=(place,)), mentions)
+        mentions = merge_mentions(_dateline_place(article.dateline or "", place), mentions)
     publisher = (
         resolve_outlet(article.publisher_text, article.url)
         if article.publisher_text or article.url else None
@@ -116,6 +153,16 @@ def extract_article(article: Article, gazetteer: Gazetteer) -> Article:
         place=place,
         quotes=quotes,
     )
+
+
+def _dateline_place(dateline: str, place: Place) -> Mentions:
+    """The dateline's place, with its first part ("SOCHI" of "SOCHI, Russia") as evidence."""
+    city = next((p.strip(" ()—–-") for p in dateline.split(",") if p.strip(" ()—–-")), "")
+    start = dateline.find(city) if city else -1
+    if start < 0:
+        return Mentions(places=(place,))
+    span = Span(start, start + len(city), city, "dateline")
+    return Mentions(places=(place,), evidence=(Evidence(place, span),))
 
 
 def resolve_place(dateline: str, gazetteer: Gazetteer) -> Place | None:

@@ -11,11 +11,12 @@ that, to the one person of that name the gazetteer knows or who was in office th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kg.model import Actor, ActorKind, Mentions, Place, Post
+from kg.model import Actor, ActorKind, Evidence, Mentions, Place, Post, Span
 
 if TYPE_CHECKING:
     from kg.extract.gazetteer import Entry, Gazetteer, Tenure
@@ -62,9 +63,11 @@ BLOCKED = (
     "Irish Times", "New York Times", "Times of India", "Jerusalem Post",
     "Washington Post", "Washington Times", "Georgia Tech", "New Mexico", "New Jersey",
     "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley", "West Indian",
-    "West Indians", "West Indies", "East Indian", "East Indians", "Indian Ocean",
+    "West Indians", "West Indies", "FIFA World Cup", "East Indian", "East Indians", "Indian Ocean",
     "South America", "North America", "Central America",
 )
+_KIN = {"daughter", "son", "wife", "husband", "widow", "widower", "brother", "sister", "mother",
+        "father", "nephew", "niece", "cousin", "grandson", "granddaughter", "children"}
 _FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
            "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
 _PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "das", "do", "dos", "del",
@@ -273,22 +276,28 @@ def _plain_mark(match: re.Match[str]) -> str:
     return match.group().translate(_APOSTROPHES)
 
 
-def recognize(text: str, *, on_date: date | None, gazetteer: Gazetteer) -> Mentions:
-    """The actors, posts and places named in ``text``, in order of first appearance."""
-    return _Recognizer(gazetteer, on_date).run([text])
+def recognize(
+    text: str, *, on_date: date | None, gazetteer: Gazetteer, field: str = ""
+) -> Mentions:
+    """The actors, posts and places named in ``text``, in order of first appearance, with
+    the evidence for each: its words' offsets in ``text`` (labelled ``field``)."""
+    return _Recognizer(gazetteer, on_date).run([text], [field])
 
 
 def recognize_all(
     texts: list[str], *, on_date: date | None, gazetteer: Gazetteer,
-    locations: bool = True,
+    locations: bool = True, fields: Sequence[str] | None = None,
 ) -> Mentions:
     """Like ``recognize`` over several texts of one record (headline, body): surnames in one
     resolve to full names in another.
 
     With ``locations=False`` a state named only to locate a place ("in Vienna, Austria")
     is left out: an event's actors are its participants, and the place has its country.
+    ``fields`` names the texts ("headline", "summary"), for the evidence spans.
     """
-    return _Recognizer(gazetteer, on_date, locations=locations).run(texts)
+    return _Recognizer(gazetteer, on_date, locations=locations).run(
+        texts, fields if fields is not None else [""] * len(texts)
+    )
 
 
 class _Recognizer:
@@ -298,16 +307,16 @@ class _Recognizer:
         self.locations = locations
         self.matcher: Matcher = gazetteer.matcher()
 
-    def run(self, texts: list[str]) -> Mentions:
-        scanned: list[tuple[list[_Token], list[_Match]]] = []
-        for text in texts:
+    def run(self, texts: list[str], fields: Sequence[str]) -> Mentions:
+        scanned: list[tuple[str, str, list[_Token], list[_Match]]] = []
+        for text, field in zip(texts, fields, strict=True):
             if not text:
                 continue
             tokens = tokenize(text)
-            scanned.append((tokens, self.matcher.scan(tokens)))
+            scanned.append((text, field, tokens, self.matcher.scan(tokens)))
         full_persons: list[str] = []
         self.anchors: list[str] = []  # persons named for sure: full names, unique surnames
-        for _, matches in scanned:
+        for _, _, _, matches in scanned:
             for m in matches:
                 if m.role == NAME and m.kind == "person":
                     full_persons.extend(m.names)
@@ -315,20 +324,22 @@ class _Recognizer:
                 elif m.role == SHORT and len(m.names) == 1:
                     self.anchors.append(m.names[0])
         out = _Collector(self.gaz)
-        for tokens, matches in scanned:
+        for text, field, tokens, matches in scanned:
+            out.within(text, field, tokens)
             matches = self._compose_posts(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
             self._find_new_persons(tokens, matches)
             self._emit(tokens, matches, out)
-        for text in texts:
-            for place in self._pattern_places(text or ""):
-                out.place(place)
+        for text, field, tokens, _ in scanned:
+            out.within(text, field, tokens)
+            for place, start, end in self._pattern_places(text):
+                out.place(place, chars=(start, end))
         return out.mentions()
 
-    def _pattern_places(self, text: str) -> list[Place]:
+    def _pattern_places(self, text: str) -> list[tuple[Place, int, int]]:
         """Places the gazetteer lacks, told by their form: "Logar Province", "Ledra Street",
-        "Allama Iqbal International Airport", "the town of Potiskum"."""
-        found: list[Place] = []
+        "Allama Iqbal International Airport", "the town of Potiskum"; with their offsets."""
+        found: list[tuple[Place, int, int]] = []
         for match in _PLACE_FORMS.finditer(text):
             name = match.group("name") or match.group("town")
             words = name.split()
@@ -340,9 +351,12 @@ class _Recognizer:
             if not words or (match.group("name") and len(words) < 2):
                 continue
             name = " ".join(words)
+            # The words left are the end of the matched group, one space apart.
+            end = match.end("name") if match.group("name") else match.end("town")
+            start = end - len(name)
             known = [e for e in self.gaz.lookup(name) if e.kind == "place"]
             if known:
-                found.append(self.gaz.place(known[0].name))
+                found.append((self.gaz.place(known[0].name), start, end))
                 continue
             if self.gaz.lookup(name):
                 continue  # a state, an organisation or a person of that name
@@ -352,7 +366,7 @@ class _Recognizer:
                 e.kind == "place" for e in self.gaz.lookup(bare)
             ):
                 continue  # "Puno Region": the gazetteer's Puno
-            found.append(Place(name=name))
+            found.append((Place(name=name), start, end))
         return found
 
     # -- surnames --------------------------------------------------------------------
@@ -490,16 +504,18 @@ class _Recognizer:
             if m.role == BLOCK:
                 continue
             if m.new_person is not None:
-                out.person(Actor(name=m.new_person, kind=ActorKind.PERSON))
+                out.person(Actor(name=m.new_person, kind=ActorKind.PERSON), at=m)
                 continue
             if m.role == SHORT:
                 if m.resolved:
-                    out.actor(m.resolved)
+                    out.actor(m.resolved, at=m)
                 continue
             if m.role == DEMONYM:
-                if not self.locations and _locates_by_demonym(tokens, m):
+                if not self.locations and (
+                    _locates_by_demonym(tokens, m) or self._people_demonym(tokens, m)
+                ):
                     continue
-                out.actor(m.names[0])
+                out.actor(m.names[0], at=m)
                 continue
             if m.role == NAME and m.kind in ("person", "state", "organization"):
                 if m.kind == "state" and (
@@ -510,10 +526,10 @@ class _Recognizer:
                 if not self.locations and m.kind in ("state", "organization") \
                         and _locates(tokens, m, matches):
                     continue
-                out.actor(m.names[0])
+                out.actor(m.names[0], at=m)
                 continue
             if m.role == NAME and m.kind == "place":
-                out.place(self.gaz.place(m.names[0]))
+                out.place(self.gaz.place(m.names[0]), at=m)
                 continue
             if m.role == NAME and m.kind == "post":
                 self._emit_post(tokens, m, prev, nxt, out)
@@ -522,6 +538,24 @@ class _Recognizer:
                 self._emit_title(tokens, m, prev, nxt, out)
             elif m.role == RELATION:
                 self._emit_relation(tokens, m, prev, nxt, out)
+
+    def _people_demonym(self, tokens: list[_Token], m: _Match) -> bool:
+        """ "Palestinian protesters", "Syrian migrants", "Greek and Turkish Cypriots": people
+        of a nation, not its state, take part."""
+        head = _demonym_head(tokens, m.end)
+        if head in _PEOPLE_NOUNS:
+            return True
+        entry = self.gaz.get(m.names[0])
+        singulars = {d.casefold() for d in entry.demonyms} if entry is not None else set()
+        plural = [t.key for t in tokens[m.start:m.end]]
+        if plural[-1].endswith("s") and " ".join(plural)[:-1].replace(" - ", "-") in {
+            d.replace(" - ", "-") for d in singulars
+        }:
+            return True  # "Palestinians", "Turkish Cypriots"
+        i = _head_index(tokens, m.end)
+        # "Greek and Turkish Cypriots": a coordinated demonym shares a plural nationality.
+        return i > m.end and i < len(tokens) and tokens[i].text[:1].isupper() \
+            and tokens[i].text.endswith("s")
 
     def _doubtful_state(self, tokens: list[_Token], m: _Match, matches: list[_Match]) -> bool:
         """ "Jordan Peterson", "Chad Smith", "Atlanta, Georgia": a state name that is also a
@@ -584,13 +618,13 @@ class _Recognizer:
         holder = self._holder_after(tokens, m, nxt) or self._holder_before(tokens, m, prev)
         if m.owner is not None:
             if holder is not None:  # a made-up post only counts with someone holding it
-                out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder))
+                out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder), at=m)
             return
         if holder is None and not _qualified(tokens, m):
             holder = self.gaz.post_holder(name, self.on_date)
             if holder is not None:
-                out.person(holder)
-        out.post(self.gaz.post(name, holder=holder))
+                out.person(holder, at=m)  # "the Russian President": the words name him
+        out.post(self.gaz.post(name, holder=holder), at=m)
 
     def _emit_title(
         self, tokens: list[_Token], m: _Match, prev: _Match | None, nxt: _Match | None,
@@ -602,7 +636,8 @@ class _Recognizer:
             return
         for post in self.gaz.posts_held(holder.name, self.on_date):
             if _same_title(post.title, m.names[0]):
-                out.post(self.gaz.post(post.name, holder=holder))
+                # "President Vladimir Putin": the title and the name say which post.
+                out.post(self.gaz.post(post.name, holder=holder), at=m, until=nxt)
                 return
 
     def _owner_phrase(self, state: str) -> str:
@@ -638,10 +673,9 @@ class _Recognizer:
             post_name = f"{role} to {principal.name}"
             state = None
         known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
-        if known:
-            out.post(self.gaz.post(known[0].name, holder=holder))
-        else:
-            out.post(Post(name=post_name, state=state, holder=holder))
+        post = self.gaz.post(known[0].name, holder=holder) if known else Post(
+            name=post_name, state=state, holder=holder)
+        out.post(post, at=prev, until=nxt)  # "Putin adviser Sergei Prikhodko"
 
 
 _ADMINISTRATIVE = {"Province", "Region", "Prefecture", "Governorate", "Oblast", "District"}
@@ -651,6 +685,22 @@ _PLACE_FORMS = re.compile(
     + "|".join(sorted(_ADMINISTRATIVE)) + "|" + "|".join(_FACILITIES)
     + r"))\b|\b(?:town|city|village) of (?P<town>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
 )
+# Nouns after a demonym or before "of" + a state that make the state a location or a
+# nationality: "the Saudi-Yemeni border", "the coast of Portugal", "citizens of Oman".
+_BORDER_NOUNS = {"border", "borders", "frontier", "coast", "coastline", "waters"}
+_PEOPLE_NOUNS = {
+    "citizen", "citizens", "national", "nationals", "migrant", "migrants", "refugee",
+    "refugees", "protester", "protesters", "protestors", "demonstrators", "pilgrim",
+    "pilgrims", "civilian", "civilians", "tourist", "tourists", "worker", "workers",
+    "student", "students", "fishermen", "passengers", "residents", "immigrants", "man", "men",
+    "woman", "women", "child", "children", "family", "families", "people", "hostages",
+    "climbers", "villagers", "asylum",
+}
+_DISCUSS = {"discuss", "discusses", "discussed", "discussing", "discussion", "discussions",
+            "talks", "about", "regarding", "concerning", "situation"}
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+               "central", "northeastern", "northwestern", "southeastern", "southwestern",
+               "northeast", "northwest", "southeast", "southwest", "mainland", "rural"}
 _PLACE_NOUNS = {"town", "city", "village", "province", "region", "capital", "port", "island",
                 "district", "state", "county", "resort"}
 
@@ -671,7 +721,60 @@ def _not_the_state(
 
 def _locates_by_demonym(tokens: list[_Token], m: _Match) -> bool:
     """ "the Nigerian town of Potiskum": a demonym that only says where a place is."""
-    return m.end < len(tokens) and tokens[m.end].key in _PLACE_NOUNS
+    return _demonym_head(tokens, m.end) in _PLACE_NOUNS | _BORDER_NOUNS | {"prefecture"}
+
+
+def _demonym_head(tokens: list[_Token], end: int) -> str:
+    """The word a demonym or state qualifies, past coordinated ones: "Saudi-Yemeni border"
+    and "Afghanistan-Tajikistan border" give "border", "Greek and Turkish Cypriots"
+    gives "cypriots"."""
+    i = _head_index(tokens, end)
+    return tokens[i].key if i < len(tokens) else ""
+
+
+def _head_index(tokens: list[_Token], end: int) -> int:
+    i = end
+    while i + 1 < len(tokens) and tokens[i].text in {"-", "and", "/"} \
+            and tokens[i + 1].text[:1].isupper():
+        i += 2
+    return i
+
+
+def _owns_a_place(tokens: list[_Token], start: int) -> bool:
+    """Whether the words after "State's" name a place ("Yunnan province", "quake-prone
+    Ishkashim district") rather than a thing of the state ("attitude at talks")."""
+    for token in tokens[start:start + 4]:
+        if token.key in {"at", "on", "in", "of", "for", "with", "to", "and", ",", "."}:
+            return False
+        if token.text[:1].isupper() or token.key in _PLACE_NOUNS:
+            return True
+    return False
+
+
+def _locates_in(tokens: list[_Token], m: _Match) -> bool:
+    """ "floods in Japan", "in northern Iraq", "in the Democratic Republic of the Congo",
+    "the coast of Portugal", "citizens of Oman", "Yemen-based", "the Afghanistan-Tajikistan
+    border": words that make a state the scene or a nationality, not a participant."""
+    after = tokens[m.end:m.end + 2]
+    if after and (after[0].key == "based" or [t.key for t in after] == ["-", "based"]):
+        return True
+    if _demonym_head(tokens, m.end) in _BORDER_NOUNS:
+        return True
+    k = m.start - 1
+    if k >= 0 and tokens[k].key == "the":
+        k -= 1
+    if k >= 0 and tokens[k].key in _DIRECTIONS:
+        k -= 1
+    if k >= 0 and tokens[k].key in {"in", "across", "throughout"}:
+        # "discuss the uprising in Syria": the state is what is discussed.
+        if any(t.key in _DISCUSS for t in tokens[max(0, k - 8):k]):
+            return False
+        if [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"]:
+            return _owns_a_place(tokens, m.end + 2)  # "in China's Yunnan province"
+        return True
+    return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
+        _PEOPLE_NOUNS | _BORDER_NOUNS | {"part", "parts", "rest"}
+    )
 
 
 def _locates(tokens: list[_Token], m: _Match, matches: list[_Match]) -> bool:
@@ -682,6 +785,8 @@ def _locates(tokens: list[_Token], m: _Match, matches: list[_Match]) -> bool:
     if m.start == 0 and m.end < len(tokens) and tokens[m.end].text in {",", "("} and all(
         not c.islower() for t in tokens[:m.end] for c in t.text
     ):
+        return True
+    if m.kind == "state" and _locates_in(tokens, m):
         return True
     if m.kind != "state" or m.start < 2 or tokens[m.start - 1].text != ",":
         return False
@@ -720,6 +825,8 @@ def _qualified(tokens: list[_Token], m: _Match) -> bool:
     after = [t.key for t in tokens[m.end:m.end + 2]]
     if any(w in _FORMER for w in before):
         return True
+    if "of" in before and any(w in _KIN for w in before):
+        return True  # "the eldest daughter of the President of Angola" is not the President
     return after[:2] == ["-", "elect"] or (after[:1] == ["elect"])
 
 
@@ -777,22 +884,34 @@ def _join(tokens: list[_Token], start: int, end: int) -> str:
 
 
 class _Collector:
-    """Deduplicating, order-keeping accumulator for one record's mentions."""
+    """Deduplicating, order-keeping accumulator for one record's mentions and their
+    evidence (the words of each match, as offsets into the text being read)."""
 
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
         self.actors: dict[tuple[ActorKind, str], Actor] = {}
         self.posts: dict[str, Post] = {}
         self.places: dict[str, Place] = {}
+        self.evidence: dict[tuple[object, ...], Evidence] = {}
+        self._text = ""
+        self._field = ""
+        self._tokens: list[_Token] = []
 
-    def actor(self, name: str) -> None:
+    def within(self, text: str, field: str, tokens: list[_Token]) -> None:
+        """Matches from now on are in ``text``, the record's ``field``."""
+        self._text, self._field, self._tokens = text, field, tokens
+
+    def actor(self, name: str, *, at: _Match | None = None) -> None:
         actor = self.gaz.actor(name)
         self.actors.setdefault((actor.kind, actor.name), actor)
+        self._evidence(actor, at)
 
-    def person(self, actor: Actor) -> None:
+    def person(self, actor: Actor, *, at: _Match | None = None) -> None:
         self.actors.setdefault((actor.kind, actor.name), actor)
+        self._evidence(actor, at)
 
-    def post(self, post: Post) -> None:
+    def post(self, post: Post, *, at: _Match | None = None, until: _Match | None = None) -> None:
+        self._evidence(post, at, until)
         key = f"{post.name}\x00{post.holder.name if post.holder else ''}"
         if post.holder is not None:
             self.person(post.holder)
@@ -801,15 +920,43 @@ class _Collector:
             return
         self.posts.setdefault(key, post)
 
-    def place(self, place: Place) -> None:
+    def place(
+        self, place: Place, *, at: _Match | None = None, chars: tuple[int, int] | None = None
+    ) -> None:
         self.places.setdefault(place.name, place)
+        if chars is not None:
+            self._add_evidence(place, *chars)
+        else:
+            self._evidence(place, at)
+
+    def _evidence(
+        self, target: Actor | Post | Place, at: _Match | None, until: _Match | None = None
+    ) -> None:
+        if at is not None:
+            last = until if until is not None and until.end > at.end else at
+            self._add_evidence(target, self._tokens[at.start].start,
+                               self._tokens[last.end - 1].end)
+
+    def _add_evidence(self, target: Actor | Post | Place, start: int, end: int) -> None:
+        span = Span(start, end, self._text[start:end], self._field)
+        self.evidence.setdefault(evidence_key(target, span), Evidence(target, span))
 
     def mentions(self) -> Mentions:
         return Mentions(
             actors=tuple(self.actors.values()),
             posts=tuple(self.posts.values()),
             places=tuple(self.places.values()),
+            evidence=tuple(self.evidence.values()),
         )
+
+
+def evidence_key(target: Actor | Post | Place, span: Span) -> tuple[object, ...]:
+    """What makes two pieces of evidence the same: the same node named by the same words."""
+    if isinstance(target, Actor):
+        who: tuple[object, ...] = ("actor", target.kind, target.name)
+    else:
+        who = (type(target).__name__, target.name)
+    return (*who, span.field, span.start, span.end)
 
 
 def merge_mentions(*parts: Mentions) -> Mentions:
@@ -819,7 +966,10 @@ def merge_mentions(*parts: Mentions) -> Mentions:
     topics: dict[str, None] = {}
     seen_topics: set[str] = set()
     places: dict[str, Place] = {}
+    evidence: dict[tuple[object, ...], Evidence] = {}
     for part in parts:
+        for item in part.evidence:
+            evidence.setdefault(evidence_key(item.target, item.span), item)
         for actor in part.actors:
             actors.setdefault((actor.kind, actor.name), actor)
         for post in part.posts:
@@ -840,4 +990,5 @@ def merge_mentions(*parts: Mentions) -> Mentions:
         posts=tuple(posts.values()),
         topics=tuple(topics),
         places=tuple(places.values()),
+        evidence=tuple(evidence.values()),
     )

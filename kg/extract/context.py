@@ -4,11 +4,12 @@ persons, posts, states, organisations, places and topics."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from kg.extract.actors import TITLES, merge_mentions, recognize
 from kg.extract.gazetteer import Entry, Gazetteer
-from kg.model import Actor, Mentions, Post
+from kg.model import Actor, Evidence, Mentions, Place, Post, Span
 
 _BARE_TITLES = {t.casefold() for t in TITLES}
 
@@ -38,17 +39,33 @@ def classify_context(
         if entry is None:
             entry = _by_name(tag, gazetteer)
         if entry is not None:
-            parts.append(_mention_of(entry, on_date, gazetteer))
+            parts.append(_with_evidence(_mention_of(entry, on_date, gazetteer), raw, tag))
             continue
         if tag.casefold() in _BARE_TITLES:
             bare.append(tag)
             continue
         whole = _whole_tag_match(tag, on_date, gazetteer)
-        parts.append(whole if whole is not None else Mentions(topics=(tag,)))
+        parts.append(_with_evidence(whole, raw, tag) if whole is not None
+                     else Mentions(topics=(tag,)))
     merged = merge_mentions(*parts)
     if bare:
         merged = merge_mentions(merged, _bare_titles(bare, merged, on_date, gazetteer))
     return merged
+
+
+def _with_evidence(found: Mentions, raw: str, tag: str) -> Mentions:
+    """What a tag names, with the tag's words (offsets into the raw tag) as the evidence."""
+    offset = raw.find(tag)
+    if offset < 0:  # spaces folded inside the tag: no offsets into the raw string
+        return replace(found, evidence=())
+    targets: list[Actor | Post | Place] = [*found.actors, *found.posts, *found.places]
+    inner = {(type(e.target), e.target.name): e.span for e in found.evidence}
+    evidence = []
+    for target in targets:
+        span = inner.get((type(target), target.name)) or Span(0, len(tag), tag)
+        start, end = offset + span.start, offset + span.end
+        evidence.append(Evidence(target, Span(start, end, raw[start:end], "context")))
+    return replace(found, evidence=tuple(evidence))
 
 
 def _by_hint(tag: str, hints: Mapping[str, str] | None, gaz: Gazetteer) -> Entry | None:

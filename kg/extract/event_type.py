@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.model import EventType
+from kg.model import EventType, Span
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,17 @@ def classify_event(headline: str, summary: str | None = None) -> EventType | Non
     ("... after severing them 55 years ago"), so they are read only when the first says
     nothing. A summary is the last resort, and not for a bare statement verb: "his lawyer
     said" in a summary does not make an arrest a diplomatic statement.
+
+    The type's ``span`` gives the trigger words' offsets in the headline (the first
+    sentence is its start) or the summary, as passed in.
     """
-    texts = [(first_sentence(headline), RULES), (headline, RULES)]
+    texts = [(first_sentence(headline), "headline", RULES), (headline, "headline", RULES)]
     if summary:
-        texts.append((summary, tuple(r for r in RULES if r is not _STATEMENT)))
-    for text, rules in texts:
+        texts.append((summary, "summary", tuple(r for r in RULES if r is not _STATEMENT)))
+    for text, field, rules in texts:
         for rule in rules:
             match = rule.pattern.search(text)
             if match:
-                return EventType(rule.code, rule.label, rule.dip_class, match.group(0))
+                span = Span(match.start(), match.end(), match.group(0), field)
+                return EventType(rule.code, rule.label, rule.dip_class, match.group(0), span)
     return None

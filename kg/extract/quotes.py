@@ -66,7 +66,7 @@ def find_quotes(
         last, last_end = speaker, match.end()
         words = match.group("text").rstrip(",")
         start = match.start("text")
-        quotes.append(Quote(words, speaker, Span(start, start + len(words), words)))
+        quotes.append(Quote(words, speaker, Span(start, start + len(words), words, "body")))
     return tuple(quotes)
 
 

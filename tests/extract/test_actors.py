@@ -331,3 +331,57 @@ def test_places_the_gazetteer_lacks_are_told_by_their_form(gazetteer: Gazetteer)
         assert name in places
     assert "Afghanistan's Nangarhar Province" not in places
     assert all(p.qid is None for p in found.places if p.name == "Logar Province")
+
+
+def test_a_state_that_is_the_scene_or_a_nationality_is_no_participant(
+    gazetteer: Gazetteer,
+) -> None:
+    """Real sentences from the development pages and the 2015-09 WikiTimes records."""
+    def participants(text: str, day: date) -> list[str]:
+        return names(recognize_all([text], on_date=day, gazetteer=gazetteer, locations=False))
+
+    sep = date(2015, 9, 1)
+    # "in (northern) State", "in State's Province": the scene.
+    assert participants("The Turkish Air Force strikes 64 PKK targets in northern Iraq "
+                        "reportedly killing up to 60 PKK militants.", sep) == [
+        "Turkey", "Kurdistan Workers' Party"]
+    assert "China" not in participants("One person is dead and fourteen missing after floods "
+                                       "hit Huaping County in China's Yunnan province.", sep)
+    assert "Japan" not in participants("The death toll from flooding in Japan caused by "
+                                       "Tropical Storm Etau rises to seven.", sep)
+    # "Yemen-based", "the Saudi-Yemeni border", "the Afghanistan-Tajikistan border".
+    assert participants("Five Bahraini soldiers are killed on the Saudi-Yemeni border while "
+                        "taking part in a military operation against Yemen-based Houthi "
+                        "militants.", sep) == ["Bahrain", "Houthis"]
+    assert participants("A 6.3-magnitude earthquake hit near the Afghanistan-Tajikistan "
+                        "border.", date(2015, 12, 25)) == []
+    # People of a nation, not its state.
+    assert participants("Israeli police engage Palestinian protesters with tear gas near "
+                        "Jerusalem's Al-Aqsa Mosque.", sep) == ["Israel"]
+    assert participants("Greek and Turkish Cypriots open a crossing at Ledra Street.",
+                        date(2008, 4, 3)) == []
+    assert participants("At least 12 citizens of Oman are killed by Cyclone Gonu.",
+                        date(2007, 6, 7)) == []
+
+
+def test_a_state_in_a_discussion_or_in_its_own_affairs_takes_part(
+    gazetteer: Gazetteer,
+) -> None:
+    found = recognize_all(
+        ["United States President Barack Obama and Russian President Vladimir Putin discuss "
+         "the uprising in Syria, Iran and trade at the summit."],
+        on_date=date(2012, 6, 18), gazetteer=gazetteer, locations=False)
+    assert "Syria" in names(found)
+    found = recognize_all(
+        ['U.S. and European diplomats welcomed a "significant shift" in Iran\'s attitude at '
+         "talks on Thursday."], on_date=date(2013, 9, 27), gazetteer=gazetteer,
+        locations=False)
+    assert "Iran" in names(found)
+
+
+def test_a_relative_of_an_office_holder_is_not_the_holder(gazetteer: Gazetteer) -> None:
+    text = ("Isabel dos Santos, a billionaire and the eldest daughter of the President of "
+            "Angola, has entered an auction for Portugal Telecom.")
+    found = recognize_all([text], on_date=date(2014, 11, 10), gazetteer=gazetteer,
+                          locations=False)
+    assert "José Eduardo dos Santos" not in names(found)

@@ -79,6 +79,9 @@ KNOWN_QIDS = {
     "United States": "Q30", "Russia": "Q159", "China": "Q148", "United Kingdom": "Q145",
     "France": "Q142", "Germany": "Q183", "Iran": "Q794", "Georgia": "Q230",
     "United Nations": "Q1065", "NATO": "Q7184", "European Union": "Q458",
+    # Added with their sources named in CHANGELOG.md (issue 6).
+    "International Atomic Energy Agency": "Q41984", "UNHCR": "Q132551", "G20": "Q19771",
+    "Gulf Cooperation Council": "Q217172", "Park Geun-hye": "Q138048",
 }
 
 

@@ -108,6 +108,39 @@ def test_wikitimes_entities_are_strong_hints(gazetteer: Gazetteer) -> None:
     assert mentions.topics == ("Palmyra", "Destruction of cultural heritage by ISIL")
 
 
+def test_context_tags_give_no_state_the_text_names_only_as_a_scene(
+    gazetteer: Gazetteer,
+) -> None:
+    """A page's Context tags list the states it links to; the text says which take part."""
+    crash = Event(
+        headline="An Antonov An-28 operated by Blue Wing Airlines crashes upon landing in "
+                 "Benzdorp, Suriname. All nineteen on board are presumed dead.",
+        date=date(2008, 4, 3),
+        context=("Benzdorp", "Antonov An-28", "Suriname", "crashes upon landing",
+                 "Blue Wing Airlines"),
+    )
+    heir = Event(
+        headline="Isabel dos Santos, a billionaire and the eldest daughter of the President of "
+                 "Angola, has entered an auction for Portugal Telecom, bidding against a "
+                 "France based company, Altice.",
+        date=date(2014, 11, 10),
+        context=("Isabel dos Santos", "France", "Portugal Telecom", "Angola"),
+    )
+    kosovo = Event(
+        headline="Serbian Minister on Kosovo Slobodan Samardzic submits to UNMIK a plan "
+                 "suggesting Kosovo's division into cantons along ethnic lines.",
+        date=date(2008, 4, 3),
+        context=("Kosovo", "UNMIK", "Slobodan Samardzic", "Serbia"),
+    )
+    doc = extract_document(
+        Document(path="index.md", format="day-index", events=(crash, heir, kosovo)), gazetteer
+    )
+    actors = [[a.name for a in e.mentions.actors] for e in doc.events]
+    assert "Suriname" not in actors[0]
+    assert {"France", "Angola", "José Eduardo dos Santos"}.isdisjoint(actors[1])
+    assert "Serbia" in actors[2]  # its minister acts for it
+
+
 def test_dateline_places(gazetteer: Gazetteer) -> None:
     assert resolve_place("SOCHI, Russia", gazetteer) == Place(name="Sochi", country="Russia")
     assert resolve_place("KENNEBUNKPORT, Maine", gazetteer) == Place(
