@@ -29,7 +29,9 @@ Two engines:
 from __future__ import annotations
 
 import io
+import tempfile
 import time
+import typing
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -117,26 +119,8 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
     schema = read_schema(store)
     rules = compile_rules(schema)
     change = _Change()
-    edges = edge_parts(rules)
-    for (predicate, _), queries in edges.items():
-        wanted: set[ox.Triple] = set()
-        for query in queries:
-            wanted |= store.construct_terms(query)
-        _apply(store, change, wanted, _part_query(predicate, None))
-    members = _class_members(store, rules)
-    for cls, nodes in sorted(members.items()):
-        typed = store.construct_terms(
-            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ {_asserted(f'?n a {_term(cls)}')} }}")
-        rdf_type, node_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls))
-        wanted = {ox.Triple(n, rdf_type, node_class) for n in nodes} - typed
-        _apply(store, change, wanted, _part_query(RDF.type, cls))
-    extras = _extras(store, schema)
-    for predicate in _EXTRA_PREDICATES:
-        wanted = {_ox_triple(t) for t in extras if t[1] == predicate}
-        _apply(store, change, wanted, _part_query(predicate, None))
-    owned = (set(edges) | {(RDF.type, cls) for cls in members}
-             | {(p, None) for p in _EXTRA_PREDICATES})
-    _apply(store, change, set(), _unowned_query(owned))
+    with _Spool(store) as spool:
+        _sync_parts(store, rules, schema, change, spool)
     if copy_facts:
         copies = {_ox_triple(t) for t in _copied_facts(store)}
         copies -= store.construct_terms(_GRAPH_QUERY)
@@ -145,14 +129,96 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
     return change
 
 
-def _apply(store: Store, change: _Change, wanted: set[ox.Triple], current_query: str) -> None:
+def _sync_parts(store: Store, rules: Rules, schema: Schema, change: _Change, spool: _Spool) -> None:
+    """Compare each part of the inferred graph with what the rules give; spool what is new.
+
+    Writing the new triples only at the end changes no rule's answer: the rules read the
+    default graph without the inferred graph, and adding to both leaves that as it was.
+    """
+    edges = edge_parts(rules)
+    for (predicate, _), queries in edges.items():
+        wanted: set[ox.Triple] = set()
+        for query in queries:
+            wanted |= store.construct_terms(query)
+        _apply(store, change, wanted, _part_query(predicate, None), spool)
+    members = _class_members(store, rules)
+    for cls, nodes in sorted(members.items()):
+        typed = store.construct_terms(
+            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ {_asserted(f'?n a {_term(cls)}')} }}")
+        rdf_type, node_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls))
+        wanted = {ox.Triple(n, rdf_type, node_class) for n in nodes} - typed
+        _apply(store, change, wanted, _part_query(RDF.type, cls), spool)
+    extras = _extras(store, schema)
+    for predicate in _EXTRA_PREDICATES:
+        wanted = {_ox_triple(t) for t in extras if t[1] == predicate}
+        _apply(store, change, wanted, _part_query(predicate, None), spool)
+    owned = (set(edges) | {(RDF.type, cls) for cls in members}
+             | {(p, None) for p in _EXTRA_PREDICATES})
+    _apply(store, change, set(), _unowned_query(owned), spool)
+
+
+_SPOOL_CHUNK = 20_000  # triples a run adds in one transaction; more are bulk-loaded
+
+
+class _Spool:
+    """The triples a run adds to the inferred graph, written when the run ends.
+
+    Up to a chunk they are kept in memory and added in one transaction; beyond, they go to
+    a temporary N-Triples file that the store bulk-loads (at 10k events 4 s against 22 s of
+    transactions for the 335k triples of a first run). Triples with a blank node are added
+    at once: a file would make their blank nodes new ones.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.chunk = _SPOOL_CHUNK
+        self.pending: list[ox.Triple] = []
+        self.file: typing.IO[str] | None = None
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def add(self, triples: Iterable[ox.Triple]) -> None:
+        blank = []
+        for t in triples:
+            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+                blank.append(t)
+            else:
+                self.pending.append(t)
+        if blank:
+            self.store.add_triples(INFERRED_GRAPH, blank)
+        if len(self.pending) >= self.chunk:
+            if self.file is None:
+                self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by __exit__)
+                    "w", encoding="utf-8", suffix=".nt", prefix="kg-inferred-")
+            self.file.writelines(f"{t} .\n" for t in self.pending)
+            self.pending = []
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if exc_type is not None:
+                return
+            if self.file is None:
+                self.store.add_triples(INFERRED_GRAPH, self.pending)
+                return
+            self.file.writelines(f"{t} .\n" for t in self.pending)
+            self.file.flush()
+            self.store.load_triples(INFERRED_GRAPH, self.file.name)
+        finally:
+            if self.file is not None:
+                self.file.close()  # and so deleted
+
+
+def _apply(store: Store, change: _Change, wanted: set[ox.Triple], current_query: str,
+           spool: _Spool) -> None:
     """Make the part of the inferred graph that ``current_query`` selects hold ``wanted``."""
     current = store.construct_terms(current_query)
-    store.add_triples(INFERRED_GRAPH, wanted - current)
+    new = wanted - current
+    spool.add(new)
     gone = current - wanted
     if gone:
         change.still_asserted += len(store.remove_triples(INFERRED_GRAPH, gone))
-    change.added += len(wanted - current)
+    change.added += len(new)
     change.removed += len(gone)
 
 

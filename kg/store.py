@@ -207,6 +207,19 @@ class Store(abc.ABC):
             body = "".join(lines[start:start + _CHUNK_TRIPLES])
             self._write(f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}}\n{body}}}\n")
 
+    def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
+        """Add the triples of an N-Triples file to a named graph, and so to the default graph.
+
+        For many triples at once. Not one transaction: the default graph is written first, so
+        that an interrupted load leaves nothing in the named graph that the default graph
+        lacks. A blank node in the file is a new one, as in any load.
+        """
+        with open(path, encoding="utf-8") as lines:
+            while chunk := list(itertools.islice(lines, _CHUNK_TRIPLES)):
+                body = "".join(chunk)
+                self._write(f"INSERT DATA {{\n{body}}} ;\n"
+                            f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}} }}\n")
+
     def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
         """Remove triples from a named graph, and from the default graph those no other holds.
 
@@ -882,6 +895,21 @@ class OxigraphStore(Store):
             except (OSError, RuntimeError, ValueError) as exc:
                 raise StoreError(f"the store failed to write: {exc}") from None
             self._written(len(quads))
+
+    def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
+        """Add the triples of an N-Triples file to a named graph, and so to the default graph.
+
+        With Oxigraph's bulk loader: several times faster than transactions, and reads
+        afterwards stay as fast (unlike many small bulk writes). Not atomic: the default
+        graph is loaded first, so that an interrupted load leaves nothing in the named graph
+        that the default graph lacks. A blank node in the file is a new one.
+        """
+        try:
+            for graph in (ox.DefaultGraph(), _graph_node(graph_iri)):
+                self._open().bulk_load(path=os.fspath(path), format=ox.RdfFormat.N_TRIPLES,
+                                       to_graph=graph)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"the store failed to load {path}: {exc}") from None
 
     def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
         """Remove triples from a named graph, and from the default graph those no other holds.

@@ -216,6 +216,25 @@ def test_a_triple_asserted_after_it_was_inferred_stays_and_still_entails(store: 
     assert not ask(store, f"<{meeting}> a dip:Meeting")
 
 
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_many_new_triples_are_bulk_loaded_into_both_graphs(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    infer(store)
+    expected = inferred(store)
+    monkeypatch.setattr("kg.reason._SPOOL_CHUNK", 10)  # so this small graph goes by file
+    with open_store("memory:" if where == "memory" else tmp_path / "store") as bulk:
+        ensure_ontology(bulk)
+        bulk.replace_graphs({DATA_GRAPH: list(Graph().parse(data=DATA, format="turtle"))})
+        report = infer(bulk)
+        assert report.added == len(expected) > 10
+        assert inferred(bulk) == expected
+        # the default graph holds each inferred triple too, and a rerun finds nothing to do
+        assert not ask(bulk, f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}"
+                             " FILTER NOT EXISTS { ?s ?p ?o }")
+        assert infer(bulk).added == 0
+
+
 def test_triples_no_rule_makes_any_more_are_removed(store: Store) -> None:
     stale = ox.Triple(ox.NamedNode(str(iri("event/meeting"))),
                       ox.NamedNode("https://example.org/retired#property"), ox.Literal("x"))
