@@ -28,12 +28,14 @@ Two engines:
 
 from __future__ import annotations
 
+import hashlib
 import io
+import itertools
 import tempfile
 import time
 import typing
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import owlrl
@@ -123,7 +125,7 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
         _sync_parts(store, rules, schema, change, spool)
     if copy_facts:
         copies = {_ox_triple(t) for t in _copied_facts(store)}
-        copies -= store.construct_terms(_GRAPH_QUERY)
+        copies -= set(store.stream_triples(_GRAPH_QUERY))
         store.add_triples(INFERRED_GRAPH, copies)
         change.added += len(copies)
     return change
@@ -137,89 +139,121 @@ def _sync_parts(store: Store, rules: Rules, schema: Schema, change: _Change, spo
     """
     edges = edge_parts(rules)
     for (predicate, _), queries in edges.items():
-        wanted: set[ox.Triple] = set()
-        for query in queries:
-            wanted |= store.construct_terms(query)
+        wanted = itertools.chain.from_iterable(store.stream_triples(q) for q in queries)
         _apply(store, change, wanted, _part_query(predicate, None), spool)
     members = _class_members(store, rules)
+    rdf_type = ox.NamedNode(str(RDF.type))
     for cls, nodes in sorted(members.items()):
-        typed = store.construct_terms(
-            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ {_asserted(f'?n a {_term(cls)}')} }}")
-        rdf_type, node_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls))
-        wanted = {ox.Triple(n, rdf_type, node_class) for n in nodes} - typed
-        _apply(store, change, wanted, _part_query(RDF.type, cls), spool)
+        typed = {_key(t) for t in store.stream_triples(
+            f"CONSTRUCT {{ ?n a {_term(cls)} }} WHERE {{ {_asserted(f'?n a {_term(cls)}')} }}")}
+        node_class = ox.NamedNode(str(cls))
+        _apply(store, change, (ox.Triple(n, rdf_type, node_class) for n in nodes),
+               _part_query(RDF.type, cls), spool, asserted=typed)
     extras = _extras(store, schema)
     for predicate in _EXTRA_PREDICATES:
-        wanted = {_ox_triple(t) for t in extras if t[1] == predicate}
-        _apply(store, change, wanted, _part_query(predicate, None), spool)
+        closed = {_ox_triple(t) for t in extras if t[1] == predicate}
+        _apply(store, change, closed, _part_query(predicate, None), spool)
     owned = (set(edges) | {(RDF.type, cls) for cls in members}
              | {(p, None) for p in _EXTRA_PREDICATES})
     _apply(store, change, set(), _unowned_query(owned), spool)
 
 
 _SPOOL_CHUNK = 20_000  # triples a run adds in one transaction; more are bulk-loaded
+_SPOOL_FILE_TRIPLES = 250_000  # triples per bulk load
 
 
 class _Spool:
     """The triples a run adds to the inferred graph, written when the run ends.
 
     Up to a chunk they are kept in memory and added in one transaction; beyond, they go to
-    a temporary N-Triples file that the store bulk-loads (at 10k events 4 s against 22 s of
-    transactions for the 335k triples of a first run). Triples with a blank node are added
-    at once: a file would make their blank nodes new ones.
+    temporary N-Triples files that the store bulk-loads (at 10k events 4 s against 22 s of
+    transactions for the 335k triples of a first run). Each file holds at most
+    ``_SPOOL_FILE_TRIPLES``: the bulk loader holds a file's triples in memory (at 100k
+    events, 3.3M triples in one file took it past 3 GB). Triples with a blank node are
+    added at once: a file would make their blank nodes new ones.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.chunk = _SPOOL_CHUNK
         self.pending: list[ox.Triple] = []
-        self.file: typing.IO[str] | None = None
+        self.files: list[typing.IO[str]] = []
+        self.in_file = 0  # triples in the last file
 
     def __enter__(self) -> _Spool:
         return self
 
-    def add(self, triples: Iterable[ox.Triple]) -> None:
+    def add(self, triples: Iterable[ox.Triple]) -> int:
+        """Spool these triples; returns how many."""
+        count = 0
         blank = []
         for t in triples:
+            count += 1
             if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
                 blank.append(t)
-            else:
-                self.pending.append(t)
+                continue
+            self.pending.append(t)
+            if len(self.pending) >= _SPOOL_CHUNK:
+                self._write()
         if blank:
             self.store.add_triples(INFERRED_GRAPH, blank)
-        if len(self.pending) >= self.chunk:
-            if self.file is None:
-                self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by __exit__)
-                    "w", encoding="utf-8", suffix=".nt", prefix="kg-inferred-")
-            self.file.writelines(f"{t} .\n" for t in self.pending)
-            self.pending = []
+        return count
+
+    def _write(self) -> None:
+        if not self.files or self.in_file >= _SPOOL_FILE_TRIPLES:
+            self.files.append(tempfile.NamedTemporaryFile(  # noqa: SIM115 (see __exit__)
+                "w", encoding="utf-8", suffix=".nt", prefix="kg-inferred-"))
+            self.in_file = 0
+        self.files[-1].writelines(f"{t} .\n" for t in self.pending)
+        self.in_file += len(self.pending)
+        self.pending = []
 
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         try:
             if exc_type is not None:
                 return
-            if self.file is None:
+            if not self.files:
                 self.store.add_triples(INFERRED_GRAPH, self.pending)
                 return
-            self.file.writelines(f"{t} .\n" for t in self.pending)
-            self.file.flush()
-            self.store.load_triples(INFERRED_GRAPH, self.file.name)
+            if self.pending:
+                self._write()
+            for file in self.files:
+                file.flush()
+                self.store.load_triples(INFERRED_GRAPH, file.name)
         finally:
-            if self.file is not None:
-                self.file.close()  # and so deleted
+            for file in self.files:
+                file.close()  # and so deleted
 
 
-def _apply(store: Store, change: _Change, wanted: set[ox.Triple], current_query: str,
-           spool: _Spool) -> None:
-    """Make the part of the inferred graph that ``current_query`` selects hold ``wanted``."""
-    current = store.construct_terms(current_query)
-    new = wanted - current
-    spool.add(new)
-    gone = current - wanted
-    if gone:
+def _apply(store: Store, change: _Change, wanted: Iterable[ox.Triple], current_query: str,
+           spool: _Spool, *, asserted: frozenset[bytes] | set[bytes] = frozenset()) -> None:
+    """Make the part of the inferred graph that ``current_query`` selects hold ``wanted``
+    (but those whose key is in ``asserted``).
+
+    ``wanted`` is streamed and triples are compared by their keys, so memory is some tens of
+    bytes per triple of the part, whatever its size.
+    """
+    current = {_key(t) for t in store.stream_triples(current_query)}
+    seen: set[bytes] = set()
+
+    def new() -> Iterator[ox.Triple]:
+        for t in wanted:
+            key = _key(t)
+            if key not in seen and key not in asserted:
+                seen.add(key)
+                if key not in current:
+                    yield t
+
+    change.added += spool.add(new())
+    gone_keys = current - seen
+    if gone_keys:
+        gone = [t for t in store.stream_triples(current_query) if _key(t) in gone_keys]
         change.still_asserted += len(store.remove_triples(INFERRED_GRAPH, gone))
-    change.added += len(new)
-    change.removed += len(gone)
+        change.removed += len(gone)
+
+
+def _key(triple: ox.Triple) -> bytes:
+    """A triple's identity in 16 bytes (a set of these costs a fraction of one of triples)."""
+    return hashlib.blake2b(str(triple).encode(), digest_size=16).digest()
 
 
 _EXTRA_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.inverseOf, OWL.sameAs)
@@ -449,18 +483,18 @@ def edge_parts(rules: Rules) -> dict[Part, list[str]]:
     One query per entailed edge (a super-property, an inverse, a symmetric reverse); the
     part of a predicate gathers every edge that gives it. Each query reads the store's
     default graph (the merge of its graphs, so each distinct triple once however many
-    documents repeat it) without the inferred graph: what is asserted. What is asserted
-    already is left out (MINUS, a hash anti-join over one predicate). Triples with a
-    literal subject are dropped by CONSTRUCT itself.
+    documents repeat it, and no DISTINCT needed) without the inferred graph: what is
+    asserted. What is asserted already is left out (MINUS, a hash anti-join over one
+    predicate). Triples with a literal subject are dropped by CONSTRUCT itself.
     """
     parts: dict[Part, list[str]] = defaultdict(list)
     for prop, edges in sorted(rules.edges.items()):
         for q, back in sorted(edges):
             x, y = ("?y", "?x") if back else ("?x", "?y")
             parts[(q, None)].append(
-                f"CONSTRUCT {{ {x} {_term(q)} {y} }} WHERE {{ SELECT DISTINCT ?x ?y WHERE {{"
+                f"CONSTRUCT {{ {x} {_term(q)} {y} }} WHERE {{"
                 f" {_asserted(f'?x {_term(prop)} ?y')}"
-                f" MINUS {{ {_asserted(f'{x} {_term(q)} {y}')} }} }} }}"
+                f" MINUS {{ {_asserted(f'{x} {_term(q)} {y}')} }} }}"
             )
     return dict(parts)
 
@@ -489,7 +523,7 @@ def _class_members(store: Store, rules: Rules) -> dict[URIRef, set[ox.NamedNode 
     members: dict[URIRef, set[ox.NamedNode | ox.BlankNode]] = defaultdict(set)
     same: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode] = {}
     for pattern, classes in sorted(class_sources(rules).items()):
-        found = store.construct_terms(
+        found = store.stream_triples(
             f"CONSTRUCT {{ ?n a {_term(RDFS.Resource)} }} WHERE {{ SELECT DISTINCT ?n WHERE"
             f" {{ {_asserted(pattern)} FILTER (!isLiteral(?n)) }} }}")
         nodes = [same.setdefault(t.subject, t.subject) for t in found]  # type: ignore[arg-type]

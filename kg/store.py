@@ -190,10 +190,10 @@ class Store(abc.ABC):
 
     # -- writing part of a graph, for graphs derived from the others (e.g. kg.reason's) ------
 
-    def construct_terms(self, sparql: str) -> set[ox.Triple]:
-        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms.
+    def stream_triples(self, sparql: str) -> Iterator[ox.Triple]:
+        """The triples a CONSTRUCT query gives, streamed as pyoxigraph terms (repeats possible).
 
-        For bulk work: it skips the conversion to rdflib terms that :meth:`query` makes.
+        For bulk work: no conversion to rdflib terms, and nothing held in memory.
         """
         raise StoreError(f"{type(self).__name__} cannot answer with pyoxigraph terms")
 
@@ -233,10 +233,10 @@ class Store(abc.ABC):
         for start in range(0, len(named), _CHUNK_CHECKS):
             part = named[start:start + _CHUNK_CHECKS]
             rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in part)
-            kept |= self.construct_terms(
+            kept.update(self.stream_triples(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
                 f" GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {name}) }}"
-            )
+            ))
             body = "".join(_ox_line(t) for t in part)
             self._write(
                 f"DELETE DATA {{ GRAPH {name} {{\n{body}}} }} ;\n"
@@ -871,13 +871,13 @@ class OxigraphStore(Store):
         if drops:
             self._write("".join(drops))
 
-    def construct_terms(self, sparql: str) -> set[ox.Triple]:
-        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms."""
+    def stream_triples(self, sparql: str) -> Iterator[ox.Triple]:
+        """The triples a CONSTRUCT query gives, streamed as pyoxigraph terms (repeats possible)."""
         try:
             answer = self._open().query(sparql)
             if not isinstance(answer, ox.QueryTriples):
-                raise StoreError("construct_terms needs a CONSTRUCT or DESCRIBE query")
-            return set(answer)
+                raise StoreError("stream_triples needs a CONSTRUCT or DESCRIBE query")
+            yield from answer
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
@@ -1273,13 +1273,13 @@ class SparqlStore(Store):
             except (SyntaxError, ValueError, OSError) as exc:
                 raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
 
-    def construct_terms(self, sparql: str) -> set[ox.Triple]:
-        """The distinct triples a CONSTRUCT query gives, as pyoxigraph terms."""
+    def stream_triples(self, sparql: str) -> Iterator[ox.Triple]:
+        """The triples a CONSTRUCT query gives, streamed as pyoxigraph terms (repeats possible)."""
         with self._post_query(sparql, _TRIPLES_ACCEPT) as response:
             rdf_format = self._rdf_format(response)
             try:
-                return {ox.Triple(q.subject, q.predicate, q.object)
-                        for q in ox.parse(response, rdf_format)}
+                for quad in ox.parse(response, rdf_format):
+                    yield ox.Triple(quad.subject, quad.predicate, quad.object)
             except (SyntaxError, ValueError, OSError) as exc:
                 raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
 
