@@ -529,7 +529,11 @@ class _Recognizer:
                 out.actor(m.names[0], at=m)
                 continue
             if m.role == NAME and m.kind == "place":
-                out.place(self.gaz.place(m.names[0]), at=m)
+                state = self._government_seat(tokens, m, matches)
+                if state is not None:
+                    out.actor(state, at=m)  # "Moscow warns Washington": the states act
+                else:
+                    out.place(self.gaz.place(m.names[0]), at=m)
                 continue
             if m.role == NAME and m.kind == "post":
                 self._emit_post(tokens, m, prev, nxt, out)
@@ -538,6 +542,37 @@ class _Recognizer:
                 self._emit_title(tokens, m, prev, nxt, out)
             elif m.role == RELATION:
                 self._emit_relation(tokens, m, prev, nxt, out)
+
+    def _government_seat(
+        self, tokens: list[_Token], m: _Match, matches: list[_Match]
+    ) -> str | None:
+        """The state a capital (or "the Kremlin") stands for when the text makes it act:
+        the subject of a verb of statement or policy ("Tokyo will set up an aid fund",
+        "Washington and Moscow fail to agree"), or the other side of talks, ties or
+        sanctions ("talks with Pyongyang"), or the object of a warning or an accusation.
+        Elsewhere it is the city ("talks in Moscow",
+        "trains between Paris and London are delayed")."""
+        entry = self.gaz.get(m.names[0])
+        if entry is None or not entry.seat or entry.country is None:
+            return None
+        k = m.start - 1
+        if k >= 0 and tokens[k].key == "the":
+            k -= 1
+        if k >= 1 and tokens[k].key in {"with", "against", "on"} \
+                and tokens[k - 1].key in _RELATION_NOUNS:
+            return entry.country
+        if k >= 0 and tokens[k].key in _GOVERNMENT_OBJECT_VERBS:  # "Moscow warns Washington"
+            return entry.country
+        # Over a coordination of seats and states ("Washington and Moscow"), to the verb.
+        end, by_start = m.end, {x.start: x for x in matches}
+        while end + 1 < len(tokens) and tokens[end].key in {"and", ","}:
+            other = by_start.get(end + 1)
+            if other is None or other.kind not in ("place", "state"):
+                break
+            end = other.end
+        if end < len(tokens) and tokens[end].key in _GOVERNMENT_VERBS:
+            return entry.country
+        return None
 
     def _people_demonym(self, tokens: list[_Token], m: _Match) -> bool:
         """ "Palestinian protesters", "Syrian migrants", "Greek and Turkish Cypriots": people
@@ -695,6 +730,32 @@ _PEOPLE_NOUNS = {
     "student", "students", "fishermen", "passengers", "residents", "immigrants", "man", "men",
     "woman", "women", "child", "children", "family", "families", "people", "hostages",
     "climbers", "villagers", "asylum",
+}
+# Verbs whose subject, when it is a capital, is the government: "Moscow warns ...".
+_GOVERNMENT_VERBS = {
+    "says", "said", "warns", "warned", "accuses", "accused", "rejects", "rejected", "urges",
+    "urged", "denies", "denied", "condemns", "condemned", "agrees", "agreed", "agree", "fail",
+    "fails", "failed", "signs", "signed", "sign", "threatens", "threatened", "expels",
+    "expelled", "recalls", "recalled", "imposes", "imposed", "impose", "protests",
+    "protested", "insists", "insisted", "refuses", "refused", "announces", "announced",
+    "confirms", "confirmed", "will", "plans", "planned", "demands", "demanded", "responds",
+    "responded", "retaliates", "retaliated", "summons", "summoned", "welcomes", "welcomed",
+    "criticizes", "criticised", "criticises", "criticized", "blames", "blamed", "vows",
+    "vowed", "pledges", "pledged", "offers", "offered", "sends", "sent", "seeks", "sought",
+    "hopes", "wants", "calls", "called", "backs", "backed", "opposes", "opposed",
+    "recognizes", "recognises", "recognized", "recognised", "suspends", "suspended",
+}
+# Verbs whose object, when it is a capital, is the government.
+_GOVERNMENT_OBJECT_VERBS = {
+    "warns", "warned", "accuses", "accused", "urges", "urged", "condemns", "condemned",
+    "criticizes", "criticises", "criticized", "criticised", "blames", "blamed", "threatens",
+    "threatened", "backs", "backed", "opposes", "opposed", "recognizes", "recognises",
+    "recognized", "recognised", "sanctions", "sanctioned", "pressures", "pressured",
+}
+# The other side of these, when it is a capital, is its government: "talks with Pyongyang".
+_RELATION_NOUNS = {
+    "talks", "relations", "ties", "dispute", "negotiations", "deal", "tensions", "row",
+    "standoff", "sanctions", "pressure", "cooperation", "agreement", "accord", "treaty",
 }
 _DISCUSS = {"discuss", "discusses", "discussed", "discussing", "discussion", "discussions",
             "talks", "about", "regarding", "concerning", "situation"}

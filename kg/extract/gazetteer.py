@@ -41,7 +41,7 @@ ACTOR_KINDS = {
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _FIELDS = {
     "kind", "name", "qid", "aliases", "demonyms", "wikipedia", "of", "title", "holders",
-    "country", "short", "strict", "ambiguous", "note",
+    "country", "short", "strict", "ambiguous", "seat", "note",
 }
 _LIST_FIELDS = ("aliases", "demonyms", "short", "strict")
 _WIKI_HOST = re.compile(r"^(?:[a-z]+\.)?(?:m\.)?wikipedia\.org$")
@@ -77,6 +77,7 @@ class Entry:
     short: tuple[str, ...] | None = None
     strict: tuple[str, ...] = ()
     ambiguous: bool = False
+    seat: bool = False  # a place that stands for its country's government ("Moscow", "the Kremlin")
     source: str = field(default="", compare=False)
 
 
@@ -317,6 +318,8 @@ def _merge(base: Entry, update: Entry) -> Entry:
         changes["holders"] = tuple(dict.fromkeys((*base.holders, *update.holders)))
     if update.ambiguous:
         changes["ambiguous"] = True
+    if update.seat:
+        changes["seat"] = True
     return replace(base, **changes)
 
 
@@ -386,8 +389,11 @@ def _parse_entry(raw: Any, where: str) -> Entry:
     if kind != "post" and (raw.get("holders") or texts["of"] or texts["title"]):
         raise ValueError(f"{where}: only posts have 'of', 'title' and 'holders'")
     ambiguous = raw.get("ambiguous", False)
-    if not isinstance(ambiguous, bool):
-        raise ValueError(f"{where}: 'ambiguous' must be true or false")
+    seat = raw.get("seat", False)
+    if not isinstance(ambiguous, bool) or not isinstance(seat, bool):
+        raise ValueError(f"{where}: 'ambiguous' and 'seat' must be true or false")
+    if seat and (kind != "place" or not texts["country"]):
+        raise ValueError(f"{where}: only a place with a 'country' can be a 'seat'")
     return Entry(
         kind=kind,
         name=name.strip(),
@@ -402,6 +408,7 @@ def _parse_entry(raw: Any, where: str) -> Entry:
         short=lists.get("short") if "short" in raw and raw["short"] is not None else None,
         strict=lists["strict"],
         ambiguous=ambiguous,
+        seat=seat,
         source=where.split(": entry")[0],
     )
 

@@ -385,3 +385,33 @@ def test_a_relative_of_an_office_holder_is_not_the_holder(gazetteer: Gazetteer) 
     found = recognize_all([text], on_date=date(2014, 11, 10), gazetteer=gazetteer,
                           locations=False)
     assert "José Eduardo dos Santos" not in names(found)
+
+
+def names_and_places(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[str]]:
+    found = recognize(text, on_date=date(2016, 5, 1), gazetteer=gazetteer)
+    return [a.name for a in found.actors], [p.name for p in found.places]
+
+
+def test_a_capital_that_acts_is_its_government(gazetteer: Gazetteer) -> None:
+    # Real sentences from ../shared/data (WikiTimes, 2015-09) and issue 6's example.
+    assert names_and_places("Tokyo will set up an aid fund of about 1 billion yen.",
+                            gazetteer) == (["Japan"], [])
+    assert names_and_places("Washington and Moscow fail to agree on missile defense.",
+                            gazetteer) == (["United States", "Russia"], [])
+    assert names_and_places("Moscow warns Washington over the shield.",
+                            gazetteer) == (["Russia", "United States"], [])
+    assert names_and_places("The United States holds talks with Pyongyang.",
+                            gazetteer) == (["United States", "North Korea"], [])
+    assert names_and_places("The Kremlin says the shield is a threat.", gazetteer) == (
+        ["Russia"], [])
+
+
+def test_a_capital_that_is_a_scene_is_the_city(gazetteer: Gazetteer) -> None:
+    assert names_and_places(
+        "Eurostar services between Paris and London are delayed by hundreds of migrants "
+        "trying to board the trains at Calais.", gazetteer)[1] == ["Paris", "London"]
+    assert names_and_places("Bush and Putin meet in Moscow.", gazetteer) == (
+        ["George W. Bush", "Vladimir Putin"], ["Moscow"])
+    assert names_and_places("A rally is held in Washington, D.C. against the war.",
+                            gazetteer) == ([], ["Washington, D.C."])
+    assert names_and_places("Obama speaks at the White House.", gazetteer)[1] == ["White House"]

@@ -109,6 +109,10 @@ def test_a_user_entry_with_a_shipped_name_extends_it(tmp_path: Path) -> None:
          "bad 'start' date"),
         ({"entries": "none"}, "expected a list of entries"),
         ([{"kind": "person", "name": "Georgia"}], "already has a state of that name"),
+        ([{"kind": "place", "name": "Nowhere City", "seat": True}],
+         "only a place with a 'country' can be a 'seat'"),
+        ([{"kind": "place", "name": "Nowhere City", "country": "Russia", "seat": "yes"}],
+         "'seat' must be true or false"),
     ],
 )
 def test_malformed_user_files_name_the_file_and_the_entry(
