@@ -522,10 +522,16 @@ def _class_members(store: Store, rules: Rules) -> dict[URIRef, set[ox.NamedNode 
     """
     members: dict[URIRef, set[ox.NamedNode | ox.BlankNode]] = defaultdict(set)
     same: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode] = {}
-    for pattern, classes in sorted(class_sources(rules).items()):
+    # Patterns that give the same classes go in one query, each node once: the seven
+    # properties of a dip:Evidence node give one answer row per node, not seven.
+    by_classes: dict[frozenset[URIRef], list[str]] = defaultdict(list)
+    for pattern, given in class_sources(rules).items():
+        by_classes[frozenset(given)].append(pattern)
+    for classes, patterns in sorted(by_classes.items(), key=lambda item: sorted(item[0])):
+        union = " UNION ".join(f"{{ {_asserted(pattern)} }}" for pattern in sorted(patterns))
         found = store.stream_triples(
             f"CONSTRUCT {{ ?n a {_term(RDFS.Resource)} }} WHERE {{ SELECT DISTINCT ?n WHERE"
-            f" {{ {_asserted(pattern)} FILTER (!isLiteral(?n)) }} }}")
+            f" {{ {union} FILTER (!isLiteral(?n)) }} }}")
         nodes = [same.setdefault(t.subject, t.subject) for t in found]  # type: ignore[arg-type]
         for cls in classes:
             members[cls].update(nodes)
