@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.rdffile import to_oxigraph, to_rdflib
+from kg.sparql import QUERY_FORMS, tokens
 from kg.vocab import PREFIXES
 
 Triple = tuple[Node, Node, Node]
@@ -449,27 +450,6 @@ def _refused(update_text: str, error: BaseException) -> StoreError:
 # --------------------------------------------------------------------------------------------
 # Finding the WHERE group of a query, to put a VALUES block for the bindings at its start
 
-_TOKENS = re.compile(
-    r"""
-    (?P<skip>
-        \#[^\n]*
-      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '''(?:[^'\\]|\\.|'(?!''))*'''
-      | "(?:[^"\\\n\r]|\\.)*"
-      | '(?:[^'\\\n\r]|\\.)*'
-      | [?$]\w+
-    )
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<word>[A-Za-z_:][\w\-.:%\\]*)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-
-
 @dataclass(frozen=True)
 class _Shape:
     form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE
@@ -479,25 +459,20 @@ class _Shape:
 
 def _shape(sparql: str) -> _Shape:
     """The query form and where its WHERE group opens."""
-    depth = 0
     form: str | None = None
     where_seen = template_seen = False
     where_at: int | None = None
-    for match in _TOKENS.finditer(sparql):
-        kind = match.lastgroup
-        token = match.group()
-        if kind == "open":
-            if depth == 0 and where_at is None:
-                if where_seen or form in ("SELECT", "ASK", "DESCRIBE"):
-                    where_at = match.end()
-                else:
-                    template_seen = True
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and depth == 0:
-            word = token.upper()
-            if word in _FORMS and form is None:
+    for token in tokens(sparql):
+        if token.depth != 0:
+            continue
+        if token.kind == "open" and where_at is None:
+            if where_seen or form in ("SELECT", "ASK", "DESCRIBE"):
+                where_at = token.end
+            else:
+                template_seen = True
+        elif token.kind == "word":
+            word = token.text.upper()
+            if word in QUERY_FORMS and form is None:
                 form = word
             elif word == "WHERE" and where_at is None:
                 where_seen = True

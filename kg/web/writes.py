@@ -27,10 +27,11 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
+from kg.sparql import tokens
 from kg.store import QuerySyntaxError, Store
 from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
 from kg.vocab import DIP, GRAPH_BASE, RDF
-from kg.web.analysis import UpdatePlan, plan_update, tokens, with_using
+from kg.web.analysis import UpdatePlan, plan_update, with_using
 
 Triple = tuple[Node, Node, Node]
 
