@@ -705,6 +705,17 @@ def _graph_node(graph_iri: str) -> ox.NamedNode:
 # Embedded Oxigraph
 
 
+@contextlib.contextmanager
+def _query_errors(what: str) -> Iterator[None]:
+    """pyoxigraph's errors of a query or update as this module's: a syntax error, or a failure."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise StoreError(f"{what} failed: {exc}") from None
+
+
 class OxigraphStore(Store):
     """An embedded Oxigraph store: RocksDB in a folder, or in memory when ``path`` is None.
 
@@ -848,15 +859,11 @@ class OxigraphStore(Store):
 
     def stream_triples(self, sparql: str) -> Iterator[ox.Triple]:
         """The triples a CONSTRUCT query gives, streamed as pyoxigraph terms (repeats possible)."""
-        try:
+        with _query_errors("query"):
             answer = self._open().query(sparql)
             if not isinstance(answer, ox.QueryTriples):
                 raise StoreError("stream_triples needs a CONSTRUCT or DESCRIBE query")
             yield from answer
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise StoreError(f"query failed: {exc}") from None
 
     def add_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> None:
         """Add triples to a named graph, and so to the default graph; a transaction per chunk."""
@@ -929,7 +936,7 @@ class OxigraphStore(Store):
         variables a SELECT projects; for the others they become a VALUES block at the start of
         the WHERE group, as the remote backend does.
         """
-        try:
+        with _query_errors("query"):
             if not bindings:
                 return _result(self._open().query(sparql))
             terms = {name: _as_term(value) for name, value in bindings.items()}
@@ -941,19 +948,11 @@ class OxigraphStore(Store):
             except RuntimeError:
                 raw = self._open().query(_with_values(sparql, terms))
             return _result(raw)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise StoreError(f"query failed: {exc}") from None
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""
-        try:
+        with _query_errors("update"):
             self._open().update(sparql)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise StoreError(f"update failed: {exc}") from None
 
     def dump(
         self,
