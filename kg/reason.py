@@ -118,11 +118,10 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
     what the store holds and only the difference is written: rerunning on an unchanged store
     writes nothing, and memory stays one part's size however large the graph is.
     """
-    schema = read_schema(store)
-    rules = compile_rules(schema)
+    rules = compile_rules(read_schema(store))
     change = _Change()
     with _Spool(store) as spool:
-        _sync_parts(store, rules, schema, change, spool)
+        _sync_parts(store, rules, change, spool)
     if copy_facts:
         copies = {_ox_triple(t) for t in _copied_facts(store)}
         copies -= set(store.stream_triples(_GRAPH_QUERY))
@@ -131,7 +130,7 @@ def _sync(store: Store, *, copy_facts: bool) -> _Change:
     return change
 
 
-def _sync_parts(store: Store, rules: Rules, schema: Schema, change: _Change, spool: _Spool) -> None:
+def _sync_parts(store: Store, rules: Rules, change: _Change, spool: _Spool) -> None:
     """Compare each part of the inferred graph with what the rules give; spool what is new.
 
     Writing the new triples only at the end changes no rule's answer: the rules read the
@@ -145,7 +144,7 @@ def _sync_parts(store: Store, rules: Rules, schema: Schema, change: _Change, spo
     classes = sorted(members)
     for cls in classes:
         _apply_class(store, change, cls, members.pop(cls), spool)
-    extras = _extras(store, schema)
+    extras = _extras(store, rules)
     for predicate in _EXTRA_PREDICATES:
         closed = {_ox_triple(t) for t in extras if t[1] == predicate}
         _apply(store, change, closed, _part_query(predicate, None), spool)
@@ -560,10 +559,9 @@ def _asserted(pattern: str) -> str:
     return f"{pattern} MINUS {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"
 
 
-def _extras(store: Store, schema: Schema) -> set[Triple]:
+def _extras(store: Store, rules: Rules) -> set[Triple]:
     """What the rules in the store leave out: the schema closed, and owl:sameAs made
     symmetric and transitive; only what no document asserts."""
-    rules = compile_rules(schema)
     extra: set[Triple] = set(rules.schema_triples)
     extra.update((a, OWL.sameAs, b) for a, b in _same_as_pairs(store))
     return _unasserted(store, extra)
