@@ -162,6 +162,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"not an RDF term: {term!r}")
 
 
+def has_blank_node(triple: ox.Triple) -> bool:
+    """Whether a pyoxigraph triple has a blank node (which no text can name again)."""
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
 def _syntax_error(exc: SyntaxError, data: bytes, format: str, name: str) -> ParseError:
     message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
     line = exc.lineno

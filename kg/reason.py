@@ -43,7 +43,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.rdffile import to_oxigraph, to_rdflib
+from kg.rdffile import has_blank_node, to_oxigraph, to_rdflib
 from kg.store import Store, open_store
 from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
@@ -183,7 +183,7 @@ class _Spool:
         blank = []
         for t in triples:
             count += 1
-            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            if has_blank_node(t):
                 blank.append(t)
                 continue
             self.pending.append(t)

@@ -32,7 +32,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from kg.rdffile import to_oxigraph, to_rdflib
+from kg.rdffile import has_blank_node, to_oxigraph, to_rdflib
 from kg.sparql import QUERY_FORMS, tokens
 from kg.vocab import PREFIXES
 
@@ -229,7 +229,7 @@ class Store(abc.ABC):
         one are left in place on a remote store.
         """
         name = _iri(graph_iri)
-        named = sorted((t for t in triples if not _has_blank(t)), key=str)
+        named = sorted((t for t in triples if not has_blank_node(t)), key=str)
         kept: set[ox.Triple] = set()
         for start in range(0, len(named), _CHUNK_CHECKS):
             part = named[start:start + _CHUNK_CHECKS]
@@ -383,10 +383,6 @@ def _triple_line(s: Node, p: Node, o: Node) -> str:
 def _ox_line(triple: ox.Triple) -> str:
     """A pyoxigraph triple as a line of SPARQL (its terms print in N-Triples form)."""
     return f"{triple.subject} {triple.predicate} {triple.object} .\n"
-
-
-def _has_blank(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _drop(name: str) -> str:
