@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import click
 from rdflib import Graph
@@ -21,7 +24,9 @@ from kg.rdffile import RDF_FORMATS
 from kg.reason import ENGINES, INFERRED_GRAPH, infer
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_result
-from kg.store import QueryResult, Store, StoreError, open_store
+from kg.sparql.analysis import SparqlRefused, read_query
+from kg.sparql.parse import SparqlSyntaxError
+from kg.store import QueryResult, Store, StoreError, open_store, redact_url
 from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
 from kg.validate import validate as validate_graph
 from kg.vocab import DEFAULT_BASE, PREFIXES
@@ -58,9 +63,18 @@ class Context:
 
     @property
     def store(self) -> Store:
+        """The store, created if it does not exist yet (for commands that write)."""
+        return self._open(create=True)
+
+    @property
+    def existing_store(self) -> Store:
+        """The store, which must exist (for commands that only read)."""
+        return self._open(create=False)
+
+    def _open(self, *, create: bool) -> Store:
         if self._store is None:
             with user_errors():
-                self._store = open_store(self.store_url)
+                self._store = open_store(self.store_url, create=create)
         return self._store
 
     def close(self) -> None:
@@ -235,13 +249,32 @@ def export(state: Context, fmt: str, output: Path | None, graph: str | None) -> 
         kg export --format json-ld -o graph.jsonld
     """
     with user_errors():
+        store = state.existing_store
+        if graph is not None and graph not in set(store.named_graphs()):
+            fail(f"there is no graph <{graph}> in {store.url} (`kg query documents` lists "
+                 "the document graphs)")
         if output is None:
-            state.store.dump(sys.stdout.buffer, fmt, graph=graph, prefixes=PREFIXES)
+            store.dump(sys.stdout.buffer, fmt, graph=graph, prefixes=PREFIXES)
             sys.stdout.buffer.flush()
         else:
-            with output.open("wb") as out:
-                state.store.dump(out, fmt, graph=graph, prefixes=PREFIXES)
+            _write_atomically(output, lambda out: store.dump(out, fmt, graph=graph,
+                                                             prefixes=PREFIXES))
             click.echo(f"wrote {output}", err=True)
+
+
+def _write_atomically(output: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write to a temporary file beside ``output`` and rename it over ``output`` only once
+    everything is written: a failed export leaves the old file as it was."""
+    folder = output.resolve().parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write(out)
+        os.replace(temporary, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _resolve_query(text: str, named: dict[str, NamedQuery]) -> tuple[str, NamedQuery | None]:
@@ -289,12 +322,20 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
     named = load_queries()
     text, named_query = _resolve_query(query, named)
     values = _parse_params(params)
+    try:
+        read_query(text)  # the grammar and the bounds; SERVICE is refused: kg never fetches
+    except (SparqlSyntaxError, SparqlRefused) as exc:
+        fail(str(exc))
+    if _sandboxed_process and not is_remote(state.store_url):
+        from kg.sandbox import forbid_network
+
+        forbid_network()  # and should the analysis miss one, the store cannot connect
     with user_errors():
         if named_query is not None:
             bindings = bind_params(named_query, values)
         else:
             bindings = {name: to_term(value) for name, value in values.items()}
-        result = state.store.query(text, bindings=bindings)
+        result = state.existing_store.query(text, bindings=bindings)
     click.echo(_render(result, fmt))
 
 
@@ -396,7 +437,7 @@ def validate_files(
         reports.append(validate_graph(graph, shapes=shapes, inference=inference, source=str(file)))
     if whole_store:
         with user_errors(code=2):
-            store = open_store(state.store_url)
+            store = open_store(state.store_url, create=False)
         try:
             with user_errors(code=2):
                 reports.append(validate_store(store, shapes=shapes, inference=inference))
@@ -488,7 +529,7 @@ def stats(state: Context) -> None:
         kg stats
     """
     with user_errors():
-        store = state.store
+        store = state.existing_store
         counts: dict[str, Any] = {
             "store": store.url,
             "triples": store.triple_count(),
@@ -606,6 +647,7 @@ def serve(
 
     import waitress
 
+    from kg.sandbox import forbid_network
     from kg.web import create_app
     from kg.web.state import close_app
 
@@ -627,6 +669,7 @@ def serve(
     except (StoreError, ValueError) as exc:
         fail(str(exc))
     settings = app.config
+    _raise_open_files_limit(settings["CONNECTION_LIMIT"])
     try:
         server = waitress.create_server(
             app,
@@ -634,6 +677,12 @@ def serve(
             port=settings["PORT"],
             threads=settings["THREADS"],
             max_request_body_size=settings["MAX_BODY"],
+            # Slow and idle connections hold a slot each, never a thread: with many slots and
+            # a short silence allowed, they cannot starve the clients that send requests.
+            connection_limit=settings["CONNECTION_LIMIT"],
+            channel_timeout=settings["CHANNEL_TIMEOUT"],
+            cleanup_interval=max(1, min(30, settings["CHANNEL_TIMEOUT"] // 2)),
+            asyncore_use_poll=True,  # select() stops at 1024 descriptors
             ident="kg",
             clear_untrusted_proxy_headers=True,
         )
@@ -642,8 +691,20 @@ def serve(
         fail(f"cannot listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror or exc}")
     shown = settings["HOST"] if ":" not in settings["HOST"] else f"[{settings['HOST']}]"
     url = f"http://{shown}:{server.effective_port}/"
+    if not settings.get("PUBLIC_URL"):
+        settings["PUBLIC_URL"] = url  # the port the system picked, for IRIs and origins
+    # The server listens already; from now on its process needs no new connection, unless
+    # the store is another server. Belt and braces beside the SPARQL analysis.
+    if is_remote(state.store_url):
+        click.echo("kg serve: the store is a remote server, so outbound connections stay "
+                   "possible in this process; SERVICE and LOAD are still refused", err=True)
+    else:
+        reason = forbid_network()
+        if reason is not None:
+            click.echo(f"kg serve: outbound connections are not blocked: {reason}", err=True)
     writes = "updates on" if settings["ALLOW_UPDATE"] else "read-only"
-    click.echo(f"Serving {state.store_url} at {url} (SPARQL endpoint: {url}sparql; {writes})")
+    click.echo(f"Serving {redact_url(state.store_url)} at {url} (SPARQL endpoint: "
+               f"{url}sparql; {writes})")
     sys.stdout.flush()
 
     def stop(_signum: int, _frame: object) -> None:
@@ -659,6 +720,30 @@ def serve(
         close_app(app)
 
 
+def is_remote(store_url: str) -> bool:
+    """Whether the store is another SPARQL server (reached over the network)."""
+    return store_url.strip().lower().startswith(("http://", "https://"))
+
+
+def _raise_open_files_limit(connections: int) -> None:
+    """Let the process hold a descriptor per connection beside the store's files."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 1024
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+#: Set by the console script: its process is its own, so a command may take away its network
+#: (tests invoke the commands inside the test process, which must keep it).
+_sandboxed_process = False
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
+    global _sandboxed_process
+    _sandboxed_process = True
     cli(prog_name="kg")

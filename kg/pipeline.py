@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -123,20 +125,92 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Fi
     return files, missing
 
 
-def read_text(path: Path) -> str:
-    """A file's text as UTF-8, or a ParseError naming the file (and line) that cannot be read."""
+@dataclass(frozen=True)
+class Source:
+    """A document to ingest, held in memory.
+
+    ``name`` is what people see (results, messages, ``dip:sourcePath``); ``location`` is the
+    IRI that provenance records as ``prov:wasDerivedFrom``, and the key by which a changed
+    document replaces the graph it gave before. ``named`` is False for files found by walking
+    a folder, which are passed over rather than failed when they are not documents.
+    """
+
+    name: str
+    data: bytes
+    location: str
+    named: bool = True
+
+
+#: Upload names are recorded under this URN: a name, never a place on the server's disk.
+UPLOAD_URN = "urn:diplomacy-kg:upload:"
+_DEFAULT_UPLOAD_NAME = "document.txt"
+_MAX_NAME = 255
+
+
+def upload_name(raw: str) -> str:
+    """An upload's name as shown and recorded: no directory part, no control characters."""
+    # Clients send Windows paths too; whatever precedes the last separator is theirs, not ours.
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    # Categories C* are controls, format marks (bidi overrides), surrogates and unassigned.
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C")).strip()
+    if name in ("", ".", ".."):
+        return _DEFAULT_UPLOAD_NAME
+    return name[-_MAX_NAME:]  # the end keeps the extension that breaks format ties
+
+
+def upload_source(name: str, data: bytes) -> Source:
+    """An uploaded document: shown and recorded by its sanitised name, located by a URN."""
+    shown = upload_name(name)
+    return Source(shown, data, UPLOAD_URN + quote(shown, safe=""))
+
+
+def read_source(file: InputFile | Path) -> Source:
+    """A file's bytes as a source, recorded in provenance by its ``file:`` IRI.
+
+    Raises:
+        ParseError: for a file that cannot be read, naming the file.
+    """
+    entry = file if isinstance(file, InputFile) else InputFile(file)
     try:
-        data = path.read_bytes()
+        data = entry.path.read_bytes()
     except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from exc
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(entry.path)) from exc
+    return Source(str(entry.path), data, entry.path.resolve().as_uri(), named=entry.named)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A document's bytes as UTF-8 text, or a ParseError naming it (and the line)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ParseError("not UTF-8 text", path=str(path), line=line) from exc
+        raise ParseError("not UTF-8 text", path=name, line=line) from exc
     if not text.strip():
-        raise ParseError("empty file", path=str(path))
+        raise ParseError("empty file", path=name)
     return text
+
+
+def read_text(path: Path) -> str:
+    """A file's text as UTF-8, or a ParseError naming the file (and line) that cannot be read."""
+    return decode_text(read_source(path).data, str(path))
+
+
+def _unreadable(name: str, named: bool, error: ParseError) -> FileResult:
+    """The result for input that is not text: skipped if met in a folder, else failed."""
+    if not named:  # a binary or empty file met while walking a folder
+        return FileResult(name, "skipped", message="not a text document")
+    return FileResult(name, "failed", message=str(error))
+
+
+def _load(entry: Source | InputFile | Path) -> Source | FileResult:
+    """A source for ``entry``, reading a file; a file that cannot be read gives its result."""
+    if isinstance(entry, Source):
+        return entry
+    file = entry if isinstance(entry, InputFile) else InputFile(entry)
+    try:
+        return read_source(file)
+    except ParseError as exc:
+        return _unreadable(str(file.path), file.named, exc)
 
 
 def prepare_document(
@@ -198,14 +272,18 @@ class Ingester:
         return {str(g): (f"{h}/{v}", str(loc)) for g, h, v, loc in result.rows if g is not None}
 
     def ingest(
-        self, files: Sequence[InputFile | Path], *, format: str | None = None
+        self, entries: Iterable[Source | InputFile | Path], *, format: str | None = None
     ) -> Iterator[FileResult]:
-        """Ingest ``files``, yielding one result per file as soon as it is known."""
+        """Ingest sources and files, yielding one result per entry as soon as it is known.
+
+        Files are read one at a time, as their turn comes, so a large folder is never held
+        in memory whole.
+        """
         ensure_ontology(self.store)
         pending: list[_Pending] = []
-        for entry in files:
-            file = entry if isinstance(entry, InputFile) else InputFile(entry)
-            item = self._prepare(file.path, format=format, named=file.named)
+        for entry in entries:
+            source = _load(entry)
+            item = source if isinstance(source, FileResult) else self._prepare(source, format)
             if isinstance(item, FileResult):
                 yield item
                 continue
@@ -221,15 +299,13 @@ class Ingester:
             self.link_report = update_links(self.store, self._changed, software=SOFTWARE_IRI)
             self._changed = set()
 
-    def _prepare(self, path: Path, *, format: str | None, named: bool) -> _Pending | FileResult:
-        name = str(path)
+    def _prepare(self, source: Source, format: str | None) -> _Pending | FileResult:
+        name, named, location = source.name, source.named, source.location
         try:
-            try:
-                text = read_text(path)
-            except ParseError:
-                if not named:  # a binary or empty file met while walking a folder
-                    return FileResult(name, "skipped", message="not a text document")
-                raise
+            text = decode_text(source.data, name)
+        except ParseError as exc:
+            return _unreadable(name, named, exc)
+        try:
             if format is None and not named and detect_format(text, name, guess=False) is None:
                 # A folder may hold READMEs and data files beside its pages: those are
                 # passed over, while a file the user named is read as its best guess.
@@ -237,7 +313,6 @@ class Ingester:
             doc = prepare_document(text, name, gazetteer=self.gazetteer, format=format)
         except ParseError as exc:
             return FileResult(name, "failed", message=str(exc))
-        location = path.resolve().as_uri()
         graph_iri = document_graph_iri(document_key(doc, base=self.base))
         fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
         events, articles = len(doc.events), len(doc.articles)
@@ -411,20 +486,64 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders into ``store`` and report what happened to each file.
 
-    With ``validate`` (the default) each document is checked against the SHACL shapes
-    first: one with violations is not stored, one with warnings is stored and its
+    Each file is read into a :class:`Source` recorded by its path and ``file:`` IRI, and
+    ingested as :func:`ingest_sources` would.
+    """
+    files, missing = collect_files(paths)
+    return _ingest(
+        store, files, missing, format=format, base=base, gazetteer=gazetteer, gate=gate,
+        on_result=on_result, validate=validate, link=link,
+    )
+
+
+def ingest_sources(
+    store: Store,
+    sources: Iterable[Source],
+    *,
+    format: str | None = None,
+    base: str = DEFAULT_BASE,
+    gazetteer: Gazetteer | None = None,
+    gate: Gate | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    validate: bool = True,
+    link: bool = True,
+) -> IngestReport:
+    """Ingest documents held in memory into ``store`` and report what happened to each.
+
+    A document is identified by its content: the same text again is "unchanged", whatever
+    its name. With ``validate`` (the default) each document is checked against the SHACL
+    shapes first: one with violations is not stored, one with warnings is stored and its
     result carries them. With ``link`` (the default) the article-event links that the
     stored documents may change are computed anew afterwards (see kg.linker).
     """
-    files, missing = collect_files(paths)
-    report = IngestReport(results=list(missing), triples_before=store.triple_count())
+    return _ingest(
+        store, sources, [], format=format, base=base, gazetteer=gazetteer, gate=gate,
+        on_result=on_result, validate=validate, link=link,
+    )
+
+
+def _ingest(
+    store: Store,
+    entries: Iterable[Source | InputFile],
+    known: Sequence[FileResult],
+    *,
+    format: str | None,
+    base: str,
+    gazetteer: Gazetteer | None,
+    gate: Gate | None,
+    on_result: Callable[[FileResult], None] | None,
+    validate: bool,
+    link: bool,
+) -> IngestReport:
+    """The one ingest loop behind both entry points; ``known`` are results decided already."""
+    report = IngestReport(results=list(known), triples_before=store.triple_count())
     if on_result is not None:
-        for result in missing:
+        for result in known:
             on_result(result)
     ingester = Ingester(
         store, base=base, gazetteer=gazetteer, gate=gate, validate=validate, link=link
     )
-    for result in ingester.ingest(files, format=format):
+    for result in ingester.ingest(entries, format=format):
         report.results.append(result)
         if on_result is not None:
             on_result(result)

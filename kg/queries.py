@@ -12,13 +12,15 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.resources import resource_path
+from kg.terms import is_iri
 from kg.vocab import XSD
 
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<type>\w+)(?:\s*,\s*default\s+(?P<default>[^)]*))?\))?"
     r"\s*(?P<description>.*)$"
 )
-_IRI = re.compile(r"^<?(https?|urn|file):[^\s<>\"{}|\\^`]+>?$")
+# A text parameter that looks like an IRI of these schemes is taken as one (kg.terms checks it).
+_IRI_LIKE = re.compile(r"<?(?:https?|urn|file):\S*>?\Z")
 TYPES = ("text", "iri", "date", "integer")
 
 
@@ -92,10 +94,11 @@ def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 def to_term(value: str, kind: str = "text") -> Node:
     """A user's parameter value as an RDF term of the declared type; never as query text."""
-    if kind == "iri" or (kind == "text" and _IRI.match(value)):
-        if not _IRI.match(value):
-            raise QueryParamError(f"{value!r} is not an IRI")
-        return URIRef(value.strip("<>"))
+    if kind == "iri" or (kind == "text" and _IRI_LIKE.match(value)):
+        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        if not is_iri(iri):
+            raise QueryParamError(f"{value!r} is not an absolute IRI")
+        return URIRef(iri)
     if kind == "date":
         try:
             return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)

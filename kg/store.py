@@ -33,7 +33,15 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.rdffile import has_blank_node, to_oxigraph, to_rdflib
-from kg.sparql import QUERY_FORMS, tokens
+from kg.sparql.parse import SparqlSyntaxError, parse_query
+from kg.terms import (
+    TermError,
+    ntriples_line,
+    ox_line,
+    sparql_iri,
+    sparql_term,
+    variable_name,
+)
 from kg.vocab import PREFIXES
 
 Triple = tuple[Node, Node, Node]
@@ -203,7 +211,7 @@ class Store(abc.ABC):
 
         Unlike :meth:`replace_graphs` this is not one transaction: each chunk is.
         """
-        lines = [_ox_line(t) for t in triples]
+        lines = [ox_line(t) for t in triples]
         for start in range(0, len(lines), _CHUNK_TRIPLES):
             body = "".join(lines[start:start + _CHUNK_TRIPLES])
             self._write(f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}}\n{body}}}\n")
@@ -238,7 +246,7 @@ class Store(abc.ABC):
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
                 f" GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {name}) }}"
             ))
-            body = "".join(_ox_line(t) for t in part)
+            body = "".join(ox_line(t) for t in part)
             self._write(
                 f"DELETE DATA {{ GRAPH {name} {{\n{body}}} }} ;\n"
                 f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
@@ -278,10 +286,14 @@ class Store(abc.ABC):
         return f"<{type(self).__name__} {self.url}>"
 
 
-def open_store(url: str | os.PathLike[str]) -> Store:
-    """Open the store a URL names: a folder, ``oxigraph:PATH``, ``file:``, ``memory:``, ``http(s)://``."""
+def open_store(url: str | os.PathLike[str], *, create: bool = True) -> Store:
+    """Open the store a URL names: a folder, ``oxigraph:PATH``, ``file:``, ``memory:``, ``http(s)://``.
+
+    With ``create=False`` (commands that only read) a folder that holds no store is an error
+    rather than a new, empty store: a mistyped name must not look like an empty graph.
+    """
     if isinstance(url, os.PathLike):
-        return OxigraphStore(url)
+        return _embedded(url, None, create)
     text = url.strip()
     if not text:
         raise StoreError("no store URL given: use a folder, memory:, or a SPARQL endpoint URL")
@@ -296,18 +308,27 @@ def open_store(url: str | os.PathLike[str]) -> Store:
         path = text.partition(":")[2]
         if not path:
             raise StoreError(f"{text!r}: give the folder, e.g. oxigraph:./kg-store")
-        return OxigraphStore(path, url=text)
+        return _embedded(path, text, create)
     if scheme == "file":
         parts = urllib.parse.urlsplit(text)
         if parts.netloc not in ("", "localhost"):
             raise StoreError(f"{text!r}: a file: URL must name a local folder")
-        return OxigraphStore(urllib.request.url2pathname(parts.path), url=text)
+        return _embedded(urllib.request.url2pathname(parts.path), text, create)
     if scheme:
         raise StoreError(
             f"{text!r}: unknown store URL scheme {scheme!r}; use a folder, oxigraph:PATH, "
             "file:PATH, memory:, or an http(s):// SPARQL endpoint"
         )
-    return OxigraphStore(text)
+    return _embedded(text, None, create)
+
+
+def _embedded(path: str | os.PathLike[str], url: str | None, create: bool) -> OxigraphStore:
+    if not create and not (Path(path) / "CURRENT").is_file():
+        raise StoreError(
+            f"there is no store at {os.fspath(path)} (check --store or KG_STORE; "
+            "`kg ingest` creates a store)"
+        )
+    return OxigraphStore(path, url=url)
 
 
 # A URL scheme of two letters or more, so that a Windows drive letter stays a path.
@@ -315,74 +336,22 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:")
 
 
 # --------------------------------------------------------------------------------------------
-# rdflib terms as SPARQL / N-Triples text: escaped and checked, so that no term can carry syntax
-
-
-_IRIREF = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
-_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
-_BNODE_LABEL = re.compile(r"[\w](?:[\w.\-]*[\w\-])?\Z")
-_VARNAME = re.compile(r"\w+\Z")
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_iri_cache: dict[str, str] = {}
-_IRI_CACHE_SIZE = 200_000
+# Terms as SPARQL text: kg.terms writes them; here its errors become the store's
 
 
 def _iri(value: str) -> str:
     """``<value>``, or StoreError if ``value`` is not an absolute IRI that can be written so."""
-    text = _iri_cache.get(value)
-    if text is None:
-        if not _IRIREF.match(value):
-            raise StoreError(f"not a valid IRI: {value!r}")
-        if len(_iri_cache) >= _IRI_CACHE_SIZE:
-            _iri_cache.clear()
-        text = _iri_cache[value] = f"<{value}>"
-    return text
-
-
-def _literal(term: Literal) -> str:
-    lexical = f'"{str(term).translate(_ESCAPES)}"'
-    if term.language:
-        if not _LANGTAG.match(term.language):
-            raise StoreError(f"not a valid language tag: {term.language!r}")
-        return f"{lexical}@{term.language}"
-    if term.datatype is not None:
-        return f"{lexical}^^{_iri(term.datatype)}"
-    return lexical
-
-
-def _bnode(term: BNode) -> str:
-    if not _BNODE_LABEL.match(term):
-        raise StoreError(f"not a usable blank node label: {str(term)!r}")
-    return f"_:{term}"
-
-
-def _term(term: Node) -> str:
-    """A term as N-Triples (and SPARQL) text."""
-    kind = type(term)
-    if kind is URIRef:
-        return _iri(term)  # type: ignore[arg-type]
-    if kind is Literal:
-        return _literal(term)  # type: ignore[arg-type]
-    if isinstance(term, URIRef):
-        return _iri(term)
-    if isinstance(term, Literal):
-        return _literal(term)
-    if isinstance(term, BNode):
-        return _bnode(term)
-    raise StoreError(f"not an RDF term: {term!r}")
+    try:
+        return sparql_iri(value)
+    except TermError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _triple_line(s: Node, p: Node, o: Node) -> str:
-    if isinstance(s, Literal):
-        raise StoreError(f"a literal cannot be a subject: {s!r}")
-    if not isinstance(p, URIRef):
-        raise StoreError(f"a predicate must be an IRI: {p!r}")
-    return f"{_term(s)} {_term(p)} {_term(o)} .\n"
-
-
-def _ox_line(triple: ox.Triple) -> str:
-    """A pyoxigraph triple as a line of SPARQL (its terms print in N-Triples form)."""
-    return f"{triple.subject} {triple.predicate} {triple.object} .\n"
+    try:
+        return ntriples_line(s, p, o)
+    except TermError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _drop(name: str) -> str:
@@ -444,43 +413,14 @@ def _refused(update_text: str, error: BaseException) -> StoreError:
 
 
 # --------------------------------------------------------------------------------------------
-# Finding the WHERE group of a query, to put a VALUES block for the bindings at its start
-
-@dataclass(frozen=True)
-class _Shape:
-    form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    where_at: int | None  # index just after the "{" that opens the WHERE group
-    short_construct: bool  # CONSTRUCT WHERE { ... }: the template is the pattern
-
-
-def _shape(sparql: str) -> _Shape:
-    """The query form and where its WHERE group opens."""
-    form: str | None = None
-    where_seen = template_seen = False
-    where_at: int | None = None
-    for token in tokens(sparql):
-        if token.depth != 0:
-            continue
-        if token.kind == "open" and where_at is None:
-            if where_seen or form in ("SELECT", "ASK", "DESCRIBE"):
-                where_at = token.end
-            else:
-                template_seen = True
-        elif token.kind == "word":
-            word = token.text.upper()
-            if word in QUERY_FORMS and form is None:
-                form = word
-            elif word == "WHERE" and where_at is None:
-                where_seen = True
-    short = form == "CONSTRUCT" and where_seen and not template_seen
-    return _Shape(form, where_at, short)
+# Bindings as a VALUES block at the start of the WHERE group, found by the SPARQL grammar
 
 
 def _variable_name(name: str) -> str:
-    bare = name[1:] if name[:1] in ("?", "$") else name
-    if not _VARNAME.match(bare):
-        raise StoreError(f"not a SPARQL variable name: {name!r}")
-    return bare
+    try:
+        return variable_name(name)
+    except TermError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _as_term(value: object) -> Node:
@@ -491,12 +431,18 @@ def _as_term(value: object) -> Node:
 def _values_term(term: Node) -> str:
     if isinstance(term, BNode):
         raise StoreError("a blank node cannot be bound to a query variable; use an IRI")
-    return _term(term)
+    try:
+        return sparql_term(term)
+    except TermError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     """The query with a VALUES block for ``bindings`` first in its WHERE group."""
-    shape = _shape(sparql)
+    try:
+        shape = parse_query(sparql)
+    except SparqlSyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
     if shape.short_construct:
         raise StoreError(
             "cannot bind variables in a CONSTRUCT WHERE { … } query; "
@@ -1041,13 +987,26 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
-def _redact(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user = userinfo.partition(":")[0]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+def redact_url(url: str) -> str:
+    """``url`` with every password hidden: its own and those of URLs in its parameters
+    (``update=``, ``store=``), so that it can be shown at /health, in ``kg stats`` or a log."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return "<a URL that cannot be shown>"
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, host = netloc.rpartition("@")
+        netloc = f"{userinfo.partition(':')[0]}:***@{host}"
+    if any(key in _OWN_PARAMS and "@" in value for key, value in params):
+        shown = [(key, redact_url(value) if key in _OWN_PARAMS else value)
+                 for key, value in params]
+        query = urllib.parse.urlencode(shown, safe=":/*@")
+        return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 
 
 def _derived_endpoints(query_url: str) -> tuple[str, str | None]:
@@ -1089,14 +1048,14 @@ class SparqlStore(Store):
     def __init__(self, url: str, *, timeout: float | None = None) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"{_redact(url)!r} is not an http(s) SPARQL endpoint URL")
+            raise StoreError(f"{redact_url(url)!r} is not an http(s) SPARQL endpoint URL")
         params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
         own = {key: value for key, value in params if key in _OWN_PARAMS}
         rest = [(key, value) for key, value in params if key not in _OWN_PARAMS]
         query_url = urllib.parse.urlunsplit(
             parts._replace(query=urllib.parse.urlencode(rest), fragment="")
         )
-        self.url = _redact(url)
+        self.url = redact_url(url)
         self.query_endpoint, self._query_auth = _split_credentials(query_url)
         update_url, store_url = _derived_endpoints(query_url)
         update_url = own.get("update", update_url)
@@ -1151,11 +1110,12 @@ class SparqlStore(Store):
                 message = exc.read(4000).decode("utf-8", "replace").strip()
             error = QuerySyntaxError if sparql and exc.code == 400 else StoreError
             raise error(
-                f"{_redact(url)} answered HTTP {exc.code} {exc.reason}: {message or '(no message)'}"
+                f"{redact_url(url)} answered HTTP {exc.code} {exc.reason}: "
+                f"{message or '(no message)'}"
             ) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise StoreError(f"cannot reach {_redact(url)}: {reason}") from None
+            raise StoreError(f"cannot reach {redact_url(url)}: {reason}") from None
         return response
 
     def _post_query(self, sparql: str, accept: str) -> http.client.HTTPResponse:

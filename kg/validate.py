@@ -32,6 +32,8 @@ from rdflib.term import Node
 from kg.rdffile import quiet_literals, read_rdf
 from kg.resources import resource_path
 from kg.results import json_term
+from kg.sparql.parse import SparqlSyntaxError, parse_query, parse_update
+from kg.terms import is_iri, sparql_iri
 from kg.vocab import DIP, GRAPH_BASE, PREFIXES, RDF, RDFS, XSD
 
 SHAPES_NAMESPACE = "https://w3id.org/diplomacy-kg/shapes#"
@@ -43,7 +45,8 @@ Triple = tuple[Node, Node, Node]
 K = TypeVar("K", bound=Hashable)
 
 _PREFIXES = {"dsh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}
-_SPARQL_NETWORK = re.compile(r"\bSERVICE\b|\bFROM\s+(?:NAMED\s+)?<", re.IGNORECASE)
+# Refuses more than it must (FROM in a string too): a finder, never a permit.
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _MAX_LITERAL = 80
 
 
@@ -203,14 +206,29 @@ def load_shapes(path: str | Path, *, format: str | None = None) -> Graph:
 
 
 def check_offline(shapes: Graph, *, name: str = "shapes") -> None:
-    """Refuse SPARQL-based shapes that would fetch data (SERVICE, FROM <url>)."""
+    """Refuse SPARQL-based shapes that would fetch data: pySHACL runs them with rdflib, which
+    follows SERVICE and loads FROM graphs from the web. Read with the SPARQL grammar."""
     for prop in (SH.select, SH.ask, SH.construct, SH.update):
         for text in shapes.objects(None, prop):
-            if _SPARQL_NETWORK.search(str(text)):
+            if _fetches(str(text), update=prop == SH.update):
                 raise ShapesError(
-                    f"{name}: a SPARQL constraint uses SERVICE or FROM, which would fetch data "
-                    "from elsewhere; kg never uses the network"
+                    f"{name}: a SPARQL constraint uses SERVICE, FROM or LOAD, or cannot be read "
+                    "as SPARQL 1.1; kg never uses the network"
                 )
+
+
+def _fetches(text: str, *, update: bool) -> bool:
+    """Whether a shape's SPARQL could reach the network (or cannot be read to tell)."""
+    # pySHACL declares the shape's prefixes itself; any prefix is accepted here.
+    prologue = "".join(f"PREFIX {p}: <urn:x-kg:prefix:{p}#> "
+                       for p in set(re.findall(r"([A-Za-z][\w.-]*|):", text)))
+    try:
+        if update:
+            parsed = parse_update(prologue + text)
+            return bool(parsed.services) or any(op.kind == "LOAD" for op in parsed.operations)
+        return bool(parse_query(prologue + text).services) or bool(_FROM.search(text))
+    except SparqlSyntaxError:
+        return True
 
 
 def meta_validate(shapes: Graph | None = None) -> ValidationReport:
@@ -324,7 +342,7 @@ def linked_context_query(nodes: Iterable[URIRef]) -> str | None:
     there is nothing to ask. The computed links and the inferred graph are left out:
     they are derived from the stored documents and recomputed from the new ones.
     """
-    values = " ".join(f"<{n}>" for n in sorted(set(nodes)) if _safe_iri(n))
+    values = " ".join(sparql_iri(n) for n in sorted(set(nodes)) if is_iri(n))
     if not values:
         return None
     return f"""PREFIX dip: <{DIP._NS}>
@@ -418,10 +436,6 @@ def _expand(path: str) -> URIRef | None:
     if sep and prefix in _PREFIXES and re.fullmatch(r"[\w.-]+", local):
         return URIRef(_PREFIXES[prefix] + local)
     return None
-
-
-def _safe_iri(node: Node) -> bool:
-    return isinstance(node, URIRef) and not re.search(r'[\s<>"{}|^`\\]', str(node))
 
 
 # -- running pySHACL and reading its report ------------------------------------------------------

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import ingest_paths
+from kg.pipeline import (
+    UPLOAD_URN,
+    Source,
+    ingest_paths,
+    ingest_sources,
+    upload_name,
+    upload_source,
+)
 from kg.store import Store, open_store
 
 from .conftest import EXAMPLES, SHARED
@@ -139,3 +146,80 @@ def test_every_shared_page_ingests_and_a_second_ingest_adds_nothing(store: Store
     second = ingest_paths(store, paths)
     assert second.count("stored") == 0
     assert second.triples_added == 0
+
+
+PROVENANCE = (
+    "PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
+    "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+    "SELECT ?path ?from ?used WHERE { GRAPH ?g { ?g dip:sourcePath ?path ;"
+    " prov:wasDerivedFrom ?from ; prov:wasGeneratedBy ?a . ?a prov:used ?used } }"
+)
+
+
+def provenance(store: Store) -> set[tuple[str, str, str]]:
+    return {(str(p), str(f), str(u)) for p, f, u in store.query(PROVENANCE).rows}
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("page.md", "page.md"),
+        ("../../etc/page.md", "page.md"),
+        ("C:\\Users\\me\\page.md", "page.md"),
+        ("pa\x00ge\x1b[0m\u202e.md", "page[0m.md"),
+        ("  Sommet à Genève.md ", "Sommet à Genève.md"),
+        ("", "document.txt"),
+        ("dir/..", "document.txt"),
+        ("\x07", "document.txt"),
+    ],
+)
+def test_an_upload_name_has_no_directory_part_and_no_control_characters(
+    raw: str, shown: str
+) -> None:
+    assert upload_name(raw) == shown
+
+
+def test_an_upload_is_recorded_by_its_name_and_passes_the_shapes(store: Store) -> None:
+    source = upload_source("/srv/kg/Sommet à Genève.md", KENNEBUNKPORT.read_bytes())
+    assert source.name == "Sommet à Genève.md"
+    report = ingest_sources(store, [source])
+    assert [(r.path, r.status) for r in report.results] == [("Sommet à Genève.md", "stored")]
+    location = UPLOAD_URN + "Sommet%20%C3%A0%20Gen%C3%A8ve.md"
+    assert provenance(store) == {("Sommet à Genève.md", location, location)}
+
+
+def test_a_file_keeps_its_path_and_file_iri_and_its_text_uploaded_again_is_unchanged(
+    store: Store,
+) -> None:
+    ingest_paths(store, [SEED_PAGE])
+    recorded = {(str(SEED_PAGE), SEED_PAGE.resolve().as_uri(), SEED_PAGE.resolve().as_uri())}
+    assert provenance(store) == recorded
+    report = ingest_sources(store, [upload_source("seed.txt", SEED_PAGE.read_bytes())])
+    assert [r.status for r in report.results] == ["unchanged"]
+    assert report.triples_added == 0
+    assert provenance(store) == recorded
+
+
+def test_an_edited_upload_replaces_the_graph_its_name_gave(store: Store) -> None:
+    text = KENNEBUNKPORT.read_bytes()
+    ingest_sources(store, [upload_source("page.md", text)])
+    edited = text.replace(b"holds talks with", b"meets")
+    report = ingest_sources(store, [upload_source("page.md", edited)])
+    assert report.count("stored") == 1
+    assert graph_count(store) == 1
+
+
+def test_sources_in_memory_report_bad_input_by_name(store: Store) -> None:
+    sources = [
+        Source("latin1.txt", "Title\n\n\xe9t\xe9".encode("latin-1"), "urn:test:latin1"),
+        Source("empty.md", b" \n", "urn:test:empty"),
+        Source("skipped.png", b"\x89PNG\r\n\x1a\n\xff", "urn:test:png", named=False),
+    ]
+    report = ingest_sources(store, sources)
+    assert [(r.path, r.status) for r in report.results] == [
+        ("latin1.txt", "failed"),
+        ("empty.md", "failed"),
+        ("skipped.png", "skipped"),
+    ]
+    assert report.results[0].message.startswith("latin1.txt:3: not UTF-8 text")
+    assert graph_count(store) == 0

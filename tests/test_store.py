@@ -499,6 +499,8 @@ def test_values_go_first_in_the_where_group() -> None:
     assert bound.endswith(f"WHERE {{ {values}  ?s where:WHERE '''WHERE {{''' }}")
     assert _with_values("ASK { ?s ?p ?o }", {"o": Literal(1)}).startswith("ASK { VALUES (?o)")
     with pytest.raises(StoreError, match="no WHERE clause"):
+        _with_values("DESCRIBE <http://example.org/a>", {"o": Literal(1)})
+    with pytest.raises(StoreError, match="syntax error"):
         _with_values("CONSTRUCT { ?s ?p ?o }", {"o": Literal(1)})
     with pytest.raises(StoreError, match="CONSTRUCT"):
         _with_values("CONSTRUCT WHERE { ?s ?p ?o }", {"o": Literal(1)})

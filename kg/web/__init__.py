@@ -8,11 +8,13 @@ folder, then ``KG_*`` environment variables, then the mapping given to :func:`cr
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
+from kg.terms import is_iri
 from kg.vocab import DEFAULT_BASE
 
 #: Every setting: its default and what it does. README.md documents each as ``KG_<NAME>``.
@@ -22,7 +24,13 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "BASE": (DEFAULT_BASE, "The IRI base of the data; IRIs under it dereference at `/id/…`."),
     "HOST": ("127.0.0.1", "The address `kg serve` binds."),
     "PORT": (8000, "The port `kg serve` listens on."),
+    "PUBLIC_URL": (None, "The base URL people and programs use to reach the server (default: "
+                   "`http://HOST:PORT/`). New graph IRIs, the service description and the "
+                   "origins allowed to write are taken from it, never from the `Host` header."),
     "THREADS": (8, "Request threads of the waitress server."),
+    "CONNECTION_LIMIT": (1000, "Open connections the server keeps at once; slow or idle ones "
+                         "use no thread, only a slot."),
+    "CHANNEL_TIMEOUT": (30, "Seconds a connection may stay silent before it is closed."),
     "ALLOW_UPDATE": (False, "Accept SPARQL updates, Graph Store writes and `/ingest`."),
     "UPDATE_TOKEN": (None, "The bearer token that writes must carry."),
     "NO_UPDATE_TOKEN": (False, "Accept writes without a token; refused unless the host is a "
@@ -75,7 +83,7 @@ def settle_config(config: dict[str, Any]) -> None:
     for name, (default, _) in SETTINGS.items():
         value = config.get(name)
         if value is None or default is None:
-            if name in ("UPDATE_TOKEN", "SNAPSHOT_DIR", "QUERIES_DIR") and value is not None:
+            if name in _TEXT_OR_NONE and value is not None:
                 config[name] = str(value) or None
             continue
         try:
@@ -89,6 +97,17 @@ def settle_config(config: dict[str, Any]) -> None:
                 config[name] = str(value)
         except ValueError:
             raise ValueError(f"setting {name} (KG_{name}) = {value!r} is not valid") from None
+
+
+    public = config.get("PUBLIC_URL")
+    if public:
+        parts = urllib.parse.urlsplit(str(public))
+        if parts.scheme not in ("http", "https") or not parts.hostname or not is_iri(str(public)):
+            raise ValueError(f"setting PUBLIC_URL (KG_PUBLIC_URL) = {public!r} is not an "
+                             "http(s) URL")
+
+
+_TEXT_OR_NONE = ("UPDATE_TOKEN", "SNAPSHOT_DIR", "QUERIES_DIR", "PUBLIC_URL")
 
 
 def _truth(value: object) -> bool:

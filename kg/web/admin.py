@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import io
 import queue
-import re
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
-from pathlib import Path
+from typing import IO
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from werkzeug.formparser import FormDataParser
 
 from kg import __version__
 from kg.model import ParseError
-from kg.pipeline import FileResult, ingest_paths
+from kg.pipeline import Source, ingest_sources, upload_source
 from kg.rdffile import parse_rdf
 from kg.store import DUMP_FORMATS, StoreError
 from kg.validate import validate
@@ -141,7 +139,33 @@ def export() -> Response:
     return response
 
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+def _in_memory(total_content_length: int | None, content_type: str | None,
+               filename: str | None, content_length: int | None = None) -> IO[bytes]:
+    """Where a multipart file goes while it is parsed: memory, whatever its size."""
+    return io.BytesIO()
+
+
+def _uploaded_sources() -> list[Source]:
+    """The documents of an /ingest request, held in memory and named by their uploads."""
+    # Nothing is written to disk: a file in a shared temporary folder is one that another
+    # local user can prepare or link elsewhere. Werkzeug would spill a multipart file over
+    # 500 KiB to a temporary file; its parser is given memory instead. Flask has already
+    # refused a body over MAX_BODY, so memory is bounded.
+    if request.mimetype != "multipart/form-data":
+        if not (request.content_length or request.data):
+            return []
+        return [upload_source(request.args.get("name", ""), request.get_data())]
+    parser = FormDataParser(
+        stream_factory=_in_memory,
+        max_form_memory_size=request.max_form_memory_size,
+        max_content_length=request.max_content_length,
+        max_form_parts=request.max_form_parts,
+        cls=request.parameter_storage_class,
+    )
+    _, _, files = parser.parse(request.stream, request.mimetype, request.content_length,
+                               request.mimetype_params)
+    return [upload_source(upload.filename or key, upload.read())
+            for key, upload in files.items(multi=True)]
 
 
 @bp.post("/ingest")
@@ -151,35 +175,17 @@ def ingest() -> Response:
     fmt = request.args.get("format") or None
     if fmt is not None and fmt not in INPUT_FORMATS:
         fail(400, f"unknown input format {fmt!r}; use one of {', '.join(INPUT_FORMATS)}")
-    uploads: list[tuple[str, bytes]] = []
-    if request.mimetype == "multipart/form-data":
-        for key, upload in request.files.items(multi=True):
-            uploads.append((upload.filename or key, upload.read()))
-    elif request.content_length or request.data:
-        uploads.append((request.args.get("name", "document.txt"), request.get_data()))
-    if not uploads:
+    sources = _uploaded_sources()
+    if not sources:
         fail(400, "send a document as the body (with ?name=file.txt), or files as "
                   "multipart/form-data")
     state = get_state()
-    # A stable folder per store, so that a re-sent file replaces what it gave before.
-    key = hashlib.sha256(state.store.url.encode()).hexdigest()[:16]
-    folder = Path(tempfile.gettempdir()) / "kg-uploads" / key
-    results: list[FileResult] = []
     with state.engine.writing() as store:
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
         try:
-            for name, data in uploads:
-                path = folder / (_SAFE_NAME.sub("_", Path(name).name) or "document.txt")
-                path.write_bytes(data)
-                paths.append(path)
-            report = ingest_paths(store, paths, format=fmt, base=current_app.config["BASE"],
-                                  validate=current_app.config["SHACL_GATE"],
-                                  on_result=results.append)
+            report = ingest_sources(store, sources, format=fmt, base=current_app.config["BASE"],
+                                    validate=current_app.config["SHACL_GATE"])
         except StoreError as exc:
             fail(500, f"the store failed: {exc}")
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
     body = {
         "stored": report.count("stored"),
         "unchanged": report.count("unchanged"),
@@ -188,7 +194,7 @@ def ingest() -> Response:
         "triples_added": report.triples_added,
         "triples": report.triples_after,
         "results": [
-            {"file": Path(r.path).name, "status": r.status, "triples": r.triples,
+            {"file": r.path, "status": r.status, "triples": r.triples,
              "events": r.events, "articles": r.articles, "message": r.message,
              "warnings": list(r.warnings)}
             for r in report.results

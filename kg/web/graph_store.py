@@ -15,8 +15,9 @@ from rdflib import Graph
 from kg.model import ParseError
 from kg.rdffile import parse_rdf
 from kg.store import StoreError
+from kg.terms import is_iri
 from kg.web import formats
-from kg.web.http import fail, require_write_access
+from kg.web.http import fail, public_url, require_write_access
 from kg.web.sparql import choose_format, gate_response
 from kg.web.state import get_state
 from kg.web.writes import (
@@ -25,7 +26,6 @@ from kg.web.writes import (
     Triple,
     graph_exists,
     graph_write,
-    is_iri,
 )
 
 bp = Blueprint("graph_store", __name__)
@@ -57,7 +57,7 @@ def indirect() -> Response:
     if has_default:
         return handle(None)
     if request.method == "POST":
-        graph = f"{request.url_root}store/graphs/{uuid.uuid4().hex}"
+        graph = f"{public_url()}store/graphs/{uuid.uuid4().hex}"
         response = handle(graph, created_status=201)
         response.headers["Location"] = graph
         return response
@@ -66,8 +66,11 @@ def indirect() -> Response:
 
 @bp.route("/store/<path:_rest>", methods=_METHODS)
 def direct(_rest: str) -> Response:
-    """A graph named by this very URL (direct graph identification)."""
-    return handle(request.base_url)
+    """A graph named by this very URL (direct graph identification), at the public URL."""
+    graph = public_url() + request.path.lstrip("/")
+    if not is_iri(graph):
+        fail(400, f"{graph!r} is not an IRI a graph can have")
+    return handle(graph)
 
 
 def handle(graph: str | None, *, created_status: int = 201) -> Response:

@@ -1,19 +1,21 @@
-"""HTTP around the blueprints: error bodies, write access, CORS, gzip and the access log."""
+"""HTTP around the blueprints: error bodies, write access, CORS, headers, gzip, access log."""
 
 from __future__ import annotations
 
 import gzip
 import hmac
+import ipaddress
 import json
 import sys
 import threading
 import time
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, NoReturn
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 COMPRESSIBLE = (
@@ -29,6 +31,20 @@ COMPRESSIBLE = (
     "application/javascript",
 )
 EXPOSED_HEADERS = "X-Result-Rows, X-Result-Truncated, Location"
+#: Sent with every response. The pages load only this server's own scripts and styles, and
+#: no other site may frame them (clickjacking) or learn which of them was open (referrer).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "cross-origin",
+}
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Problem(Exception):
@@ -52,13 +68,76 @@ def problem_response(status: int, message: str, headers: dict[str, str] | None =
                     content_type="text/plain; charset=utf-8", headers=headers)
 
 
-def require_write_access() -> None:
-    """Let the request write only if updates are on and it carries the token."""
+def public_url() -> str:
+    """The base URL of this server as its operator published it, ending in ``/``.
+
+    ``PUBLIC_URL`` when set; otherwise the address it listens on. Never the request's
+    ``Host`` header, which any client sets as it likes: IRIs minted from it (new graphs, the
+    service description) would be the client's choice.
+    """
     config = current_app.config
+    configured = config.get("PUBLIC_URL")
+    if configured:
+        return str(configured).rstrip("/") + "/"
+    host = str(config["HOST"])
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{config['PORT']}/"
+
+
+def own_origins() -> set[str]:
+    """The origins whose pages may write here: the public URL's, and loopback names."""
+    parts = urllib.parse.urlsplit(public_url())
+    origins = {f"{parts.scheme}://{parts.netloc}".lower()}
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if _is_loopback_host(parts.hostname or ""):
+        origins |= {f"http://{name}:{port}" for name in _LOOPBACK_NAMES}
+    return origins
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_cross_site_writes() -> None:
+    """Refuse a write sent by a page of another site (cross-site request forgery).
+
+    Browsers name the page's origin in ``Origin`` (and ``Sec-Fetch-Site``) on every POST,
+    PUT and DELETE; programs such as curl send neither and are let through to the token
+    check. A form on any web page can POST here without asking first, so this holds in every
+    mode, and it is all that protects a server started with ``--no-update-token``.
+    """
+    site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
+    if site and site not in ("same-origin", "none"):
+        fail(403, f"writes from another site are refused (Sec-Fetch-Site: {site})")
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.strip().lower().rstrip("/") not in own_origins():
+        fail(403, f"writes from pages of another origin are refused (Origin: {origin[:200]}); "
+                  "set KG_PUBLIC_URL to the address people use for this server")
+
+
+def require_write_access() -> None:
+    """Let the request write only if updates are on, it comes from no other site, and it
+    carries the token (unless the operator turned tokens off on a loopback address)."""
+    config = current_app.config
+    g.kg_write = True  # no CORS headers on the answer: other sites' scripts may not write
     if not config["ALLOW_UPDATE"]:
         fail(403, "updates are off on this endpoint (the operator can start it with "
                   "--allow-update)")
+    refuse_cross_site_writes()
     if config["NO_UPDATE_TOKEN"]:
+        # Without a token, a page of any site whose name resolves to 127.0.0.1 (DNS
+        # rebinding) would be same-origin: only the server's own names are accepted.
+        host = request.host.lower()
+        own = {urllib.parse.urlsplit(o).netloc for o in own_origins()}
+        if host not in own:
+            fail(403, f"tokenless writes are accepted only at this server's own address, not "
+                      f"{request.host[:200]}")
         return
     token = config["UPDATE_TOKEN"]
     if not token:
@@ -91,16 +170,17 @@ def init_app(app: Flask) -> None:
         return problem_response(error.code or 500, message, headers)
 
     @app.after_request
-    def cors_and_gzip(response: Response) -> Response:
+    def headers_and_gzip(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         origin = app.config["CORS_ORIGIN"]
-        if origin:
+        # CORS for reads only: another site's script may query, never write.
+        if origin and not g.get("kg_write"):
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
             if request.method == "OPTIONS":
-                response.headers["Access-Control-Allow-Methods"] = (
-                    "GET, POST, PUT, DELETE, HEAD, OPTIONS")
-                response.headers["Access-Control-Allow-Headers"] = (
-                    "Content-Type, Accept, Authorization")
+                response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
                 response.headers["Access-Control-Max-Age"] = "3600"
             if origin != "*":
                 response.vary.add("Origin")

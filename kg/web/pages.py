@@ -14,8 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, render_template, request
+from rdflib import URIRef
 
 from kg.results import compact as compact_term
+from kg.terms import is_iri
 from kg.vocab import PREFIXES
 from kg.web import formats
 from kg.web.http import fail
@@ -23,7 +25,6 @@ from kg.web.named_queries import describe
 from kg.web.sparql import choose_format, run_job
 from kg.web.state import get_state
 from kg.web.worker import QueryJob
-from kg.web.writes import is_iri
 
 bp = Blueprint("pages", __name__)
 
@@ -35,6 +36,17 @@ LABELS = (
 )
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PAGE_LIMIT = 2000
+# The IRI is bound to ?this, never pasted into the text.
+_PAGE_QUERY = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dip: <{PREFIXES['dip']}>
+SELECT ?dir ?p ?v ?g ?vlabel ?path WHERE {{
+  {{ GRAPH ?g {{ ?this ?p ?v }} BIND ("out" AS ?dir) }}
+  UNION {{ GRAPH ?g {{ ?v ?p ?this }} BIND ("in" AS ?dir) }}
+  OPTIONAL {{ ?v rdfs:label ?vlabel }}
+  OPTIONAL {{ GRAPH ?g {{ ?g dip:sourcePath ?path }} }}
+}} LIMIT {PAGE_LIMIT}"""
+_RDF_QUERY = ("CONSTRUCT { ?this ?p ?o . ?s ?q ?this } "
+              "WHERE { { ?this ?p ?o } UNION { ?s ?q ?this } }")
 
 
 @bp.app_template_global()
@@ -71,7 +83,10 @@ def index() -> str:
 @bp.get("/id/<path:rest>")
 def entity(rest: str) -> Response | str:
     """The page (or RDF) of an IRI minted under the data base."""
-    return resource_page(current_app.config["BASE"] + rest)
+    iri = current_app.config["BASE"] + rest
+    if not is_iri(iri):
+        fail(400, f"{iri!r} is not an IRI of this graph")
+    return resource_page(iri)
 
 
 @bp.get("/resource")
@@ -98,15 +113,8 @@ def resource_page(iri: str) -> Response | str:
     )
     if not wants_html:
         return _resource_rdf(iri)
-    query = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dip: <{PREFIXES['dip']}>
-SELECT ?dir ?p ?v ?g ?vlabel ?path WHERE {{
-  {{ GRAPH ?g {{ <{iri}> ?p ?v }} BIND ("out" AS ?dir) }}
-  UNION {{ GRAPH ?g {{ ?v ?p <{iri}> }} BIND ("in" AS ?dir) }}
-  OPTIONAL {{ ?v rdfs:label ?vlabel }}
-  OPTIONAL {{ GRAPH ?g {{ ?g dip:sourcePath ?path }} }}
-}} LIMIT {PAGE_LIMIT}"""
-    result = run_job(QueryJob(query, results_format="json"))
+    result = run_job(QueryJob(_PAGE_QUERY, results_format="json",
+                              bindings=(("this", URIRef(iri)),)))
     rows = json.loads(result.body)["results"]["bindings"]
     if not rows:
         fail(404, f"the graph says nothing about <{iri}>")
@@ -150,9 +158,7 @@ def _graph_media() -> list[str]:
 
 def _resource_rdf(iri: str) -> Response:
     chosen = choose_format(request.args.get("format"), graph=True)
-    query = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
-             f"WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}")
-    result = run_job(QueryJob(query, graph_format=chosen,
+    result = run_job(QueryJob(_RDF_QUERY, graph_format=chosen, bindings=(("this", URIRef(iri)),),
                               max_rows=current_app.config["MAX_ROWS"]))
     if result.rows == 0:
         fail(404, f"the graph says nothing about <{iri}>")

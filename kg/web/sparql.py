@@ -10,14 +10,16 @@ from flask import Blueprint, Response, current_app, request
 from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
+from kg.sparql.analysis import SparqlRefused, read_query
+from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, RawResult, StoreError
+from kg.terms import is_iri, sparql_iri
 from kg.web import formats
-from kg.web.analysis import is_update, query_form, uses_service
 from kg.web.engine import EngineBusy, QueryTimeout
-from kg.web.http import fail, require_write_access
+from kg.web.http import fail, public_url, require_write_access
 from kg.web.state import get_state
 from kg.web.worker import QueryJob
-from kg.web.writes import GateRejected, UpdateRefused, apply_update, is_iri
+from kg.web.writes import GateRejected, UpdateRefused, apply_update
 
 bp = Blueprint("sparql", __name__)
 
@@ -90,13 +92,11 @@ def answer_query(text: str, params: MultiDict[str, str],
                  bindings: Mapping[str, Node] | None = None) -> Response:
     """Run a query and answer it in the negotiated format."""
     config = current_app.config
-    form = query_form(text)
-    if form is None and is_update(text):
-        fail(400, "this is an update, not a query: POST it as update= or as "
-                  f"{_UPDATE}")
-    if not config["ALLOW_SERVICE"] and uses_service(text):
-        fail(400, "SERVICE is refused: this endpoint does not query other endpoints on a "
-                  "client's behalf")
+    base_iri = public_url() + "sparql"
+    try:
+        form = read_query(text, base_iri=base_iri, allow_service=config["ALLOW_SERVICE"]).form
+    except (SparqlSyntaxError, SparqlRefused) as exc:
+        fail(400, str(exc))
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         fail(400, "using-graph-uri and using-named-graph-uri are for updates; a query takes "
                   "default-graph-uri and named-graph-uri")
@@ -111,7 +111,7 @@ def answer_query(text: str, params: MultiDict[str, str],
         named_graphs=named_graphs,
         bindings=tuple((bindings or {}).items()),
         max_rows=config["MAX_ROWS"],
-        base_iri=request.base_url,
+        base_iri=base_iri,
     )
     result = run_job(job)
     response = Response(result.body, content_type=formats.media_type(
@@ -171,7 +171,7 @@ def answer_update(text: str, params: MultiDict[str, str]) -> Response:
             apply_update(
                 store,
                 text,
-                base_iri=request.base_url,
+                base_iri=public_url() + "sparql",
                 using=using,
                 using_named=using_named,
                 gate=config["SHACL_GATE"],
@@ -228,7 +228,7 @@ def service_description() -> Response:
         return Response(status=303, headers={"Location": "/"})
     chosen = choose_format(request.args.get("format"), graph=True)
     config = current_app.config
-    url = request.base_url
+    url = public_url() + "sparql"
     formats_ns = "http://www.w3.org/ns/formats/"
     result_formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                       "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG",
@@ -238,8 +238,8 @@ def service_description() -> Response:
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 
-<{url}#service> a sd:Service ;
-    sd:endpoint <{url}> ;
+{sparql_iri(url + "#service")} a sd:Service ;
+    sd:endpoint {sparql_iri(url)} ;
     rdfs:label "Diplomacy KG SPARQL endpoint" ;
     rdfs:comment "The default graph is the RDF merge of the named graphs, one per source document. Queries time out after {config['QUERY_TIMEOUT']:g} s; answers hold at most {config['MAX_ROWS']} rows. SERVICE and LOAD are {'allowed' if config['ALLOW_SERVICE'] else 'refused'}." ;
     sd:supportedLanguage {', '.join(languages)} ;

@@ -4,17 +4,23 @@ The server sends ``(generation, snapshot folder, job)``; the worker opens that s
 per generation), runs the job and sends back ``("ok", RawResult)``, ``("syntax", message)``
 or ``("error", message)``. It exits when the pipe closes. A worker that overruns its time is
 killed by the server, which is the point of running queries here rather than in a thread.
+
+A worker cannot open network connections (``kg.sandbox``): pyoxigraph would answer a SERVICE
+clause with an HTTP request of its own, and the server's refusal of SERVICE should not be the
+only thing standing in the way.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from rdflib.term import Node
 
+from kg.sandbox import forbid_network
 from kg.store import OxigraphStore, QuerySyntaxError, RawResult, Store, StoreError
 
 
@@ -47,6 +53,11 @@ class QueryJob:
 
 def main(conn: Connection) -> None:
     """The worker's loop; the entry point of the child process."""
+    # First, before any query can run: the pipe to the server is AF_UNIX and keeps working.
+    reason = forbid_network()
+    if reason is not None:
+        print(f"kg query worker: outbound connections are not blocked: {reason}",
+              file=sys.stderr, flush=True)
     # Ctrl-C in a terminal reaches the whole process group: the server stops its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store: OxigraphStore | None = None

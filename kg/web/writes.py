@@ -18,7 +18,6 @@ it is undone and refused.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,11 +26,12 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
-from kg.sparql import tokens
+from kg.sparql.analysis import UpdatePlan, plan_update, with_using
+from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, Store
+from kg.terms import TermError, is_iri, sparql_iri
 from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
 from kg.vocab import DIP, GRAPH_BASE, RDF
-from kg.web.analysis import UpdatePlan, plan_update, with_using
 
 Triple = tuple[Node, Node, Node]
 
@@ -69,17 +69,6 @@ class UpdateOutcome:
     checked: bool
 
 
-def check_syntax(text: str, *, base_iri: str | None) -> None:
-    """Parse (and run on an empty store) an update, for a syntax error that points at the text
-    the client sent rather than at the text with our merge operations around it."""
-    try:
-        ox.Store().update(text, base_iri=base_iri)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-    except (OSError, RuntimeError, ValueError):
-        pass  # evaluation errors show themselves on the real store
-
-
 def apply_update(
     store: Store,
     text: str,
@@ -99,27 +88,41 @@ def apply_update(
         GateRejected: for an update that breaks the shapes (it was undone).
         StoreError: if the store fails the update (nothing was changed).
     """
-    plan = plan_update(text, base_iri=base_iri)
+    try:
+        plan = plan_update(text, base_iri=base_iri)
+    except SparqlSyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
     _refuse(plan, using=bool(using or using_named), gate=gate, allow_load=allow_load,
             allow_service=allow_service)
-    if not plan.loads and not plan.services:  # a dry run must not fetch anything
-        check_syntax(text, base_iri=base_iri)
-    body = with_using(text, plan, using, using_named)
+    # A final ";" (with any prologue after it) goes: our operations follow the client's.
+    core = text if plan.trailing_semicolon is None else text[: plan.trailing_semicolon]
+    try:
+        body = with_using(core, plan, using, using_named)
+        merged = _with_merge(body, plan, base_iri=base_iri)
+    except TermError as exc:
+        raise UpdateRefused(str(exc)) from None
     targets = sorted(plan.targets) if plan.targets is not None else None
     checked = gate and bool(targets)
     if checked and plan.whole_store:
         _gate_by_dry_run(body, plan, targets or [], base_iri=base_iri)
         checked = False
     before = {g: store.graph_triples(g) for g in targets} if checked and targets else {}
-    store.update(_with_merge(body, plan, base_iri=base_iri))
+    store.update(merged)
     if checked and targets:
-        after = {g: store.graph_triples(g) for g in targets}
-        changed = {g: t for g, t in after.items() if set(t) != set(before[g])}
-        if changed and (_uses_ontology(changed.values()) or _uses_ontology(before.values())):
-            problems = gate_results(store, changed)
-            if any(r.severity == "Violation" for r in problems):
-                store.replace_graphs(before)  # undo: the graphs as they were, merge kept
-                raise GateRejected(problems)
+        try:
+            after = {g: store.graph_triples(g) for g in targets}
+            changed = {g: t for g, t in after.items() if set(t) != set(before[g])}
+            problems: list[ValidationResult] = []
+            if changed and (_uses_ontology(changed.values()) or _uses_ontology(before.values())):
+                problems = gate_results(store, changed)
+        except BaseException:
+            # Whatever failed after the write (reading the graphs back, the gate), the client is
+            # told the update failed: so it must not stay.
+            store.replace_graphs(before)
+            raise
+        if any(r.severity == "Violation" for r in problems):
+            store.replace_graphs(before)  # undo: the graphs as they were, merge kept
+            raise GateRejected(problems)
     return UpdateOutcome(tuple(targets) if targets is not None else None,
                          rebuilt=not plan.static, checked=checked)
 
@@ -180,45 +183,30 @@ def _refuse(plan: UpdatePlan, *, using: bool, gate: bool, allow_load: bool,
 
 def _with_merge(body: str, plan: UpdatePlan, *, base_iri: str | None) -> str:
     """The update, and around it the operations that merge what it wrote into the default."""
-    user = _without_final_semicolon(body)
+    # with_using writes only at the operations' WHERE, after the prologue's end.
+    user = body
     # Oxigraph reads a prologue only at the start of the request: ours (BASE) and the client's
     # (PREFIX, BASE) go first, then our operations, then the client's.
-    split = _prologue_end(user)
-    prologue = (f"BASE <{base_iri}> " if base_iri else "") + user[:split]
+    split = plan.operations_start
+    prologue = (f"BASE {sparql_iri(base_iri)} " if base_iri else "") + user[:split]
     user = user[split:]
     if not plan.static:
         return f"{prologue}{user}\n;\n{_REBUILD}"
-    targets = sorted(plan.targets or ())
+    targets = [sparql_iri(g) for g in sorted(plan.targets or ())]
     if not targets:
         return f"{prologue}{user}"
-    adds = " ;\n".join(f"ADD SILENT GRAPH <{g}> TO DEFAULT" for g in targets)
+    adds = " ;\n".join(f"ADD SILENT GRAPH {g} TO DEFAULT" for g in targets)
     if not plan.deletes:
         return f"{prologue}{user}\n;\n{adds}"
-    scratch = f"urn:x-kg:merge:{uuid.uuid4().hex}"
+    scratch = sparql_iri(f"urn:x-kg:merge:{uuid.uuid4().hex}")
     # One line, so that the client's line numbers stay as they were.
-    before = " ; ".join(f"ADD SILENT GRAPH <{g}> TO GRAPH <{scratch}>" for g in targets)
+    before = " ; ".join(f"ADD SILENT GRAPH {g} TO GRAPH {scratch}" for g in targets)
     after = (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{scratch}>) }} }} ;\n"
-        f"{adds} ;\nDROP SILENT GRAPH <{scratch}>"
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {scratch}) }} }} ;\n"
+        f"{adds} ;\nDROP SILENT GRAPH {scratch}"
     )
     return f"{prologue}{before} ; {user}\n;\n{after}"
-
-
-def _prologue_end(text: str) -> int:
-    """Where the PREFIX and BASE declarations at the start of an update end."""
-    items = tokens(text)
-    index = 0
-    while index < len(items) and items[index].is_word("PREFIX", "BASE"):
-        index += 3 if items[index].is_word("PREFIX") else 2
-    return items[index].start if index < len(items) else len(text)
-
-
-def _without_final_semicolon(text: str) -> str:
-    items = tokens(text)
-    if items and items[-1].kind == "semi" and items[-1].depth == 0:
-        return text[: items[-1].start]
-    return text
 
 
 def _uses_ontology(graphs: Iterable[Sequence[Triple]]) -> bool:
@@ -262,7 +250,7 @@ def graph_write(
             raise GateRejected(problems)
     store.replace_graphs({graph: content})
     if not content:  # an empty graph still exists after a PUT of nothing
-        store.update(f"CREATE SILENT GRAPH <{graph}>")
+        store.update(f"CREATE SILENT GRAPH {sparql_iri(graph)}")
     return created
 
 
@@ -270,12 +258,4 @@ def graph_exists(store: Store, graph: str) -> bool:
     """Whether the store has a named graph ``graph`` (even an empty one)."""
     if not is_iri(graph):
         return False
-    return bool(store.query(f"ASK {{ GRAPH <{graph}> {{ }} }}").boolean)
-
-
-_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
-
-
-def is_iri(value: str) -> bool:
-    """Whether ``value`` is an absolute IRI that can be written between angle brackets."""
-    return bool(_IRI.match(value))
+    return bool(store.query(f"ASK {{ GRAPH {sparql_iri(graph)} {{ }} }}").boolean)

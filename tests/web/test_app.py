@@ -178,7 +178,8 @@ def test_service_description(client: FlaskClient) -> None:
     graph = Graph().parse(data=response.data, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoints = list(graph.objects(None, URIRef(sd + "endpoint")))
-    assert endpoints == [URIRef("http://localhost/sparql")]
+    # The address it listens on (PUBLIC_URL unset), never the client's Host header.
+    assert endpoints == [URIRef("http://127.0.0.1:8000/sparql")]
     languages = set(graph.objects(None, URIRef(sd + "supportedLanguage")))
     assert URIRef(sd + "SPARQL11Query") in languages
     assert URIRef(sd + "SPARQL11Update") not in languages  # updates are off

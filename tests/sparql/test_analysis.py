@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kg.web.analysis import is_update, plan_update, query_form, uses_service, with_using
+from kg.sparql.analysis import is_update, plan_update, query_form, with_using
+from kg.sparql.parse import parse_query
+
+
+def uses_service(text: str) -> bool:
+    return bool(parse_query(text).services)
 
 
 @pytest.mark.parametrize(("text", "form"), [
@@ -83,7 +88,7 @@ def test_with_using_adds_clauses_before_where() -> None:
     rewritten = with_using(text, plan_update(text), ["http://u"], ["http://n"])
     assert rewritten == (
         "DELETE  { GRAPH <http://g> { ?s ?p ?o } } USING <http://u> USING NAMED <http://n> "
-        "WHERE  { GRAPH <http://g> { ?s ?p ?o } };\n"
+        "WHERE { GRAPH <http://g> { ?s ?p ?o } };\n"
         "INSERT { GRAPH <http://t> { ?s a <http://X> } } USING <http://u> USING NAMED "
         "<http://n> WHERE { ?s a <http://Y> }"
     )

@@ -1,0 +1,98 @@
+"""The one way an RDF term is written into SPARQL (or N-Triples) text, and the one IRI check.
+
+Queries get their values through bindings wherever the store takes them; where a term must
+be text (a VALUES block, an update's data, a graph name), it is written here: IRIs are
+checked against the IRIREF grammar and must be absolute, literals are escaped, language
+tags and blank node labels checked, so that no value can carry syntax into a query.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from rdflib.term import BNode, Literal, Node, URIRef
+
+# An absolute IRI as SPARQL's IRIREF allows it between angle brackets: a scheme, then no
+# space, control character, <>"{}|^` or backslash (so no \u escape can be smuggled in).
+_IRIREF = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
+_LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
+_BNODE_LABEL = re.compile(r"[\w](?:[\w.\-]*[\w\-])?\Z")
+_VARNAME = re.compile(r"\w+\Z")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_cache: dict[str, str] = {}
+_CACHE_SIZE = 200_000
+
+
+class TermError(ValueError):
+    """A value that cannot be written as the RDF term asked for."""
+
+
+def is_iri(value: object) -> bool:
+    """Whether ``value`` is an absolute IRI that can be written between angle brackets."""
+    return isinstance(value, str) and bool(_IRIREF.match(value))
+
+
+def sparql_iri(value: str) -> str:
+    """``<value>``, or TermError if ``value`` is not an absolute IRI that can be written so."""
+    text = _cache.get(value)
+    if text is None:
+        if not is_iri(value):
+            raise TermError(f"not a valid IRI: {value!r} (an absolute IRI is needed, with no "
+                            "space, control character, <, >, \", {, }, |, ^, ` or backslash)")
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        text = _cache[value] = f"<{value}>"
+    return text
+
+
+def sparql_literal(term: Literal) -> str:
+    """A literal as SPARQL and N-Triples text, escaped."""
+    lexical = f'"{str(term).translate(_ESCAPES)}"'
+    if term.language:
+        if not _LANGTAG.match(term.language):
+            raise TermError(f"not a valid language tag: {term.language!r}")
+        return f"{lexical}@{term.language}"
+    if term.datatype is not None:
+        return f"{lexical}^^{sparql_iri(term.datatype)}"
+    return lexical
+
+
+def sparql_term(term: Node) -> str:
+    """An rdflib term (IRI, literal or blank node) as SPARQL and N-Triples text."""
+    kind = type(term)
+    if kind is URIRef:
+        return sparql_iri(term)  # type: ignore[arg-type]
+    if kind is Literal:
+        return sparql_literal(term)  # type: ignore[arg-type]
+    if isinstance(term, URIRef):
+        return sparql_iri(term)
+    if isinstance(term, Literal):
+        return sparql_literal(term)
+    if isinstance(term, BNode):
+        if not _BNODE_LABEL.match(term):
+            raise TermError(f"not a usable blank node label: {str(term)!r}")
+        return f"_:{term}"
+    raise TermError(f"not an RDF term: {term!r}")
+
+
+def ntriples_line(s: Node, p: Node, o: Node) -> str:
+    """One triple as a line of N-Triples (also valid inside SPARQL's INSERT DATA)."""
+    if isinstance(s, Literal):
+        raise TermError(f"a literal cannot be a subject: {s!r}")
+    if not isinstance(p, URIRef):
+        raise TermError(f"a predicate must be an IRI: {p!r}")
+    return f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .\n"
+
+
+def ox_line(triple: ox.Triple) -> str:
+    """A pyoxigraph triple as a line of N-Triples: pyoxigraph prints its terms so, escaped."""
+    return f"{triple.subject} {triple.predicate} {triple.object} .\n"
+
+
+def variable_name(name: str) -> str:
+    """A variable's name without ``?``/``$``, or TermError if it is not one."""
+    bare = name[1:] if name[:1] in ("?", "$") else name
+    if not _VARNAME.match(bare):
+        raise TermError(f"not a SPARQL variable name: {name!r}")
+    return bare
