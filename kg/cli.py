@@ -587,6 +587,11 @@ def eval_extraction(folder: Path, verbose: bool) -> None:
     "--port", type=int, help="The port to listen on; 0 picks a free one.  [default: 8000]"
 )
 @click.option(
+    "--public-url",
+    metavar="URL",
+    help="The base URL people use to reach the server (for IRIs and allowed origins).",
+)
+@click.option(
     "--allow-update",
     is_flag=True,
     default=None,
@@ -624,6 +629,7 @@ def serve(
     state: Context,
     host: str | None,
     port: int | None,
+    public_url: str | None,
     allow_update: bool | None,
     update_token: str | None,
     no_update_token: bool | None,
@@ -654,6 +660,7 @@ def serve(
     options = {
         "HOST": host,
         "PORT": port,
+        "PUBLIC_URL": public_url,
         "ALLOW_UPDATE": allow_update,
         "UPDATE_TOKEN": update_token,
         "NO_UPDATE_TOKEN": no_update_token,

@@ -4,24 +4,31 @@ Files are parsed with pyoxigraph, whose parsers have no way to reach the network
 a JSON-LD ``@context`` given by URL and an RDF/XML external entity are refused with
 a message that says so, and an ``owl:imports`` is refused rather than followed.
 Syntax errors become a :class:`~kg.model.ParseError` naming the file and the line.
+
+Input is bounded before pyoxigraph sees it: a file's size (:data:`MAX_FILE_BYTES`), how
+deep JSON-LD, triple terms and XML elements nest (:mod:`kg.nesting`), and RDF/XML is read
+with expat first, which refuses any entity declaration (an internal one is how under 1 KB
+expands to gigabytes) and any external DTD.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import xml.parsers.expat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import ParseError
+from kg.nesting import MAX_XML_DEPTH, check_json_depth, check_triple_term_depth, load_json
 from kg.vocab import OWL, XSD
 
 #: Format names (as ``kg export`` spells them) and the pyoxigraph format of each.
@@ -48,8 +55,12 @@ EXTENSIONS: dict[str, str] = {
     ".xml": "rdf-xml",
 }
 
+#: The largest RDF file :func:`read_rdf` reads (the whole file is parsed in memory; the
+#: endpoint bounds request bodies apart, at 16 MiB).
+MAX_FILE_BYTES = 256 * 2**20
+
 NO_NETWORK = "kg never fetches anything from the network"
-_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+%?\s*[^\s>]+\s+(?:SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_TURTLE_FAMILY = ("turtle", "trig", "ntriples", "nquads")
 _XSD_STRING = str(XSD.string)
 
 
@@ -79,26 +90,36 @@ def read_rdf(path: str | Path, format: str | None = None) -> Graph:
         raise ParseError(
             f"unknown RDF format {fmt!r} (use one of {', '.join(RDF_FORMATS)})", path=name
         )
+    data = _read_bounded(Path(path), name)
+    return parse_rdf(data, fmt, name=name, base=Path(path).resolve().as_uri())
+
+
+def _read_bounded(path: Path, name: str) -> bytes:
+    """The file's bytes, refused unread when its size says it is over the limit."""
+    too_large = (f"file is larger than {MAX_FILE_BYTES // 2**20} MiB, the limit for an RDF "
+                 "file: split it into smaller files")
     try:
-        data = Path(path).read_bytes()
+        with path.open("rb") as file:
+            if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+                raise ParseError(too_large, path=name)
+            # A device or a pipe tells no size: read one byte past the limit to know.
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", path=name) from exc
-    return parse_rdf(data, fmt, name=name, base=Path(path).resolve().as_uri())
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(too_large, path=name)
+    return data
 
 
 def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | None = None) -> Graph:
     """Parse ``data`` in ``format`` (a key of :data:`RDF_FORMATS`) into a graph, offline."""
     if format == "json-ld":
+        check_json_depth(data, path=name)
         _refuse_remote_contexts(data, name)
-    entity = _EXTERNAL_ENTITY.search(data) if format == "rdf-xml" else None
-    if entity is not None:
-        line = data[: entity.start()].count(b"\n") + 1
-        raise ParseError(
-            f"RDF/XML external entities are not resolved ({NO_NETWORK} or reads other files): "
-            "replace the entity by its text",
-            path=name,
-            line=line,
-        )
+    elif format == "rdf-xml":
+        _check_xml(data, name)
+    elif format in _TURTLE_FAMILY:
+        check_triple_term_depth(data, path=name)
     graph = Graph()
     try:
         with quiet_literals():
@@ -173,28 +194,89 @@ def _syntax_error(exc: SyntaxError, data: bytes, format: str, name: str) -> Pars
     if "LoadDocumentCallback" in message:
         return ParseError(f"a remote JSON-LD @context is not fetched ({NO_NETWORK}): "
                           "inline the context in the file", path=name)
-    if format == "rdf-xml" and not line:
-        line = _xml_error_line(data)
     # pyoxigraph's message repeats the position ("Parser error at line 3 column 4: ..."):
     # keep only what went wrong, since ParseError puts the line first.
     message = re.sub(r"^Parser error (?:at|between) .*?: ", "", message)
     return ParseError(f"not valid {format}: {message}", path=name, line=line or None)
 
 
-def _xml_error_line(data: bytes) -> int | None:
-    """Where expat finds the XML ill-formed (entities are neither fetched nor expanded)."""
-    parser = xml.parsers.expat.ParserCreate()
+class _Refused(Exception):
+    """Raised from an expat handler to stop reading at what must be refused."""
+
+
+def _check_xml(data: bytes, name: str) -> None:
+    """Read RDF/XML with expat before pyoxigraph does: no DTD declarations, bounded depth.
+
+    pyoxigraph expands internal entities (billion laughs: under 1 KB becomes gigabytes) and
+    honours a DOCTYPE met anywhere, even inside the root element; expat reads the whole
+    document, stops at the first entity declaration before anything is expanded, and
+    refuses what is not well-formed XML, so pyoxigraph only ever sees documents without a
+    DTD to act on.
+    """
+    # As UTF-8 whatever the document declares: pyoxigraph reads nothing else, so both
+    # parsers see the same characters.
+    parser = xml.parsers.expat.ParserCreate(encoding="utf-8")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def refuse_external_dtd(_name: str, system: str | None, public: str | None,
+                            _internal: int) -> None:
+        if system is not None or public is not None:
+            raise _Refused(
+                f"an RDF/XML external DTD <{system or public}> is not read ({NO_NETWORK} "
+                "or reads other files): remove the identifier from the DOCTYPE"
+            )
+
+    def refuse_entity(entity: str, parameter: int, _value: str | None, _base: str | None,
+                      system: str | None, public: str | None, _notation: str | None) -> None:
+        declared = f"<!ENTITY {'% ' if parameter else ''}{entity}>"
+        if system is not None or public is not None:
+            raise _Refused(
+                f"RDF/XML entity declarations are refused: {declared} is external, and "
+                f"external entities are not resolved ({NO_NETWORK} or reads other files): "
+                "replace the entity by its text"
+            )
+        raise _Refused(
+            f"RDF/XML entity declarations are refused: {declared} could expand without bound "
+            "(billion laughs): replace the entity by its text"
+        )
+
+    def refuse_reference(*_args: object) -> NoReturn:
+        raise _Refused("RDF/XML external entities are not resolved "
+                       f"({NO_NETWORK} or reads other files)")
+
+    def enter(_tag: str, _attributes: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(f"RDF/XML elements nested deeper than {MAX_XML_DEPTH} levels are "
+                           "refused (before parsing: deep nesting slows the parser down)")
+
+    def leave(_tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = refuse_external_dtd
+    parser.EntityDeclHandler = refuse_entity
+    parser.ExternalEntityRefHandler = refuse_reference
+    parser.StartElementHandler = enter
+    parser.EndElementHandler = leave
     try:
         parser.Parse(data, True)
+    except _Refused as refusal:
+        raise ParseError(str(refusal), path=name, line=parser.CurrentLineNumber) from None
     except xml.parsers.expat.ExpatError as exc:
-        return exc.lineno
-    return None
+        raise ParseError(
+            f"not valid rdf-xml: {xml.parsers.expat.ErrorString(exc.code)} "
+            f"(column {exc.offset + 1})",
+            path=name,
+            line=exc.lineno,
+        ) from None
 
 
 def _refuse_remote_contexts(data: bytes, name: str) -> None:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"), path=name)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return  # the parser reports it, with its line
     for url in _remote_contexts(document):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from kg.model import Actor, ActorKind, Place, Post
+from kg.nesting import load_json
 
 if TYPE_CHECKING:
     from kg.extract.actors import Matcher
@@ -343,7 +344,7 @@ def check_references(gazetteer: Gazetteer) -> None:
 
 def _parse_file(text: str, source: str) -> Iterator[Entry]:
     try:
-        data = json.loads(text)
+        data = load_json(text, path=source)  # a ParseError (a ValueError) if nested too deep
     except json.JSONDecodeError as exc:
         raise ValueError(f"{source}: not valid JSON: {exc}") from exc
     if isinstance(data, Mapping):

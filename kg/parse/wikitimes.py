@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kg.model import Document, Event, ParseError, SourceLink
+from kg.nesting import MAX_DEPTH, check_json_depth
 from kg.parse.text import clean_inline, content_hash, fold_whitespace, source_link
 
 FORMAT = "wikitimes"
@@ -32,6 +33,8 @@ _DECODER = json.JSONDecoder()
 
 def parse_wikitimes(text: str, path: str) -> Document:
     """Read a WikiTimes export into a Document with one Event per record."""
+    # Before any record is decoded: json recurses once per level of nesting.
+    check_json_depth(text, path=path)
     events = tuple(
         _event(record, number, line, path) for number, line, record in _records(text, path)
     )
@@ -86,6 +89,9 @@ def _decode(text: str, position: int, path: str) -> tuple[Any, int]:
         return _DECODER.raw_decode(text, position)
     except json.JSONDecodeError as error:
         raise ParseError(f"invalid JSON: {error.msg}", path=path, line=error.lineno) from None
+    except RecursionError:  # check_json_depth bounds it; this only if the stack is already deep
+        raise ParseError(f"invalid JSON: nested too deeply to read (limit {MAX_DEPTH} levels)",
+                         path=path, line=_line_at(text, position)) from None
 
 
 def _expect_end(text: str, position: int, path: str) -> None:

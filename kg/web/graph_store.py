@@ -18,8 +18,9 @@ from kg.store import StoreError
 from kg.terms import is_iri
 from kg.web import formats
 from kg.web.http import fail, public_url, require_write_access
-from kg.web.sparql import choose_format, gate_response
+from kg.web.sparql import choose_format, gate_response, run_job
 from kg.web.state import get_state
+from kg.web.worker import QueryJob
 from kg.web.writes import (
     DEFAULT_GRAPH_IRI,
     GateRejected,
@@ -99,19 +100,26 @@ def handle(graph: str | None, *, created_status: int = 201) -> Response:
 
 
 def read(graph: str | None) -> Response:
-    """The graph's triples in the negotiated format; 404 if there is no such graph."""
+    """The graph's triples in the negotiated format; 404 if there is no such graph.
+
+    It runs as any query does: under the query timeout and the row cap (a cut answer says so
+    in ``X-Result-Truncated``; ``/export`` streams a whole graph of any size).
+    """
     chosen = choose_format(request.args.get("format"), graph=True)
     state = get_state()
-    with state.engine.reading() as store:
-        if graph is not None and not graph_exists(store, graph):
-            fail(404, f"there is no graph <{graph}>")
-        result = store.query_raw(
-            "CONSTRUCT WHERE { ?s ?p ?o }",
-            graph_format=chosen,
-            default_graphs=None if graph is None else [graph],
-        )
+    if graph is not None:
+        with state.engine.reading() as store:
+            if not graph_exists(store, graph):
+                fail(404, f"there is no graph <{graph}>")
+    max_rows = current_app.config["MAX_ROWS"]
+    result = run_job(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=chosen,
+                              default_graphs=None if graph is None else (graph,),
+                              max_rows=max_rows))
     response = Response(result.body, content_type=formats.media_type(chosen, graph=True))
     response.vary.add("Accept")
+    response.headers["X-Result-Rows"] = str(result.rows)
+    if result.truncated:
+        response.headers["X-Result-Truncated"] = f"max-rows={max_rows}"
     return response
 
 
