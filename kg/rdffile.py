@@ -127,7 +127,7 @@ def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | No
                 graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                            to_rdflib(quad.object)))
     except SyntaxError as exc:
-        raise _syntax_error(exc, data, format, name) from None
+        raise _syntax_error(exc, format, name) from None
     except ValueError as exc:  # RDF-star triple terms, which the graph cannot hold
         raise ParseError(str(exc), path=name) from None
     imports = sorted(str(o) for o in graph.objects(None, OWL.imports))
@@ -188,7 +188,7 @@ def has_blank_node(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
-def _syntax_error(exc: SyntaxError, data: bytes, format: str, name: str) -> ParseError:
+def _syntax_error(exc: SyntaxError, format: str, name: str) -> ParseError:
     message = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
     line = exc.lineno
     if "LoadDocumentCallback" in message:

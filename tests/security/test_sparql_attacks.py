@@ -152,7 +152,8 @@ def test_named_query_parameters_are_bound_not_pasted(
     "PREFIX ex: <http://ex/> INSERT DATA { ex:a\\# ex:b ex:c }",
     "PREFIX ex: <http://ex/> INSERT DATA { GRAPH <http://g> { ex:a ex:b ex:c } "
     "ex:p\\' ex:q ex:r }",
-    "INSERT DATA { <http://a> <http://b> \"}\" } ; INSERT DATA { <http://a> <http://b> <http://c> }",
+    "INSERT DATA { <http://a> <http://b> \"}\" } ; "
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
     "WITH <http://w> INSERT { ?s ?p ?o } WHERE { ?s ?p ?o } ; INSERT DATA { <a:a> <a:b> <a:c> }",
 ])
 def test_writes_to_the_default_graph_are_found_behind_escapes(
