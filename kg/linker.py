@@ -45,6 +45,7 @@ from kg.link import (
     topic_words,
 )
 from kg.store import Store
+from kg.terms import is_iri, sparql_iri, sparql_literal
 from kg.vocab import DCTERMS, DIP, GRAPH_BASE, PROV, RDFS, XSD
 
 LINK_GRAPH_BASE = GRAPH_BASE + "links/"
@@ -376,8 +377,8 @@ def _candidates(store: Store, article: ArticleFeatures) -> list[str]:
     three times over: the title names whom the article is about.
     """
     weights = " ".join(
-        f"(<{iri}> {ACTOR_WEIGHTS[kind] * (3 if iri in article.headline_actors else 1)})"
-        for iri, kind in sorted(article.actors.items())
+        f"({sparql_iri(iri)} {ACTOR_WEIGHTS[kind] * (3 if iri in article.headline_actors else 1)})"
+        for iri, kind in sorted(article.actors.items()) if is_iri(iri)
     )
     if article.published is not None:
         days = " ".join(
@@ -490,7 +491,7 @@ def _values(variable: str, iris: Iterable[str]) -> str:
 
 
 def _day(day: date) -> str:
-    return Literal(day.isoformat(), datatype=XSD.date).n3()
+    return sparql_literal(Literal(day.isoformat(), datatype=XSD.date))
 
 
 def _date(term: Node | None) -> date | None:
