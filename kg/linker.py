@@ -59,11 +59,11 @@ CHUNK = 100
 CHECK_EVENTS = 1000
 _VALUES_CHUNK = 500
 
-_PREFIXES = f"""PREFIX dip: <{DIP._NS}>
-PREFIX rdfs: <{RDFS}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX prov: <{PROV}>
-PREFIX xsd: <{XSD}>
+_PREFIXES = f"""PREFIX dip: {sparql_iri(str(DIP._NS))}
+PREFIX rdfs: {sparql_iri(str(RDFS))}
+PREFIX dcterms: {sparql_iri(str(DCTERMS))}
+PREFIX prov: {sparql_iri(str(PROV))}
+PREFIX xsd: {sparql_iri(str(XSD))}
 """
 _KINDS = '(dip:Person "person") (dip:State "state") (dip:Organization "organization")'
 

@@ -27,6 +27,7 @@ from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
 from kg.reason import INFERRED_GRAPH
 from kg.resources import resource_path
 from kg.store import Store, StoreError
+from kg.terms import sparql_iri, sparql_literal
 from kg.validate import (
     ValidationReport,
     linked_context_query,
@@ -461,8 +462,9 @@ def ensure_ontology(store: Store) -> None:
     marker = "ontology " + short_hash(
         "".join(resource_path("ontology", n).read_text(encoding="utf-8") for n in ONTOLOGY_FILES)
     )
+    graph, comment = sparql_iri(ONTOLOGY_GRAPH), sparql_iri(RDFS.comment)
     asked = store.query(
-        f'ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{RDFS.comment}> "{marker}" }} }}'
+        f"ASK {{ GRAPH {graph} {{ {graph} {comment} {sparql_literal(Literal(marker))} }} }}"
     )
     if asked.boolean:
         return
@@ -597,7 +599,7 @@ def validate_store(
     # Each distinct triple once, however many documents repeat it.
     asserted = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE {"
-        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} }}"
+        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {sparql_iri(INFERRED_GRAPH)}) }} }}"
     ).triples
     report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
     focus = " ".join(
@@ -606,7 +608,7 @@ def validate_store(
     files: dict[Node, str] = {}
     if focus:
         rows = store.query(
-            f"PREFIX dip: <{PREFIXES['dip']}>\n"
+            f"PREFIX dip: {sparql_iri(PREFIXES['dip'])}\n"
             f"SELECT ?node (MIN(?path) AS ?file) WHERE {{ VALUES ?node {{ {focus} }}"
             " GRAPH ?g { ?node ?p ?o . ?g dip:sourcePath ?path } } GROUP BY ?node"
         ).rows

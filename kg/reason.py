@@ -45,6 +45,7 @@ from rdflib.term import Node
 
 from kg.rdffile import has_blank_node, to_oxigraph, to_rdflib
 from kg.store import Store, open_store
+from kg.terms import sparql_iri
 from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
@@ -271,13 +272,14 @@ def _key(triple: ox.Triple) -> bytes:
 
 
 _EXTRA_PREDICATES = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.inverseOf, OWL.sameAs)
-_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+_INFERRED = sparql_iri(INFERRED_GRAPH)
+_GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_INFERRED} {{ ?s ?p ?o }} }}"
 
 
 def _part_query(predicate: URIRef, cls: URIRef | None) -> str:
     """A query for the triples of the inferred graph with this predicate (and class)."""
     pattern = f"?s {_term(predicate)} {_term(cls) if cls is not None else '?o'}"
-    return f"CONSTRUCT {{ {pattern} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"
+    return f"CONSTRUCT {{ {pattern} }} WHERE {{ GRAPH {_INFERRED} {{ {pattern} }} }}"
 
 
 def _unowned_query(owned: set[tuple[URIRef, URIRef | None]]) -> str:
@@ -288,7 +290,7 @@ def _unowned_query(owned: set[tuple[URIRef, URIRef | None]]) -> str:
     predicates = ", ".join([*(_term(p) for p, cls in sorted(owned) if cls is None),
                             _term(RDF.type)])
     classes = ", ".join(_term(cls) for p, cls in sorted(owned) if cls is not None)
-    return (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}"
+    return (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_INFERRED} {{ ?s ?p ?o }}"
             f" FILTER (?p NOT IN ({predicates})"
             f" || (?p = {_term(RDF.type)} && ?o NOT IN ({classes or _term(OWL.Nothing)}))) }}")
 
@@ -305,7 +307,7 @@ def drop_inferred(store: Store) -> None:
 
 def _count(store: Store) -> int:
     (row,) = store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_INFERRED} {{ ?s ?p ?o }} }}"
     ).rows
     return int(str(row[0])) if row[0] is not None else 0
 
@@ -365,9 +367,11 @@ def read_schema(store: Store) -> Schema:
     """The schema axioms of every asserted graph."""
     # One branch per constant predicate, which the store reads from an index (a VALUES
     # list of predicates would have it scan, and hold, every quad).
-    branches = [f"{{ GRAPH ?g {{ ?s <{p}> ?o }} BIND (<{p}> AS ?p) }}" for p in _SCHEMA_PREDICATES]
-    branches.append(f"{{ GRAPH ?g {{ ?s a <{OWL.SymmetricProperty}> }}"
-                    f" BIND (<{RDF.type}> AS ?p) BIND (<{OWL.SymmetricProperty}> AS ?o) }}")
+    branches = [f"{{ GRAPH ?g {{ ?s {sparql_iri(p)} ?o }} BIND ({sparql_iri(p)} AS ?p) }}"
+                for p in _SCHEMA_PREDICATES]
+    symmetric = sparql_iri(OWL.SymmetricProperty)
+    branches.append(f"{{ GRAPH ?g {{ ?s a {symmetric} }}"
+                    f" BIND ({sparql_iri(RDF.type)} AS ?p) BIND ({symmetric} AS ?o) }}")
     result = store.query(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {_not_inferred('?g')} }}"
     )
@@ -377,7 +381,7 @@ def read_schema(store: Store) -> Schema:
 def same_as_classes(store: Store) -> list[set[URIRef]]:
     """The classes of IRIs that asserted owl:sameAs links make one (two members or more)."""
     result = store.query(
-        f"SELECT DISTINCT ?a ?b WHERE {{ GRAPH ?g {{ ?a <{OWL.sameAs}> ?b }}"
+        f"SELECT DISTINCT ?a ?b WHERE {{ GRAPH ?g {{ ?a {sparql_iri(OWL.sameAs)} ?b }}"
         f" {_not_inferred('?g')} FILTER (isIRI(?a) && isIRI(?b)) }}"
     )
     parent: dict[URIRef, URIRef] = {}
@@ -556,7 +560,7 @@ def _class_members(store: Store, rules: Rules) -> dict[URIRef, set[ox.NamedNode 
 
 def _asserted(pattern: str) -> str:
     """A group matching ``pattern`` in what is asserted: the default graph, the inferred aside."""
-    return f"{pattern} MINUS {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"
+    return f"{pattern} MINUS {{ GRAPH {_INFERRED} {{ {pattern} }} }}"
 
 
 def _extras(store: Store, rules: Rules) -> set[Triple]:
@@ -584,7 +588,7 @@ def _copied_facts(store: Store) -> set[Triple]:
     facts = store.query(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?a {{ {members} }}"
         f" {{ GRAPH ?g {{ ?a ?p ?o }} BIND (?a AS ?s) }} UNION"
-        f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} FILTER (?p != <{OWL.sameAs}>) }}"
+        f" {{ GRAPH ?g {{ ?s ?p ?a }} BIND (?a AS ?o) }} FILTER (?p != {sparql_iri(OWL.sameAs)}) }}"
     ).triples
     copies: set[Triple] = set()
     for subject, predicate, obj in facts:
@@ -612,7 +616,7 @@ def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Tr
 
 def _not_inferred(graph_var: str) -> str:
     """A filter that keeps a graph variable off the inferred graph."""
-    return f"FILTER ({graph_var} != <{INFERRED_GRAPH}>)"
+    return f"FILTER ({graph_var} != {_INFERRED})"
 
 
 def _term(node: Node) -> str:

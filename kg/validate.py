@@ -329,7 +329,7 @@ def validate_documents(
 # The graphs computed from the documents (the article-event links of kg.linker, the
 # inferred graph of kg.reason) are not context: they are recomputed from the new documents.
 _NOT_DERIVED = (
-    f'!STRSTARTS(STR(?g), "{GRAPH_BASE}links/") && ?g != <{GRAPH_BASE}inferred>'
+    f'!STRSTARTS(STR(?g), "{GRAPH_BASE}links/") && ?g != {sparql_iri(GRAPH_BASE + "inferred")}'
 )
 
 
@@ -345,7 +345,7 @@ def linked_context_query(nodes: Iterable[URIRef]) -> str | None:
     values = " ".join(sparql_iri(n) for n in sorted(set(nodes)) if is_iri(n))
     if not values:
         return None
-    return f"""PREFIX dip: <{DIP._NS}>
+    return f"""PREFIX dip: {sparql_iri(str(DIP._NS))}
 CONSTRUCT {{
   ?node ?dateProperty ?day .
   ?event a dip:Event ; dip:reportedBy ?article ; dip:date ?eventDate .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,34 @@ def test_nothing_in_kg_imports_the_leaves(path: Path) -> None:
         return
     bad = {name for name in imports(path) if name in ("kg.cli",) or name.startswith("kg.web")}
     assert not bad, f"{path.relative_to(KG)} imports {sorted(bad)}"
+
+
+_SPARQL_WORDS = ("SELECT", "CONSTRUCT", "ASK", "INSERT", "DELETE", "WHERE", "GRAPH", "VALUES",
+                 "FILTER", "PREFIX", "BIND", "DROP", "CLEAR")
+
+
+def _pasted_iris(path: Path) -> list[int]:
+    """Lines where an f-string that reads as SPARQL writes ``<{…}>`` around a value."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        parts = node.values
+        text = "".join(p.value for p in parts if isinstance(p, ast.Constant)
+                       and isinstance(p.value, str))
+        if not any(word in text for word in _SPARQL_WORDS):
+            continue
+        for before, after in itertools.pairwise(parts):
+            if (isinstance(before, ast.Constant) and isinstance(before.value, str)
+                    and before.value.endswith("<") and isinstance(after, ast.FormattedValue)):
+                found.append(node.lineno)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(KG.rglob("*.py")), ids=lambda p: str(p.relative_to(KG)))
+def test_terms_enter_sparql_through_kg_terms(path: Path) -> None:
+    """Every IRI enters a SPARQL text through kg.terms (or a binding), never ``<{value}>``."""
+    if path.name == "terms.py":
+        return
+    assert not _pasted_iris(path), f"{path.name}: <{{…}}> in SPARQL at lines {_pasted_iris(path)}"

@@ -225,9 +225,20 @@ def _message(exc: UnexpectedInput, text: str) -> str:
 
 
 def _readable(terminal: str) -> str:
-    names = {"LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
-             "RSQB": "']'", "SEMI": "';'", "$END": "the end"}
-    return names.get(terminal, terminal.lower() if terminal.isupper() else terminal)
+    """A terminal as people know it: its text for keywords and punctuation ('{', 'WHERE')."""
+    if terminal == "$END":
+        return "the end"
+    return _spellings().get(terminal, terminal.lower())
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    spelled: dict[str, str] = {}
+    for definition in _parser().terminals:
+        pattern = definition.pattern
+        if isinstance(pattern, lark.lexer.PatternStr):
+            spelled[definition.name] = f"'{pattern.value.upper()}'"
+    return spelled
 
 
 class _Bounds:

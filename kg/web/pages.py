@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import URIRef
 
 from kg.results import compact as compact_term
-from kg.terms import is_iri
+from kg.terms import is_iri, sparql_iri
 from kg.vocab import PREFIXES
 from kg.web import formats
 from kg.web.http import fail
@@ -38,7 +38,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PAGE_LIMIT = 2000
 # The IRI is bound to ?this, never pasted into the text.
 _PAGE_QUERY = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dip: <{PREFIXES['dip']}>
+PREFIX dip: {sparql_iri(PREFIXES['dip'])}
 SELECT ?dir ?p ?v ?g ?vlabel ?path WHERE {{
   {{ GRAPH ?g {{ ?this ?p ?v }} BIND ("out" AS ?dir) }}
   UNION {{ GRAPH ?g {{ ?v ?p ?this }} BIND ("in" AS ?dir) }}

@@ -170,8 +170,8 @@ def _refuse(plan: UpdatePlan, *, using: bool, gate: bool, allow_load: bool,
         raise UpdateRefused(
             f"{plan.default_writes[0]}: the default graph is the merge of the named graphs "
             "(one per document) and cannot be written itself; write into a named graph, e.g. "
-            f"INSERT DATA {{ GRAPH <{DEFAULT_GRAPH_IRI}> {{ … }} }}, and its triples appear in "
-            "the default graph"
+            f"INSERT DATA {{ GRAPH {sparql_iri(DEFAULT_GRAPH_IRI)} {{ … }} }}, and its triples "
+            "appear in the default graph"
         )
     if gate and plan.targets is None:
         raise UpdateRefused(

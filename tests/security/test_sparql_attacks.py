@@ -214,3 +214,20 @@ def test_an_oversized_query_is_refused(secure_app: Flask) -> None:
     response = secure_app.test_client().post("/sparql", data=query.encode(),
                                              content_type="application/sparql-query")
     assert response.status_code == 400 and "longer than" in response.text
+
+
+def test_a_graph_hidden_behind_an_escape_is_still_gated_and_merged(secure_app: Flask) -> None:
+    client = secure_app.test_client()
+    update = (
+        "PREFIX ex: <http://ex/>\nPREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
+        "INSERT DATA { GRAPH <http://example.org/g1> { ex:a ex:p\\' ex:b } "
+        "GRAPH <http://example.org/g2> { ex:e a dip:Event } } #'"
+    )
+    response = client.post("/sparql", data={"update": update}, headers=AUTH)
+    assert response.status_code == 422, response.text  # the event breaks the shapes
+    for graph in ("http://example.org/g1", "http://example.org/g2"):
+        asked = client.get("/sparql", query_string={"query": f"ASK {{ GRAPH <{graph}> {{ }} }}"})
+        assert asked.json == {"head": {}, "boolean": False}
+    merged = client.get("/sparql", query_string={
+        "query": "ASK { <http://ex/e> ?p ?o }"}).json
+    assert merged == {"head": {}, "boolean": False}
