@@ -395,7 +395,7 @@ def _candidates(store: Store, article: ArticleFeatures) -> list[str]:
         where = f"VALUES (?x ?w) {{ {weights} }}"
         if leads:
             where = (
-                f"VALUES ?lead {{ {' '.join(URIRef(i).n3() for i in leads)} }}"
+                f"VALUES ?lead {{ {' '.join(sparql_iri(i) for i in leads)} }}"
                 f" ?e dip:participant ?lead . {where}"
             )
     rows = store.query(
@@ -487,7 +487,7 @@ def _select_column(store: Store, query: str) -> list[str]:
 
 
 def _values(variable: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(URIRef(i).n3() for i in iris)} }}"
+    return f"VALUES ?{variable} {{ {' '.join(sparql_iri(i) for i in iris)} }}"
 
 
 def _day(day: date) -> str:

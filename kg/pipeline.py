@@ -165,6 +165,10 @@ def upload_source(name: str, data: bytes) -> Source:
     return Source(shown, data, UPLOAD_URN + quote(shown, safe=""))
 
 
+#: The largest input document read (an event page, an article, a WikiTimes file).
+MAX_DOCUMENT_BYTES = 64 * 2**20
+
+
 def read_source(file: InputFile | Path) -> Source:
     """A file's bytes as a source, recorded in provenance by its ``file:`` IRI.
 
@@ -173,9 +177,15 @@ def read_source(file: InputFile | Path) -> Source:
     """
     entry = file if isinstance(file, InputFile) else InputFile(file)
     try:
-        data = entry.path.read_bytes()
+        with entry.path.open("rb") as handle:
+            # Read one byte past the limit, not the whole file: a size cannot be trusted for
+            # pipes and devices, and a huge file must not be held in memory to be refused.
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(entry.path)) from exc
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, the limit for one "
+                         "document: split it", path=str(entry.path))
     return Source(str(entry.path), data, entry.path.resolve().as_uri(), named=entry.named)
 
 
@@ -575,8 +585,8 @@ def read_graph(
     if format is None:
         head = ""
         if path.suffix.lower() == ".json":
-            with contextlib.suppress(OSError):
-                head = path.read_bytes()[:4096].decode("utf-8", "replace")
+            with contextlib.suppress(OSError), path.open("rb") as handle:
+                head = handle.read(4096).decode("utf-8", "replace")
         rdf_format = rdf_format_of(path, head)
     if rdf_format is not None:
         return read_rdf(path, rdf_format)

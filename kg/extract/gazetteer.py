@@ -47,6 +47,9 @@ _FIELDS = {
 _LIST_FIELDS = ("aliases", "demonyms", "short", "strict")
 _WIKI_HOST = re.compile(r"^(?:[a-z]+\.)?(?:m\.)?wikipedia\.org$")
 
+#: The largest gazetteer file read (the shipped one is well under 1 MiB).
+MAX_GAZETTEER_BYTES = 64 * 2**20
+
 
 @dataclass(frozen=True)
 class Tenure:
@@ -278,9 +281,14 @@ def load_gazetteer(extra_paths: Sequence[Path | str] = ()) -> Gazetteer:
     for path in extra_paths:
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_GAZETTEER_BYTES + 1)
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{path}: cannot read gazetteer file: {exc}") from exc
+        if len(data) > MAX_GAZETTEER_BYTES:
+            raise ValueError(f"{path}: a gazetteer file may hold at most "
+                             f"{MAX_GAZETTEER_BYTES // 2**20} MiB")
         for entry in _parse_file(text, str(path)):
             key = (entry.kind, entry.name)
             merged[key] = _merge(merged[key], entry) if key in merged else entry

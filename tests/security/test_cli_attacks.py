@@ -108,3 +108,33 @@ def test_kg_query_refuses_deep_nesting_without_crashing(example_store: Path, tmp
     done = kg("--store", str(store), "query", query)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_oversized_document_is_refused_by_name_and_the_rest_stored(tmp_path: Path) -> None:
+    from kg.pipeline import MAX_DOCUMENT_BYTES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    huge = folder / "huge.md"
+    with huge.open("wb") as handle:  # sparse: no disk is used
+        handle.truncate(MAX_DOCUMENT_BYTES + 1)
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    page = next(examples.glob("2007-07-2_*.md"))
+    (folder / page.name).write_bytes(page.read_bytes())
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "ingest", "-q",
+                                      "--no-validate", str(huge), str(folder / page.name)])
+    assert result.exit_code == 1, result.output
+    assert "huge.md" in result.output and "limit for one document" in result.output
+    assert "1 documents stored" in result.output
+
+
+def test_an_oversized_gazetteer_is_refused(tmp_path: Path) -> None:
+    from kg.extract.gazetteer import MAX_GAZETTEER_BYTES
+
+    huge = tmp_path / "mine.json"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_GAZETTEER_BYTES + 1)
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "ingest",
+                                      "--gazetteer", str(huge), str(tmp_path)])
+    assert result.exit_code != 0
+    assert "at most" in result.output and "Traceback" not in result.output

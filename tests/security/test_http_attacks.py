@@ -186,3 +186,13 @@ def test_a_query_is_answered_with_150_slow_connections_open(example_store: Path,
         finally:
             for sock in held:
                 sock.close()
+
+
+@pytest.mark.server
+def test_kg_serve_cannot_connect_once_it_listens(example_store: Path, tmp_path: Path) -> None:
+    store = copy_store(example_store, tmp_path / "store")
+    with serve(store, "--workers", "0", log_dir=tmp_path) as server:
+        status = Path(f"/proc/{server.process.pid}/status").read_text()
+        assert "Seccomp:\t2" in status  # the server process itself, beside its workers
+        # And the server still answers (its listening socket predates the filter).
+        assert server.health()["status"] == "ok"
