@@ -24,7 +24,7 @@ _PN_LOCAL = (
     f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 _UCHAR = "\\\\u[0-9A-Fa-f]{4}|\\\\U[0-9A-Fa-f]{8}"
-_ECHAR = "\\\\[tbnrf\\\\\"']"
+_ECHAR = "\\\\(?:[tbnrf\"']|\\\\)"  # a backslash in a Lark class is lost: outside it
 
 _TERMINALS = f"""
 IRIREF: /<(?:[^<>"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>/

@@ -33,7 +33,8 @@ MAX_OPERATORS = 1000
 
 _OPENING = {"LBRACE", "LPAR", "LSQB"}
 _CLOSING = {"RBRACE", "RPAR", "RSQB"}
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# An escaped backslash first, so that "\\\\u0041" (a backslash, then u0041) is no escape.
+_ESCAPE = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _PN_LOCAL_ESCAPE = re.compile(r"\\(.)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Rules whose every reduction is one graph pattern or operator for the store to recurse over.
@@ -266,7 +267,8 @@ class _Bounds:
 
 def _check_escapes(token: lark.Token) -> None:
     for match in _ESCAPE.finditer(token):
-        if int(match.group(1) or match.group(2), 16) < 0x80:
+        code = match.group(1) or match.group(2)
+        if code is not None and int(code, 16) < 0x80:
             raise SparqlSyntaxError(
                 f"line {token.line}: {match.group(0)} writes an ASCII character as an escape; "
                 "write it as itself (servers that read escapes before parsing would see "
@@ -275,7 +277,9 @@ def _check_escapes(token: lark.Token) -> None:
 
 
 def _unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """An IRI's text with its \\u escapes read (an IRIREF holds no other backslash)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16))
+                       if m.group(1) or m.group(2) else m.group(0), text)
 
 
 def _count(scope: _Scope, amount: int) -> None:

@@ -113,3 +113,55 @@ def test_the_endpoint_never_answers_5xx(inline_app: Flask, listener: Listener, t
                            headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code < 500, (body, response.text)
     listener.assert_untouched()
+
+
+# -- the term writer: any value is one term, or refused ------------------------------------
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(value=st.text(max_size=30) | st.sampled_from(
+    ["> } SERVICE <URL> { ?a ?b ?c } #", '" } SERVICE <URL> {} #', "\\u0022", "\\\\u0022",
+     "'''", '"""', "\n} #", "a\\", "\\", "x>y", "http://x/a b"]),
+       language=st.none() | st.sampled_from(["en", "en-GB", "x y", "en\"", ""]),
+       datatype=st.none() | st.sampled_from(["http://www.w3.org/2001/XMLSchema#string",
+                                             "http://x/> } SERVICE <URL> {} #"]))
+def test_a_literal_is_one_term_with_its_value(value: str, language: str | None,
+                                               datatype: str | None) -> None:
+    from rdflib import Literal, URIRef
+
+    from kg.terms import TermError, sparql_literal
+
+    try:  # rdflib itself refuses some language tags
+        term = Literal(value, lang=language or None,
+                       datatype=None if language or datatype is None else URIRef(datatype))
+    except ValueError:
+        return
+    try:
+        text = sparql_literal(term)
+    except TermError:
+        return
+    query = f"SELECT ?x WHERE {{ BIND ({text} AS ?x) }}"
+    assert not read_query(query).services
+    try:
+        (row,) = list(ox.Store().query(query))  # type: ignore[arg-type]
+    except SyntaxError:
+        return  # pyoxigraph is stricter (a language tag, a datatype IRI): refused, not misread
+    assert row["x"].value == value
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(value=st.text(max_size=30).map(lambda s: "http://x/" + s) | st.text(max_size=30))
+def test_an_iri_is_one_term_or_refused(value: str) -> None:
+    from kg.terms import TermError, is_iri, sparql_iri
+
+    try:
+        text = sparql_iri(value)
+    except TermError:
+        assert not is_iri(value)
+        return
+    query = f"SELECT ?x WHERE {{ BIND ({text} AS ?x) }}"
+    assert not read_query(query).services
+    try:
+        (row,) = list(ox.Store().query(query))  # type: ignore[arg-type]
+    except SyntaxError:
+        return  # not an IRI by RFC 3987 though writable: refused by the store, not misread
+    assert row["x"].value == value
