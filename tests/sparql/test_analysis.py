@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from kg.sparql.analysis import is_update, plan_update, query_form, with_using
@@ -93,3 +95,26 @@ def test_with_using_adds_clauses_before_where() -> None:
         "<http://n> WHERE { ?s a <http://Y> }"
     )
     assert with_using(text, plan_update(text), [], []) == text
+
+
+@pytest.mark.parametrize("literal", ['"\\\\"', '"a\\\\b"', "'\\\\'", '"""\\\\"""', '"\\\\u0041"',
+                                     '"\\t\\n\\r\\b\\f\\"\\\'"', '"\\u00e9"'])
+def test_every_escape_of_a_string_is_read(literal: str) -> None:
+    assert query_form(f"SELECT ?x WHERE {{ BIND ({literal} AS ?x) }}") == "SELECT"
+
+
+@pytest.mark.parametrize("literal", ['"\\q"', '"\\\\\\"', '"\\u0022"', "'\\u0027'"])
+def test_bad_or_ascii_escapes_are_refused(literal: str) -> None:
+    assert query_form(f"SELECT ?x WHERE {{ BIND ({literal} AS ?x) }}") is None
+
+
+def test_the_grammar_has_no_conflicts(caplog: pytest.LogCaptureFixture) -> None:
+    import lark
+    from lark import logger
+
+    from kg.sparql.grammar import grammar
+
+    with caplog.at_level(logging.DEBUG, logger=logger.name):
+        lark.Lark(grammar(), parser="lalr", lexer="contextual", debug=True,
+                  start=["start_query", "start_update"])
+    assert not [r for r in caplog.records if "conflict" in r.getMessage().lower()]
