@@ -54,8 +54,8 @@ def read_query(text: str, *, base_iri: str | None = None, allow_service: bool = 
                                     "application/sparql-update") from None
         raise
     if parsed.services and not allow_service:
-        raise SparqlRefused("SERVICE is refused: this endpoint does not query other endpoints "
-                            "on a client's behalf")
+        raise SparqlRefused("SERVICE is refused: kg does not query other endpoints on anyone's "
+                            "behalf")
     return parsed
 
 
