@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kg.iri import article_iri, event_iri
-from kg.linker import find_links, link_all
+from kg.link.find import find_links, link_all
 from kg.pipeline import SOFTWARE_IRI, IngestReport, ingest_paths
 from kg.store import Store, open_store
 

@@ -16,7 +16,7 @@ from rdflib import Graph
 
 from kg import __version__
 from kg.extract.gazetteer import load_gazetteer
-from kg.linker import link_all
+from kg.link.find import link_all
 from kg.model import ParseError
 from kg.pipeline import SOFTWARE_IRI, FileResult, ingest_paths, read_graph, validate_store
 from kg.queries import NamedQuery, QueryParamError, bind_params, load_queries, to_term

@@ -19,7 +19,7 @@ from kg.extract import extract_document
 from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.iri import document_graph_iri, short_hash
-from kg.linker import LinkReport, update_links
+from kg.link.find import LinkReport, update_links
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
@@ -526,7 +526,7 @@ def ingest_sources(
     its name. With ``validate`` (the default) each document is checked against the SHACL
     shapes first: one with violations is not stored, one with warnings is stored and its
     result carries them. With ``link`` (the default) the article-event links that the
-    stored documents may change are computed anew afterwards (see kg.linker).
+    stored documents may change are computed anew afterwards (see kg.link.find).
     """
     return _ingest(
         store, sources, [], format=format, base=base, gazetteer=gazetteer, gate=gate,

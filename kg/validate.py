@@ -326,7 +326,7 @@ def validate_documents(
     return out
 
 
-# The graphs computed from the documents (the article-event links of kg.linker, the
+# The graphs computed from the documents (the article-event links of kg.link.find, the
 # inferred graph of kg.reason) are not context: they are recomputed from the new documents.
 _NOT_DERIVED = (
     f'!STRSTARTS(STR(?g), "{GRAPH_BASE}links/") && ?g != {sparql_iri(GRAPH_BASE + "inferred")}'

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
-PURE = ("vocab", "model", "parse", "extract", "iri", "mapper", "cameo", "link", "sparql",
-        "terms", "nesting")
+PURE = ("vocab", "model", "parse", "extract", "iri", "mapper", "link/score", "sparql", "terms",
+        "nesting")
 FORBIDDEN_IN_PURE = (
     "flask",
     "click",

@@ -1,4 +1,4 @@
-"""The link scoring of kg.link, on the headlines and articles of the seed data."""
+"""The link scoring of kg.link.score, on the headlines and articles of the seed data."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.link import (
+from kg.link.score import (
     MAX_LINKS,
     THRESHOLD,
     WINDOW_AFTER,
@@ -63,7 +63,7 @@ def event(iri: str, day: date, headline: str, actors: dict[str, str],
 
 def article(published: date | None, texts: tuple[str, ...], actors: dict[str, str],
             places: frozenset[str] = frozenset()) -> ArticleFeatures:
-    """As kg.linker reads an article: ``texts`` are its title and body."""
+    """As kg.link.find reads an article: ``texts`` are its title and body."""
     return ArticleFeatures(
         ID + "article/a", published, actors, text_words(*texts), places,
         names=name_words(NAMES[a] for a, kind in actors.items() if kind != "organization"),

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rdflib import URIRef
 
 from kg.cli import cli
-from kg.linker import LINK_GRAPH_BASE, link_all
+from kg.link.find import LINK_GRAPH_BASE, link_all
 from kg.pipeline import SOFTWARE_IRI, Ingester, collect_files, ingest_paths, validate_store
 from kg.store import Store, open_store
 from kg.vocab import DIP, PREFIXES

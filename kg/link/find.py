@@ -1,4 +1,4 @@
-"""Article–event links in the store: candidates found with SPARQL, scored by :mod:`kg.link`.
+"""Article–event links in the store: candidates found with SPARQL, scored by :mod:`kg.link.score`.
 
 Links are derived data. Each article's links live in their own named graph,
 ``{GRAPH_BASE}links/<hash of the article IRI>`` (:func:`kg.iri.link_graph_iri`), written whole
@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.iri import link_graph_iri
-from kg.link import (
+from kg.link.score import (
     ACTOR_WEIGHTS,
     MAX_LINKS,
     THRESHOLD,
