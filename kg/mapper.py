@@ -24,12 +24,12 @@ from kg.model import (
     SourceLink,
     Span,
 )
+from kg.terms import Triple
 from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
 
 #: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
 MAPPER_VERSION = "3"
 
-Triple = tuple[Node, Node, Node]
 
 
 class _Builder:

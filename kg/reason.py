@@ -45,14 +45,13 @@ from rdflib.term import Node
 
 from kg.rdffile import has_blank_node, to_oxigraph, to_rdflib
 from kg.store import Store, open_store
-from kg.terms import sparql_iri
+from kg.terms import Triple, sparql_iri
 from kg.vocab import GRAPH_BASE, OWL, RDF, RDFS, XSD
 
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
 ENGINES = ("fast", "owlrl")
 
 
-Triple = tuple[Node, Node, Node]
 
 _SCHEMA_PREDICATES = (
     RDFS.subClassOf,

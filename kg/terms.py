@@ -24,6 +24,10 @@ _cache: dict[str, str] = {}
 _CACHE_SIZE = 200_000
 
 
+#: A triple of rdflib terms, as the mapper makes them and the store writes them.
+Triple = tuple[Node, Node, Node]
+
+
 class TermError(ValueError):
     """A value that cannot be written as the RDF term asked for."""
 

@@ -33,7 +33,7 @@ from kg.rdffile import quiet_literals, read_rdf
 from kg.resources import resource_path
 from kg.results import json_term
 from kg.sparql.parse import SparqlSyntaxError, parse_query, parse_update
-from kg.terms import is_iri, sparql_iri
+from kg.terms import Triple, is_iri, sparql_iri
 from kg.vocab import DIP, GRAPH_BASE, PREFIXES, RDF, RDFS, XSD
 
 SHAPES_NAMESPACE = "https://w3id.org/diplomacy-kg/shapes#"
@@ -41,7 +41,6 @@ INFERENCE = ("none", "rdfs", "owlrl")
 SEVERITIES = ("Violation", "Warning", "Info")
 REPORT_FORMATS = ("text", "turtle", "json")
 
-Triple = tuple[Node, Node, Node]
 K = TypeVar("K", bound=Hashable)
 
 _PREFIXES = {"dsh": SHAPES_NAMESPACE, "sh": str(SH), **PREFIXES}

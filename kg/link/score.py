@@ -38,12 +38,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from kg.iri import report_link_iri
+from kg.terms import Triple
 from kg.vocab import DIP, PROV, RDF, RDFS, XSD
-
-Triple = tuple[Node, Node, Node]
 
 #: Bumped whenever the scoring changes, so that stored links say which rules made them.
 LINKER_VERSION = "1"

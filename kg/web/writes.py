@@ -23,17 +23,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
 from kg.sparql.analysis import UpdatePlan, plan_update, with_using
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, Store
-from kg.terms import TermError, is_iri, sparql_iri
+from kg.terms import TermError, Triple, is_iri, sparql_iri
 from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
 from kg.vocab import DIP, GRAPH_BASE, RDF
-
-Triple = tuple[Node, Node, Node]
 
 #: Where Graph Store writes to ``?default`` go: the default graph is the merge of the named
 #: graphs, so its own triples live in this named graph.
