@@ -15,12 +15,12 @@ from rdflib import Graph
 from kg.model import ParseError
 from kg.rdffile import parse_rdf
 from kg.store import StoreError
+from kg.store.worker import QueryJob
 from kg.terms import is_iri
 from kg.web import formats
 from kg.web.http import fail, public_url, require_write_access
 from kg.web.sparql import choose_format, gate_response, run_job
 from kg.web.state import get_state
-from kg.web.worker import QueryJob
 from kg.web.writes import (
     DEFAULT_GRAPH_IRI,
     GateRejected,

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import URIRef
 
 from kg.results import compact as compact_term
+from kg.store.worker import QueryJob
 from kg.terms import is_iri, sparql_iri
 from kg.vocab import PREFIXES
 from kg.web import formats
@@ -24,7 +25,6 @@ from kg.web.http import fail
 from kg.web.named_queries import describe
 from kg.web.sparql import choose_format, run_job
 from kg.web.state import get_state
-from kg.web.worker import QueryJob
 
 bp = Blueprint("pages", __name__)
 

@@ -13,12 +13,12 @@ from werkzeug.datastructures import MultiDict
 from kg.sparql.analysis import SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, RawResult, StoreError
+from kg.store.pool import EngineBusy, QueryTimeout
+from kg.store.worker import QueryJob
 from kg.terms import is_iri, sparql_iri
 from kg.web import formats
-from kg.web.engine import EngineBusy, QueryTimeout
 from kg.web.http import fail, public_url, require_write_access
 from kg.web.state import get_state
-from kg.web.worker import QueryJob
 from kg.web.writes import GateRejected, UpdateRefused, apply_update
 
 bp = Blueprint("sparql", __name__)

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from kg.queries import NamedQuery, load_queries
-from kg.store import OxigraphStore, SparqlStore, Store, StoreError, open_store
-from kg.web.engine import Engine, InlineEngine, ProcessEngine
+from kg.store import MEMORY_URL, Store, StoreError, is_memory_url, open_folder, open_store
+from kg.store.pool import Engine, InlineEngine, ProcessEngine
 
 EXTENSION = "kg"
 
@@ -26,17 +26,17 @@ class State:
         self.config = config
         self._temporary: Path | None = None
         url = str(config["STORE"])
-        if url.strip().lower().rstrip("/") == "memory:" and config["QUERY_WORKERS"] > 0:
+        with_workers = config["QUERY_WORKERS"] > 0
+        if with_workers and is_memory_url(url):
             # Worker processes need the store on disk: memory: serves a temporary folder.
             self._temporary = Path(tempfile.mkdtemp(prefix="kg-memory-store-"))
-            self.store: Store = OxigraphStore(self._temporary / "store", url="memory:")
+            self.store: Store = open_folder(self._temporary / "store", url=MEMORY_URL)
         else:
             self.store = open_store(url)
         try:
             self.engine: Engine
-            if isinstance(self.store, OxigraphStore) and self.store.path is not None and (
-                config["QUERY_WORKERS"] > 0
-            ):
+            # Workers stop an overrunning query by being killed; they query checkpoints.
+            if with_workers and self.store.supports_timeouts and self.store.supports_checkpoints:
                 self.engine = ProcessEngine(
                     self.store,
                     workers=config["QUERY_WORKERS"],
@@ -54,7 +54,7 @@ class State:
     @property
     def remote(self) -> bool:
         """Whether the store is another SPARQL server."""
-        return isinstance(self.store, SparqlStore)
+        return self.store.remote
 
     def close(self) -> None:
         """Stop the engine, close the store, remove a temporary store folder."""

@@ -17,9 +17,9 @@ import pytest
 from flask import Flask
 
 from kg.store import StoreError
-from kg.web.engine import Engine
+from kg.store.pool import Engine
+from kg.store.worker import QueryJob
 from kg.web.state import close_app
-from kg.web.worker import QueryJob
 from tests.security.conftest import Listener
 from tests.web.conftest import ROOT, copy_store, make_app
 

@@ -1,19 +1,20 @@
-"""Where the endpoint's queries run, and how its writes become visible to them.
+"""The query worker pool: where queries on a store run, and how writes become visible to them.
 
-``ProcessEngine`` (an embedded store on disk): the server process owns the store and is its
-only writer. After every write request it takes a checkpoint of the store with
-``Store.backup`` — hard links to RocksDB's immutable files, so it costs milliseconds — and
-queries run in a pool of worker processes that open the newest checkpoint read-only. So:
+``ProcessEngine`` (a store that takes checkpoints: an embedded store on disk): the process that
+opened the store owns it and is its only writer. After every write request it takes a
+checkpoint of the store with ``Store.backup`` — hard links to RocksDB's immutable files, so it
+costs milliseconds — and queries run in a pool of worker processes that open the newest
+checkpoint read-only. So:
 
 - a query that overruns its time is stopped for real: its worker is killed (and a new one
-  started in the background), the CPU is free at once, the client gets 503;
+  started in the background), the CPU is free at once, the caller gets QueryTimeout;
 - readers get snapshot isolation: a checkpoint is taken only between write requests, so a
   query sees each write request whole or not at all, never half a document;
 - many queries run at once, one per worker, while a write goes on.
 
-``InlineEngine`` (a remote SPARQL store, or ``QUERY_WORKERS = 0``): queries run in the server
+``InlineEngine`` (a remote SPARQL store, or no workers wanted): queries run in the calling
 process. A remote store enforces its own timeout; for a local store the deadline is best
-effort: the client gets 503 in time, but the abandoned query runs on to its end.
+effort: the caller gets QueryTimeout in time, but the abandoned query runs on to its end.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kg.store import OxigraphStore, QuerySyntaxError, RawResult, Store, StoreError
-from kg.web import worker
-from kg.web.worker import QueryJob
+from kg.store.base import QuerySyntaxError, RawResult, Store, StoreError
+from kg.store.oxigraph import OxigraphStore
+from kg.store.worker import QueryJob
+from kg.store.worker import main as worker_main
 
 WORKER_START_TIMEOUT = 60.0
 _SNAPSHOT_PREFIX = "snapshot-"
@@ -50,7 +52,7 @@ class EngineBusy(StoreError):
 
 
 class Engine:
-    """The interface the blueprints use: run queries, write, read a consistent view."""
+    """What the endpoint uses: run queries, write, read a consistent view."""
 
     store: Store
     kind = "inline"
@@ -136,20 +138,20 @@ class _Worker:
 
 
 class ProcessEngine(Engine):
-    """Queries in worker processes on checkpoints of an embedded on-disk store."""
+    """Queries in worker processes, on checkpoints of a store that takes them (on disk)."""
 
     kind = "process"
 
     def __init__(
         self,
-        store: OxigraphStore,
+        store: Store,
         *,
         workers: int = 2,
         snapshot_dir: str | Path | None = None,
     ) -> None:
-        if store.path is None:
+        if not store.supports_checkpoints or store.path is None:
             raise StoreError("worker processes need a store on disk")
-        self.store: OxigraphStore = store
+        self.store = store
         self.size = max(1, workers)
         self._context = multiprocessing.get_context("spawn")
         parent = Path(snapshot_dir) if snapshot_dir else store.path.resolve().parent
@@ -183,7 +185,7 @@ class ProcessEngine(Engine):
         for _ in range(count):
             parent_conn, child_conn = self._context.Pipe()
             process = self._context.Process(
-                target=worker.main, args=(child_conn,), name="kg-query-worker", daemon=True
+                target=worker_main, args=(child_conn,), name="kg-query-worker", daemon=True
             )
             process.start()
             child_conn.close()

@@ -1,9 +1,10 @@
-"""A query worker process: answers queries on read-only snapshots of the store.
+"""A query worker process: answers queries on read-only checkpoints of the store.
 
-The server sends ``(generation, snapshot folder, job)``; the worker opens that snapshot (once
-per generation), runs the job and sends back ``("ok", RawResult)``, ``("syntax", message)``
-or ``("error", message)``. It exits when the pipe closes. A worker that overruns its time is
-killed by the server, which is the point of running queries here rather than in a thread.
+The pool (:mod:`kg.store.pool`) sends ``(generation, snapshot folder, job)``; the worker opens
+that snapshot (once per generation), runs the job and sends back ``("ok", RawResult)``,
+``("syntax", message)`` or ``("error", message)``. It exits when the pipe closes. A worker
+that overruns its time is killed by the pool, which is the point of running queries here
+rather than in a thread.
 
 A worker cannot open network connections (``kg.sandbox``): pyoxigraph would answer a SERVICE
 clause with an HTTP request of its own, and the server's refusal of SERVICE should not be the
@@ -21,7 +22,8 @@ from multiprocessing.connection import Connection
 from rdflib.term import Node
 
 from kg.sandbox import forbid_network
-from kg.store import OxigraphStore, QuerySyntaxError, RawResult, Store, StoreError
+from kg.store.base import QuerySyntaxError, RawResult, Store, StoreError
+from kg.store.oxigraph import OxigraphStore
 
 
 @dataclass(frozen=True)
