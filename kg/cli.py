@@ -21,6 +21,7 @@ from kg.model import ParseError
 from kg.pipeline import SOFTWARE_IRI, FileResult, ingest_paths, read_graph, validate_store
 from kg.queries import NamedQuery, QueryParamError, bind_params, load_queries, to_term
 from kg.rdffile import RDF_FORMATS
+from kg.rdfio import FORMATS
 from kg.reason import ENGINES, INFERRED_GRAPH, infer
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_result
@@ -31,7 +32,7 @@ from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, mer
 from kg.validate import validate as validate_graph
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
-EXPORT_FORMATS = ("turtle", "json-ld", "nquads", "trig", "ntriples", "rdf-xml")
+EXPORT_FORMATS = tuple(FORMATS)
 INPUT_FORMATS = ("event-page", "day-index", "article", "wikitimes")
 DEFAULT_STORE = "kg-store"
 

@@ -29,31 +29,14 @@ from rdflib.term import Node
 
 from kg.model import ParseError
 from kg.nesting import MAX_XML_DEPTH, check_json_depth, check_triple_term_depth, load_json
+from kg.rdfio import BY_EXTENSION, OXIGRAPH_FORMATS
 from kg.vocab import OWL, XSD
 
 #: Format names (as ``kg export`` spells them) and the pyoxigraph format of each.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdf-xml": ox.RdfFormat.RDF_XML,
-}
+RDF_FORMATS: dict[str, ox.RdfFormat] = OXIGRAPH_FORMATS
 
 #: File extensions that name an RDF format.
-EXTENSIONS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".jsonld": "json-ld",
-    ".json-ld": "json-ld",
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "rdf-xml",
-    ".owl": "rdf-xml",
-    ".xml": "rdf-xml",
-}
+EXTENSIONS: dict[str, str] = BY_EXTENSION
 
 #: The largest RDF file :func:`read_rdf` reads (the whole file is parsed in memory; the
 #: endpoint bounds request bodies apart, at 16 MiB).

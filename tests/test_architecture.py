@@ -10,7 +10,7 @@ import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
 PURE = ("vocab", "model", "parse", "extract", "iri", "mapper", "link/score", "sparql", "terms",
-        "nesting")
+        "nesting", "rdfio")
 FORBIDDEN_IN_PURE = (
     "flask",
     "click",

@@ -13,28 +13,14 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
+from kg.rdfio import FORMATS, MEDIA_TYPES, OXIGRAPH_FORMATS
 from kg.store.base import QueryResult, RawResult, StoreError, Triple
 from kg.vocab import PREFIXES
 
-#: The export formats of :meth:`Store.dump`, with their media types.
-DUMP_FORMATS: dict[str, str] = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-    "json-ld": "application/ld+json",
-    "rdf-xml": "application/rdf+xml",
-}
-_RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdf-xml": ox.RdfFormat.RDF_XML,
-}
-_QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
-_PREFIXED_FORMATS = frozenset({"turtle", "trig", "rdf-xml"})
+#: The export formats of :meth:`Store.dump`, with their media types (kg.rdfio's table).
+DUMP_FORMATS: dict[str, str] = MEDIA_TYPES
+_QUAD_FORMATS = frozenset(name for name, f in FORMATS.items() if f.datasets)
+_PREFIXED_FORMATS = frozenset(name for name, f in FORMATS.items() if f.prefixes)
 
 #: The formats of SELECT and ASK answers from :meth:`Store.query_raw`, with their media types.
 RESULTS_FORMATS: dict[str, str] = {
@@ -189,7 +175,7 @@ def _results_format(name: str) -> ox.QueryResultsFormat:
 def _dump_format(fmt: str) -> tuple[ox.RdfFormat, bool]:
     """The pyoxigraph format for a dump format name, and whether it keeps named graphs."""
     try:
-        return _RDF_FORMATS[fmt], fmt in _QUAD_FORMATS
+        return OXIGRAPH_FORMATS[fmt], fmt in _QUAD_FORMATS
     except KeyError:
         raise StoreError(
             f"unknown export format {fmt!r}; choose one of {', '.join(DUMP_FORMATS)}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MIMEAccept
 
-from kg.store import DUMP_FORMATS, RESULTS_FORMATS
+from kg.rdfio import FORMATS, download_extension
+from kg.store import RESULTS_FORMATS
 
 #: SELECT and ASK answers: format name -> media types it answers to (the first is sent).
 RESULT_TYPES: dict[str, tuple[str, ...]] = {
@@ -13,14 +14,11 @@ RESULT_TYPES: dict[str, tuple[str, ...]] = {
     "csv": (RESULTS_FORMATS["csv"],),
     "tsv": (RESULTS_FORMATS["tsv"],),
 }
-#: CONSTRUCT and DESCRIBE answers, graphs and exports: format name -> media types.
+#: CONSTRUCT and DESCRIBE answers, graphs and exports: format name -> media types, in the
+#: order that breaks ties in negotiation (kg.rdfio has the formats).
 GRAPH_TYPES: dict[str, tuple[str, ...]] = {
-    "turtle": (DUMP_FORMATS["turtle"], "application/x-turtle"),
-    "ntriples": (DUMP_FORMATS["ntriples"],),
-    "json-ld": (DUMP_FORMATS["json-ld"], "application/json"),
-    "rdf-xml": (DUMP_FORMATS["rdf-xml"], "application/xml", "text/xml"),
-    "trig": (DUMP_FORMATS["trig"],),
-    "nquads": (DUMP_FORMATS["nquads"],),
+    name: FORMATS[name].media_types + FORMATS[name].also_accepted
+    for name in ("turtle", "ntriples", "json-ld", "rdf-xml", "trig", "nquads")
 }
 #: ``format=`` values: the names above, short names, and what they mean for each kind.
 _ALIASES: dict[str, tuple[str | None, str | None]] = {
@@ -46,8 +44,8 @@ _ALIASES: dict[str, tuple[str | None, str | None]] = {
     "nq": (None, "nquads"),
 }
 EXTENSIONS = {
-    "json": "srj", "xml": "srx", "csv": "csv", "tsv": "tsv", "turtle": "ttl", "ntriples": "nt",
-    "json-ld": "jsonld", "rdf-xml": "rdf", "trig": "trig", "nquads": "nq",
+    "json": "srj", "xml": "srx", "csv": "csv", "tsv": "tsv",
+    **{name: download_extension(name) for name in FORMATS},
 }
 
 

@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg.model import ParseError
 from kg.rdffile import parse_rdf
+from kg.rdfio import BY_MEDIA_TYPE
 from kg.store import StoreError
 from kg.store.worker import QueryJob
 from kg.terms import is_iri
@@ -32,15 +33,7 @@ from kg.web.writes import (
 bp = Blueprint("graph_store", __name__)
 
 #: Media types of request bodies, and the RDF format each is parsed as.
-BODY_FORMATS: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "rdf-xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+BODY_FORMATS: dict[str, str] = BY_MEDIA_TYPE
 _METHODS = ["GET", "PUT", "POST", "DELETE"]
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
+from kg.rdfio import OXIGRAPH_FORMATS
 from kg.sparql.analysis import SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, RawResult, StoreError
@@ -209,16 +210,6 @@ def gate_response(error: GateRejected) -> Response:
     return Response("\n".join(lines) + "\n", status=422, mimetype="text/plain")
 
 
-_SD_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdf-xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
-
-
 def service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint (Turtle unless asked otherwise)."""
     accept = request.accept_mimetypes
@@ -257,7 +248,7 @@ def service_description() -> Response:
     body = turtle.encode("utf-8")
     if chosen != "turtle":
         triples = [quad.triple for quad in ox.parse(body, ox.RdfFormat.TURTLE)]
-        body = ox.serialize(triples, format=_SD_FORMATS[chosen]) or b""
+        body = ox.serialize(triples, format=OXIGRAPH_FORMATS[chosen]) or b""
     response = Response(body, content_type=formats.media_type(chosen, graph=True))
     response.vary.add("Accept")
     return response
