@@ -77,7 +77,12 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SHARED = REPO.parent / "shared"
+# The real pages the tests read: copies of the development data (see NOTICE), kept here so
+# that a clean checkout runs every test; nothing is read from outside the repository.
+DATA = Path(__file__).parent / "data"
+# The three seed documents (an event page and two news articles) are among the examples.
+SEEDS = tuple(EXAMPLES / name for name in (
+    "000_30323f190908bd9a.txt", "001_ca0084b1917e092f.txt", "002_1bdb0463f316e372.txt"))
 
 
 @pytest.fixture(scope="session")

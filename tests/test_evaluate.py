@@ -130,4 +130,6 @@ def test_the_posts_field_is_scored_on_the_labels(report: EvalReport) -> None:
     posts = report.fields["posts"]
     assert posts.tp >= 30 and posts.recall is not None and posts.recall >= 0.9
     assert "posts" in format_report(report)
-    assert report.fields["article posts"].tp == 5
+    # Floors, not the figures of the day: a better extractor or more labels must not fail this.
+    article = report.fields["article posts"]
+    assert article.tp >= 5 and (article.precision or 0) >= 0.9 and (article.recall or 0) >= 0.9

@@ -17,7 +17,7 @@ from kg.pipeline import (
 )
 from kg.store import Store, open_store
 
-from .conftest import EXAMPLES, SHARED
+from .conftest import DATA, EXAMPLES, SEEDS
 
 SEED_PAGE = EXAMPLES / "000_30323f190908bd9a.txt"
 KENNEBUNKPORT = next(EXAMPLES.glob("2007-07-2_*.md"))
@@ -137,12 +137,11 @@ def test_a_folder_walk_passes_over_files_that_are_not_documents(
     assert not report.failures
 
 
-@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not beside the repo")
-def test_every_shared_page_ingests_and_a_second_ingest_adds_nothing(store: Store) -> None:
-    paths = [SHARED / "seeds", SHARED / "data"]
+def test_every_development_page_ingests_and_a_second_ingest_adds_nothing(store: Store) -> None:
+    paths = [*SEEDS, DATA / "thecontext", DATA / "devcorpus", DATA / "wikitimes"]
     first = ingest_paths(store, paths)
     assert not first.failures, [f.message for f in first.failures]
-    assert first.count("stored") >= 40
+    assert first.count("stored") >= 44  # 3 seeds, 3 + 37 thecontext pages, 1 WikiTimes month
     second = ingest_paths(store, paths)
     assert second.count("stored") == 0
     assert second.triples_added == 0

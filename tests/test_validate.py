@@ -23,8 +23,8 @@ from kg.validate import (
 )
 from kg.vocab import DIP, OWL, RDF, RDFS, XSD
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO / ".." / "shared").resolve()
+from .conftest import DATA, EXAMPLES
+
 INVALID = Path(__file__).parent / "shapes" / "invalid"
 ID = "https://w3id.org/diplomacy-kg/id/"
 
@@ -34,10 +34,13 @@ ID = "https://w3id.org/diplomacy-kg/id/"
 EXPLAINED_WARNINGS = {("EventShape", "dip:participant"), ("ArticleShape", "dip:url")}
 
 
+# The examples (the seeds among them) and the development pages in tests/data: thecontext.net
+# event and day index pages, and a month of WikiTimes records.
+FOLDERS = (EXAMPLES, DATA / "thecontext", DATA / "devcorpus", DATA / "wikitimes")
+
+
 def _documents() -> list[Path]:
-    folders = [REPO / "examples", SHARED / "seeds", SHARED / "data"]
-    files = sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")
-                   if p.is_file())
+    files = sorted(p for folder in FOLDERS for p in folder.iterdir() if p.is_file())
     return [p for p in files
             if detect_format(read_text(p), str(p), guess=False) is not None]
 
@@ -210,7 +213,12 @@ def test_stored_context_takes_part_but_is_not_blamed() -> None:
         ("ArticleDateShape", "dip:published", "2007-06-01")}
 
 
-@pytest.mark.skipif(not DOCUMENTS, reason="no documents found")
+def test_the_real_documents_are_all_there() -> None:
+    """A folder lost must fail here, not shrink the cases below unseen."""
+    assert len(DOCUMENTS) >= 53
+    assert {path.parent for path in DOCUMENTS} == set(FOLDERS)
+
+
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name[:40]}")
 def test_real_documents_map_to_conforming_graphs(path: Path) -> None:
     doc = prepare_document(read_text(path), str(path), gazetteer=load_gazetteer())

@@ -393,7 +393,7 @@ def names_and_places(text: str, gazetteer: Gazetteer) -> tuple[list[str], list[s
 
 
 def test_a_capital_that_acts_is_its_government(gazetteer: Gazetteer) -> None:
-    # Real sentences from ../shared/data (WikiTimes, 2015-09) and issue 6's example.
+    # Sentences like those of the 2015-09 WikiTimes records (tests/data/wikitimes), and issue 6's.
     assert names_and_places("Tokyo will set up an aid fund of about 1 billion yen.",
                             gazetteer) == (["Japan"], [])
     assert names_and_places("Washington and Moscow fail to agree on missile defense.",

@@ -1,39 +1,38 @@
-"""Every page of the shared development data parses without error.
+"""Every page of the development data parses without error.
 
-This is the one parse test that reads outside the repository: ``../shared`` next to
-the repository root (the seeds and ``data/{thecontext,devcorpus,wikitimes}``). It is
-skipped where that folder is absent.
+The pages are the seeds (among the examples) and copies kept in
+``tests/data/{thecontext,devcorpus,wikitimes}``, so these cases run from a clean checkout.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from kg.parse import parse_document
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = (REPO_ROOT / ".." / "shared").resolve()
-FOLDERS = ("seeds", "data/thecontext", "data/devcorpus", "data/wikitimes")
+from ..conftest import DATA, SEEDS
+
+FOLDERS = ("thecontext", "devcorpus", "wikitimes")
 NOT_PAGES = frozenset({"README.md", "MANIFEST.json"})
 
 
-def _corpus_files() -> list[Path]:
-    files: list[Path] = []
-    for folder in FOLDERS:
-        directory = SHARED / folder
-        if directory.is_dir():
-            files.extend(
-                path
-                for path in sorted(directory.iterdir())
-                if path.is_file() and path.name not in NOT_PAGES and not path.name.startswith(".")
-            )
-    return files
+def _pages(folder: Path) -> list[Path]:
+    return [path for path in sorted(folder.iterdir())
+            if path.is_file() and path.name not in NOT_PAGES and not path.name.startswith(".")]
 
 
-FILES = _corpus_files()
-pytestmark = pytest.mark.skipif(not FILES, reason=f"shared data folder {SHARED} is absent")
+CORPUS = {"seeds": list(SEEDS), **{folder: _pages(DATA / folder) for folder in FOLDERS}}
+FILES = [path for paths in CORPUS.values() for path in paths]
+
+
+def test_the_corpus_is_all_there() -> None:
+    """A folder lost or emptied fails here rather than shrinking the cases below unseen."""
+    counts = {folder: len(paths) for folder, paths in CORPUS.items()}
+    assert counts == {"seeds": 3, "thecontext": 3, "devcorpus": 37, "wikitimes": 1}
+    assert all(path.is_file() for path in SEEDS)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: f"{path.parent.name}/{path.name[:60]}")
@@ -54,12 +53,10 @@ def test_corpus_formats() -> None:
 
 
 def test_devcorpus_kinds_match_detection() -> None:
-    import json
-
-    manifest = SHARED / "data" / "devcorpus" / "MANIFEST.json"
-    if not manifest.is_file():
-        pytest.skip("no devcorpus manifest")
-    for entry in json.loads(manifest.read_text(encoding="utf-8")):
+    manifest = DATA / "devcorpus" / "MANIFEST.json"
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    assert len(entries) == 37
+    for entry in entries:
         path = manifest.parent / entry["file"]
         document = parse_document(path.read_text(encoding="utf-8"), str(path))
         expected = "day-index" if entry["kind"] == "day-index" else "event-page"

