@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.sparql.parse import (
+from kg.sparql.parse import parse_query, parse_update
+from kg.sparql.parts import (
     DefaultTriples,
     GraphBlock,
     Iri,
@@ -21,8 +22,6 @@ from kg.sparql.parse import (
     ParsedUpdate,
     Quads,
     SparqlSyntaxError,
-    parse_query,
-    parse_update,
 )
 
 #: The longest query text analysed: a query is a question, not data (send data as an update
