@@ -27,7 +27,8 @@ from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_result
 from kg.sparql.analysis import SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
-from kg.store import QueryResult, Store, StoreError, open_store, redact_url
+from kg.stats import store_stats
+from kg.store import QueryResult, Store, StoreError, open_store
 from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
 from kg.validate import validate as validate_graph
 from kg.vocab import DEFAULT_BASE, PREFIXES
@@ -507,19 +508,6 @@ def link_articles(state: Context) -> None:
     )
 
 
-_STATS = """
-PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
-SELECT ?what (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  VALUES (?class ?what) {
-    (dip:SourceDocument "documents") (dip:Event "events") (dip:Article "articles")
-    (dip:Source "sources") (dip:NewsAgency "agencies") (dip:Person "people") (dip:State "states")
-    (dip:Organization "organisations") (dip:Post "posts") (dip:Topic "topics") (dip:Place "places")
-  }
-  ?x a ?class .
-} GROUP BY ?what
-"""
-
-
 @cli.command()
 @pass_context
 def stats(state: Context) -> None:
@@ -530,31 +518,7 @@ def stats(state: Context) -> None:
         kg stats
     """
     with user_errors():
-        store = state.existing_store
-        counts: dict[str, Any] = {
-            "store": store.url,
-            "triples": store.triple_count(),
-            "quads": store.quad_count(),
-        }
-        rows = {
-            str(what): int(str(n))
-            for what, n in store.query(_STATS).rows
-            if what is not None and n is not None
-        }
-    for what in (
-        "documents",
-        "events",
-        "articles",
-        "sources",
-        "agencies",
-        "people",
-        "states",
-        "organisations",
-        "posts",
-        "topics",
-        "places",
-    ):
-        counts[what] = rows.get(what, 0)
+        counts = store_stats(state.existing_store)
     width = max(len(k) for k in counts)
     for key, value in counts.items():
         click.echo(f"{key.ljust(width)}  {value}")
@@ -580,6 +544,20 @@ def eval_extraction(folder: Path, verbose: bool) -> None:
     with user_errors():
         report = evaluate_folder(folder, load_gazetteer())
     click.echo(format_report(report, verbose=verbose))
+
+
+def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Print every setting with its default and meaning, then exit (as Datasette does)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from kg.web import SETTINGS
+
+    width = max(len(name) for name in SETTINGS)
+    for name, (default, meaning) in SETTINGS.items():
+        shown = "none" if default is None else repr(default)
+        click.echo(f"{name.lower().ljust(width)}  (default {shown}, or KG_{name})")
+        click.echo(f"{''.ljust(width)}  {meaning}")
+    ctx.exit()
 
 
 @cli.command()
@@ -625,6 +603,22 @@ def eval_extraction(folder: Path, verbose: bool) -> None:
     help="Query worker processes; 0 runs queries in the server process.",
 )
 @click.option("--threads", type=int, metavar="N", help="Request threads.  [default: 8]")
+@click.option(
+    "--setting",
+    "settings",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Any setting of `--help-settings`, e.g. --setting max_rows 500; may be repeated.",
+)
+@click.option(
+    "--help-settings",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=_help_settings,
+    help="List every setting with its default and meaning, and exit.",
+)
 @pass_context
 def serve(
     state: Context,
@@ -638,6 +632,7 @@ def serve(
     max_rows: int | None,
     workers: int | None,
     threads: int | None,
+    settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint, Graph Store, named queries and pages.
 
@@ -650,13 +645,7 @@ def serve(
 
         kg serve --port 8000 --allow-update --update-token "$(openssl rand -hex 16)"
     """
-    import signal
-
-    import waitress
-
-    from kg.sandbox import forbid_network
-    from kg.web import create_app
-    from kg.web.state import close_app
+    from kg.web.server import ServeError, run, start
 
     options = {
         "HOST": host,
@@ -671,78 +660,35 @@ def serve(
         "THREADS": threads,
     }
     config: dict[str, Any] = {"STORE": state.store_url, "BASE": state.base}
+    config.update(_named_settings(settings))
     config.update({key: value for key, value in options.items() if value is not None})
     try:
-        app = create_app(config)
-    except (StoreError, ValueError) as exc:
+        serving = start(config)
+    except ServeError as exc:
         fail(str(exc))
-    settings = app.config
-    _raise_open_files_limit(settings["CONNECTION_LIMIT"])
-    try:
-        server = waitress.create_server(
-            app,
-            host=settings["HOST"],
-            port=settings["PORT"],
-            threads=settings["THREADS"],
-            max_request_body_size=settings["MAX_BODY"],
-            # Slow and idle connections hold a slot each, never a thread: with many slots and
-            # a short silence allowed, they cannot starve the clients that send requests.
-            connection_limit=settings["CONNECTION_LIMIT"],
-            channel_timeout=settings["CHANNEL_TIMEOUT"],
-            cleanup_interval=max(1, min(30, settings["CHANNEL_TIMEOUT"] // 2)),
-            asyncore_use_poll=True,  # select() stops at 1024 descriptors
-            ident="kg",
-            clear_untrusted_proxy_headers=True,
-        )
-    except OSError as exc:
-        close_app(app)
-        fail(f"cannot listen on {settings['HOST']}:{settings['PORT']}: {exc.strerror or exc}")
-    shown = settings["HOST"] if ":" not in settings["HOST"] else f"[{settings['HOST']}]"
-    url = f"http://{shown}:{server.effective_port}/"
-    if not settings.get("PUBLIC_URL"):
-        settings["PUBLIC_URL"] = url  # the port the system picked, for IRIs and origins
-    # The server listens already; from now on its process needs no new connection, unless
-    # the store is another server. Belt and braces beside the SPARQL analysis.
-    if is_remote(state.store_url):
-        click.echo("kg serve: the store is a remote server, so outbound connections stay "
-                   "possible in this process; SERVICE and LOAD are still refused", err=True)
-    else:
-        reason = forbid_network()
-        if reason is not None:
-            click.echo(f"kg serve: outbound connections are not blocked: {reason}", err=True)
-    writes = "updates on" if settings["ALLOW_UPDATE"] else "read-only"
-    click.echo(f"Serving {redact_url(state.store_url)} at {url} (SPARQL endpoint: "
-               f"{url}sparql; {writes})")
+    for note in serving.notes:
+        click.echo(f"kg serve: {note}", err=True)
+    click.echo(serving.banner())
     sys.stdout.flush()
+    run(serving)
 
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        close_app(app)
+def _named_settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """``--setting NAME VALUE`` pairs as settings; a name may be ``max_rows`` or ``KG_MAX_ROWS``."""
+    from kg.web import SETTINGS
+
+    chosen: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.strip().upper().removeprefix("KG_").replace("-", "_")
+        if key not in SETTINGS:
+            raise click.UsageError(f"no setting {name!r}; `kg serve --help-settings` lists them")
+        chosen[key] = value
+    return chosen
 
 
 def is_remote(store_url: str) -> bool:
     """Whether the store is another SPARQL server (reached over the network)."""
     return store_url.strip().lower().startswith(("http://", "https://"))
-
-
-def _raise_open_files_limit(connections: int) -> None:
-    """Let the process hold a descriptor per connection beside the store's files."""
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = connections + 1024
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 #: Set by the console script: its process is its own, so a command may take away its network
