@@ -1,8 +1,9 @@
 """Extraction: the actors, posts, topics, places and outlets that parsed records name.
 
 ``extract_document(doc, gazetteer)`` fills in every ``mentions`` field of a parsed
-Document, resolves source outlets and an article's dateline place, and returns a new
-Document (records are frozen; ``dataclasses.replace`` makes the copies).
+Document, types each event a parser left untyped, resolves source outlets and an
+article's dateline place, and returns a new Document (records are frozen;
+``dataclasses.replace`` makes the copies).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from kg.extract.actors import merge_mentions, recognize, recognize_all
 from kg.extract.context import classify_context
+from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
+from kg.extract.mentions import merge_mentions
 from kg.extract.outlets import resolve_outlet, resolve_outlets
 from kg.extract.quotes import find_quotes
+from kg.extract.recognizer import recognize, recognize_all
 from kg.extract.topic import headline_topics
 from kg.model import (
     ActorKind,
@@ -45,7 +48,7 @@ __all__ = [
 
 
 def extract_document(doc: Document, gazetteer: Gazetteer) -> Document:
-    """The document with mentions, outlets and places filled in on every record."""
+    """The document with mentions, event types, outlets and places filled in on every record."""
     return replace(
         doc,
         events=tuple(extract_event(e, gazetteer) for e in doc.events),
@@ -54,8 +57,9 @@ def extract_document(doc: Document, gazetteer: Gazetteer) -> Document:
 
 
 def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
-    """An event with its own, its related and its versions' mentions and sources resolved;
-    its topics are its Context tags and what its headline says is discussed."""
+    """An event with its own, its related and its versions' mentions and sources resolved,
+    and its CAMEO type if the parser gave none; its topics are its Context tags and what its
+    headline says is discussed."""
     hints = _entity_hints(event)
     tags = list(event.context)
     if event.topic and event.topic not in tags:
@@ -71,9 +75,13 @@ def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
         t for t in headline_topics(event.headline, gazetteer)
         if not any(t.casefold() in other for other in tagged)
     ))
+    event_type = event.event_type
+    if event_type is None:
+        event_type = classify_event(event.headline, event.summary)
     return replace(
         event,
         mentions=merge_mentions(text, context, discussed),
+        event_type=event_type,
         sources=tuple(_source(s) for s in event.sources),
         related=tuple(_ref(r, gazetteer) for r in event.related),
         versions=tuple(_ref(r, gazetteer, fallback=event.date) for r in event.versions),

@@ -7,8 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from kg.extract.actors import TITLES, merge_mentions, recognize
 from kg.extract.gazetteer import Entry, Gazetteer
+from kg.extract.matcher import TITLES
+from kg.extract.mentions import merge_mentions
+from kg.extract.recognizer import recognize
 from kg.model import Actor, Evidence, Mentions, Place, Post, Span
 
 _BARE_TITLES = {t.casefold() for t in TITLES}

@@ -24,14 +24,11 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kg.model import Actor, ActorKind, Place, Post
 from kg.nesting import load_json
-
-if TYPE_CHECKING:
-    from kg.extract.actors import Matcher
 
 KINDS = ("person", "state", "organization", "post", "place")
 ACTOR_KINDS = {
@@ -110,7 +107,6 @@ class Gazetteer:
                 if entry not in held:
                     held.append(entry)
         self._actors: dict[str, Actor] = {}
-        self._matcher: Matcher | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -240,14 +236,6 @@ class Gazetteer:
         return [
             p for p in posts if any(t.name == person and t.covers(on_date) for t in p.holders)
         ]
-
-    def matcher(self) -> Matcher:
-        """The compiled text matcher over this gazetteer (built once, then reused)."""
-        if self._matcher is None:
-            from kg.extract.actors import Matcher
-
-            self._matcher = Matcher(self)
-        return self._matcher
 
 
 def wikipedia_key(url: str) -> str:

@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kg.extract.actors import recognize
+from kg.extract.recognizer import recognize
 from kg.model import Actor, ActorKind, Mentions, Quote, Span
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kg.extract import Gazetteer, recognize
-from kg.extract.actors import recognize_all
+from kg.extract.recognizer import recognize_all
 from kg.model import ActorKind, Mentions
 
 SEED_HEADLINE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kg.extract import Gazetteer, find_quotes
-from kg.extract.actors import recognize_all
+from kg.extract.recognizer import recognize_all
 
 SOCHI = date(2008, 4, 5)
 

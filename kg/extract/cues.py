@@ -1,0 +1,357 @@
+"""Linguistic cues: the words around a match that say what it names.
+
+Whether a capitalised word is a name, where a personal name ends, whether a state is
+named only as a scene or a nationality ("floods in Japan", "Syrian migrants"), whether a
+capital stands for its government ("Moscow warns ..."), whether a post's holder is
+someone other than the one in office ("former President"), and places the gazetteer
+lacks, told by their form ("Logar Province").
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.matcher import Match, Token
+from kg.model import Place
+
+_KIN = {"daughter", "son", "wife", "husband", "widow", "widower", "brother", "sister", "mother",
+        "father", "nephew", "niece", "cousin", "grandson", "granddaughter", "children"}
+FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
+           "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
+_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "das", "do", "dos", "del",
+              "della", "di", "van", "von", "der", "den", "la", "le", "du", "ben", "mac", "y",
+              "ter", "af", "zu"}
+_NOT_NAMES = {
+    "The", "A", "An", "In", "On", "At", "Of", "And", "But", "For", "To", "By", "With", "As",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "He", "She", "It", "They", "We", "I", "This",
+    "That", "These", "Those", "His", "Her", "Their", "Its", "Mr", "Mrs", "Ms", "Dr",
+    "Sir", "Lord", "Is", "Was", "Has", "Had", "Will", "Would", "Said", "Says", "Also",
+    "Who", "Which", "When", "While", "After", "Before", "Today", "Yesterday",
+}
+# Surnames that are also everyday words, months or places: only resolved when the full
+# name is in the same text, or by a title right before them ("Prime Minister May").
+WORDLIKE_SHORT = {
+    "May", "Brown", "Rice", "Major", "Young", "Power", "Gates", "Key", "Wade", "Fox",
+    "Hague", "Moon", "Park", "Rich", "Hill", "Castle", "King", "Price", "Blue", "Green",
+    "Black", "White", "Gray", "Grey", "Baker", "Cook", "Jordan", "Gordon", "Francis",
+    "Ban", "Long", "Little", "Love", "Hope", "Church", "Lane", "Wood", "Rock", "Chad",
+}
+
+_ADMINISTRATIVE = {"Province", "Region", "Prefecture", "Governorate", "Oblast", "District"}
+_FACILITIES = ("International Airport", "Airport", "Street", "Stadium", "Square")
+_PLACE_FORMS = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'’-]+ ){1,4}(?:"
+    + "|".join(sorted(_ADMINISTRATIVE)) + "|" + "|".join(_FACILITIES)
+    + r"))\b|\b(?:town|city|village) of (?P<town>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
+)
+# Nouns after a demonym or before "of" + a state that make the state a location or a
+# nationality: "the Saudi-Yemeni border", "the coast of Portugal", "citizens of Oman".
+_BORDER_NOUNS = {"border", "borders", "frontier", "coast", "coastline", "waters"}
+_PEOPLE_NOUNS = {
+    "citizen", "citizens", "national", "nationals", "migrant", "migrants", "refugee",
+    "refugees", "protester", "protesters", "protestors", "demonstrators", "pilgrim",
+    "pilgrims", "civilian", "civilians", "tourist", "tourists", "worker", "workers",
+    "student", "students", "fishermen", "passengers", "residents", "immigrants", "man", "men",
+    "woman", "women", "child", "children", "family", "families", "people", "hostages",
+    "climbers", "villagers", "asylum",
+}
+# Verbs whose subject, when it is a capital, is the government: "Moscow warns ...".
+_GOVERNMENT_VERBS = {
+    "says", "said", "warns", "warned", "accuses", "accused", "rejects", "rejected", "urges",
+    "urged", "denies", "denied", "condemns", "condemned", "agrees", "agreed", "agree", "fail",
+    "fails", "failed", "signs", "signed", "sign", "threatens", "threatened", "expels",
+    "expelled", "recalls", "recalled", "imposes", "imposed", "impose", "protests",
+    "protested", "insists", "insisted", "refuses", "refused", "announces", "announced",
+    "confirms", "confirmed", "will", "plans", "planned", "demands", "demanded", "responds",
+    "responded", "retaliates", "retaliated", "summons", "summoned", "welcomes", "welcomed",
+    "criticizes", "criticised", "criticises", "criticized", "blames", "blamed", "vows",
+    "vowed", "pledges", "pledged", "offers", "offered", "sends", "sent", "seeks", "sought",
+    "hopes", "wants", "calls", "called", "backs", "backed", "opposes", "opposed",
+    "recognizes", "recognises", "recognized", "recognised", "suspends", "suspended",
+}
+# Verbs whose object, when it is a capital, is the government.
+_GOVERNMENT_OBJECT_VERBS = {
+    "warns", "warned", "accuses", "accused", "urges", "urged", "condemns", "condemned",
+    "criticizes", "criticises", "criticized", "criticised", "blames", "blamed", "threatens",
+    "threatened", "backs", "backed", "opposes", "opposed", "recognizes", "recognises",
+    "recognized", "recognised", "sanctions", "sanctioned", "pressures", "pressured",
+}
+# The other side of these, when it is a capital, is its government: "talks with Pyongyang".
+_RELATION_NOUNS = {
+    "talks", "relations", "ties", "dispute", "negotiations", "deal", "tensions", "row",
+    "standoff", "sanctions", "pressure", "cooperation", "agreement", "accord", "treaty",
+}
+_DISCUSS = {"discuss", "discusses", "discussed", "discussing", "discussion", "discussions",
+            "talks", "about", "regarding", "concerning", "situation"}
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+               "central", "northeastern", "northwestern", "southeastern", "southwestern",
+               "northeast", "northwest", "southeast", "southwest", "mainland", "rural"}
+_PLACE_NOUNS = {"town", "city", "village", "province", "region", "capital", "port", "island",
+                "district", "state", "county", "resort"}
+
+
+
+def not_the_state(
+    tokens: list[Token], m: Match, matches: list[Match], title_case: bool
+) -> bool:
+    """A state name inside another name or a currency: "Portugal Telecom", "US Masters",
+    "US$831,200". (Not in Title Case text, where every word is capitalised.)"""
+    after = m.end
+    if after >= len(tokens):
+        return False
+    if tokens[after].text == "$" and tokens[after].start == tokens[after - 1].end:
+        return True
+    return not title_case and is_name_word(tokens[after].text) \
+        and all(x.start != after for x in matches)
+
+
+def locates_by_demonym(tokens: list[Token], m: Match) -> bool:
+    """ "the Nigerian town of Potiskum": a demonym that only says where a place is."""
+    return _demonym_head(tokens, m.end) in _PLACE_NOUNS | _BORDER_NOUNS | {"prefecture"}
+
+
+def _demonym_head(tokens: list[Token], end: int) -> str:
+    """The word a demonym or state qualifies, past coordinated ones: "Saudi-Yemeni border"
+    and "Afghanistan-Tajikistan border" give "border", "Greek and Turkish Cypriots"
+    gives "cypriots"."""
+    i = _head_index(tokens, end)
+    return tokens[i].key if i < len(tokens) else ""
+
+
+def _head_index(tokens: list[Token], end: int) -> int:
+    i = end
+    while i + 1 < len(tokens) and tokens[i].text in {"-", "and", "/"} \
+            and tokens[i + 1].text[:1].isupper():
+        i += 2
+    return i
+
+
+def _owns_a_place(tokens: list[Token], start: int) -> bool:
+    """Whether the words after "State's" name a place ("Yunnan province", "quake-prone
+    Ishkashim district") rather than a thing of the state ("attitude at talks")."""
+    for token in tokens[start:start + 4]:
+        if token.key in {"at", "on", "in", "of", "for", "with", "to", "and", ",", "."}:
+            return False
+        if token.text[:1].isupper() or token.key in _PLACE_NOUNS:
+            return True
+    return False
+
+
+def _locates_in(tokens: list[Token], m: Match) -> bool:
+    """ "floods in Japan", "in northern Iraq", "in the Democratic Republic of the Congo",
+    "the coast of Portugal", "citizens of Oman", "Yemen-based", "the Afghanistan-Tajikistan
+    border": words that make a state the scene or a nationality, not a participant."""
+    after = tokens[m.end:m.end + 2]
+    if after and (after[0].key == "based" or [t.key for t in after] == ["-", "based"]):
+        return True
+    if _demonym_head(tokens, m.end) in _BORDER_NOUNS:
+        return True
+    k = m.start - 1
+    if k >= 0 and tokens[k].key == "the":
+        k -= 1
+    if k >= 0 and tokens[k].key in _DIRECTIONS:
+        k -= 1
+    if k >= 0 and tokens[k].key in {"in", "across", "throughout"}:
+        # "discuss the uprising in Syria": the state is what is discussed.
+        if any(t.key in _DISCUSS for t in tokens[max(0, k - 8):k]):
+            return False
+        if [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"]:
+            return _owns_a_place(tokens, m.end + 2)  # "in China's Yunnan province"
+        return True
+    return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
+        _PEOPLE_NOUNS | _BORDER_NOUNS | {"part", "parts", "rest"}
+    )
+
+
+def locates(tokens: list[Token], m: Match, matches: list[Match]) -> bool:
+    """Whether a state is named only to locate the place before it: "Vienna, Austria",
+    "Benzdorp, Suriname", or is a dateline ("UNITED NATIONS (AP) —"). ("Yemen's capital"
+    and "in northern Iraq" stay: in "warplanes bomb Yemen's capital" the state is the
+    target.)"""
+    if m.start == 0 and m.end < len(tokens) and tokens[m.end].text in {",", "("} and all(
+        not c.islower() for t in tokens[:m.end] for c in t.text
+    ):
+        return True
+    if m.kind == "state" and _locates_in(tokens, m):
+        return True
+    if m.kind != "state" or m.start < 2 or tokens[m.start - 1].text != ",":
+        return False
+    before = next((x for x in matches if x.end == m.start - 1), None)
+    if before is not None:
+        return before.kind == "place"
+    return is_name_word(tokens[m.start - 2].text)  # a place the gazetteer does not know
+
+def qualified(tokens: list[Token], m: Match) -> bool:
+    """Whether words around a post make its holder someone other than the one in office."""
+    before = [t.key for t in tokens[max(0, m.start - 3):m.start]]
+    after = [t.key for t in tokens[m.end:m.end + 2]]
+    if any(w in FORMER for w in before):
+        return True
+    if "of" in before and any(w in _KIN for w in before):
+        return True  # "the eldest daughter of the President of Angola" is not the President
+    return after[:2] == ["-", "elect"] or (after[:1] == ["elect"])
+
+
+def closes_apposition(tokens: list[Token], end: int) -> bool:
+    """Whether a name ending at ``end`` closes an apposition ("..., Vladimir Putin, said")."""
+    return end >= len(tokens) or tokens[end].text in {",", ".", ")", ";", ":"} \
+        or tokens[end].key == "and"
+
+
+def is_name_word(text: str) -> bool:
+    """Whether a word can be part of a name: capitalised, not all capitals, no stop word."""
+    return (
+        text[:1].isupper()
+        and any(c.islower() for c in text)
+        and text not in _NOT_NAMES
+    )
+
+
+def name_span(tokens: list[Token], start: int, starts: set[int]) -> int | None:
+    """The end of a personal name ("Sergei Ryabkov", "Yun Byung-se") starting at ``start``."""
+    i = start
+    words = 0
+    count = len(tokens)
+    while i < count:
+        text = tokens[i].text
+        if is_name_word(text) and (i == start or i not in starts):
+            words += 1
+            i += 1
+        elif len(text) == 1 and text.isupper() and i + 1 < count and tokens[i + 1].text == ".":
+            words += 1  # an initial: "George W. Bush"
+            i += 2
+        elif text.casefold() in _PARTICLES and words and i + 1 < count and (
+            is_name_word(tokens[i + 1].text)
+            or (tokens[i + 1].text == "-" and i + 2 < count)
+        ):
+            i += 1
+        elif text == "-" and words and i + 1 < count and tokens[i + 1].text.isalpha() \
+                and tokens[i].start == tokens[i - 1].end and tokens[i + 1].start == tokens[i].end:
+            i += 2  # "Byung-se", "al-Bashir"
+        else:
+            break
+        if words > 5:
+            return None
+    if words < 2:
+        return None
+    return i
+
+
+def join_tokens(tokens: list[Token], start: int, end: int) -> str:
+    """The text of tokens ``start`` to ``end``, spaced as in the original."""
+    parts: list[str] = []
+    for k in range(start, end):
+        if k > start and tokens[k].start > tokens[k - 1].end:
+            parts.append(" ")
+        parts.append(tokens[k].text)
+    return "".join(parts)
+
+
+def pattern_places(text: str, gazetteer: Gazetteer) -> list[tuple[Place, int, int]]:
+    """Places the gazetteer lacks, told by their form: "Logar Province", "Ledra Street",
+    "Allama Iqbal International Airport", "the town of Potiskum"; with their offsets."""
+    found: list[tuple[Place, int, int]] = []
+    for match in _PLACE_FORMS.finditer(text):
+        name = match.group("name") or match.group("town")
+        words = name.split()
+        owners = [i for i, w in enumerate(words) if w.endswith(("'s", "’s", "'", "’"))]
+        if owners:
+            words = words[owners[-1] + 1:]  # "Afghanistan's Nangarhar Province"
+        while words and words[0] in _NOT_NAMES:
+            words = words[1:]
+        if not words or (match.group("name") and len(words) < 2):
+            continue
+        name = " ".join(words)
+        # The words left are the end of the matched group, one space apart.
+        end = match.end("name") if match.group("name") else match.end("town")
+        start = end - len(name)
+        known = [e for e in gazetteer.lookup(name) if e.kind == "place"]
+        if known:
+            found.append((gazetteer.place(known[0].name), start, end))
+            continue
+        if gazetteer.lookup(name):
+            continue  # a state, an organisation or a person of that name
+        suffix = words[-1] if match.group("name") else ""
+        bare = " ".join(words[:-1])
+        if suffix in _ADMINISTRATIVE and any(
+            e.kind == "place" for e in gazetteer.lookup(bare)
+        ):
+            continue  # "Puno Region": the gazetteer's Puno
+        found.append((Place(name=name), start, end))
+    return found
+
+
+def doubtful_state(
+    tokens: list[Token], m: Match, matches: list[Match], gazetteer: Gazetteer
+) -> bool:
+    """ "Jordan Peterson", "Chad Smith", "Atlanta, Georgia": a state name that is also a
+    first name or a US state, read from the words around it."""
+    entry = gazetteer.get(m.names[0])
+    if entry is None or not entry.ambiguous or m.end - m.start != 1:
+        return False
+    starts = {x.start for x in matches}
+    ends = {x.end for x in matches}
+    after = m.end
+    if after < len(tokens) and is_name_word(tokens[after].text) and after not in starts:
+        return True  # a following capitalised word that is nothing we know: a name
+    if m.start >= 2 and tokens[m.start - 1].text == "," and is_name_word(
+        tokens[m.start - 2].text
+    ) and (m.start - 1) not in ends:
+        return True  # "Atlanta, Georgia": a place we do not know, then the name
+    before = m.start - 1
+    return before >= 0 and is_name_word(tokens[before].text) and m.start not in ends \
+        and before not in {x.end - 1 for x in matches}
+
+
+def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
+    """ "Palestinian protesters", "Syrian migrants", "Greek and Turkish Cypriots": people
+    of a nation, not its state, take part."""
+    head = _demonym_head(tokens, m.end)
+    if head in _PEOPLE_NOUNS:
+        return True
+    entry = gazetteer.get(m.names[0])
+    singulars = {d.casefold() for d in entry.demonyms} if entry is not None else set()
+    plural = [t.key for t in tokens[m.start:m.end]]
+    if plural[-1].endswith("s") and " ".join(plural)[:-1].replace(" - ", "-") in {
+        d.replace(" - ", "-") for d in singulars
+    }:
+        return True  # "Palestinians", "Turkish Cypriots"
+    i = _head_index(tokens, m.end)
+    # "Greek and Turkish Cypriots": a coordinated demonym shares a plural nationality.
+    return i > m.end and i < len(tokens) and tokens[i].text[:1].isupper() \
+        and tokens[i].text.endswith("s")
+
+
+def government_seat(
+    tokens: list[Token], m: Match, matches: list[Match], gazetteer: Gazetteer
+) -> str | None:
+    """The state a capital (or "the Kremlin") stands for when the text makes it act:
+    the subject of a verb of statement or policy ("Tokyo will set up an aid fund",
+    "Washington and Moscow fail to agree"), or the other side of talks, ties or
+    sanctions ("talks with Pyongyang"), or the object of a warning or an accusation.
+    Elsewhere it is the city ("talks in Moscow",
+    "trains between Paris and London are delayed")."""
+    entry = gazetteer.get(m.names[0])
+    if entry is None or not entry.seat or entry.country is None:
+        return None
+    k = m.start - 1
+    if k >= 0 and tokens[k].key == "the":
+        k -= 1
+    if k >= 1 and tokens[k].key in {"with", "against", "on"} \
+            and tokens[k - 1].key in _RELATION_NOUNS:
+        return entry.country
+    if k >= 0 and tokens[k].key in _GOVERNMENT_OBJECT_VERBS:  # "Moscow warns Washington"
+        return entry.country
+    # Over a coordination of seats and states ("Washington and Moscow"), to the verb.
+    end, by_start = m.end, {x.start: x for x in matches}
+    while end + 1 < len(tokens) and tokens[end].key in {"and", ","}:
+        other = by_start.get(end + 1)
+        if other is None or other.kind not in ("place", "state"):
+            break
+        end = other.end
+    if end < len(tokens) and tokens[end].key in _GOVERNMENT_VERBS:
+        return entry.country
+    return None

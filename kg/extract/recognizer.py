@@ -1,0 +1,409 @@
+"""Persons, states, organisations, posts and places named in a piece of text.
+
+The matcher (``kg.extract.matcher``) finds the longest gazetteer match at each position.
+A second pass then links posts to their holders ("President of Russia Vladimir Putin",
+"Robert Mugabe, the President of Zimbabwe"), turns "Title Name" phrases into new persons
+("Deputy Foreign Minister Sergei Ryabkov"), and resolves surname-only references ("Putin")
+to a person named in full in the same text or, failing that, to the one person of that
+name the gazetteer knows or who was in office that day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from kg.extract.cues import (
+    FORMER,
+    WORDLIKE_SHORT,
+    closes_apposition,
+    doubtful_state,
+    government_seat,
+    is_name_word,
+    join_tokens,
+    locates,
+    locates_by_demonym,
+    name_span,
+    not_the_state,
+    pattern_places,
+    people_demonym,
+    qualified,
+)
+from kg.extract.gazetteer import Gazetteer, Tenure
+from kg.extract.matcher import (
+    BLOCK,
+    DEMONYM,
+    NAME,
+    RELATION,
+    SHORT,
+    TITLE,
+    Match,
+    Matcher,
+    Token,
+    matcher_of,
+    tokenize,
+)
+from kg.extract.mentions import Collector
+from kg.model import Actor, ActorKind, Mentions, Post
+
+
+def recognize(
+    text: str, *, on_date: date | None, gazetteer: Gazetteer, field: str = ""
+) -> Mentions:
+    """The actors, posts and places named in ``text``, in order of first appearance, with
+    the evidence for each: its words' offsets in ``text`` (labelled ``field``)."""
+    return _Recognizer(gazetteer, on_date).run([text], [field])
+
+
+def recognize_all(
+    texts: list[str], *, on_date: date | None, gazetteer: Gazetteer,
+    locations: bool = True, fields: Sequence[str] | None = None,
+) -> Mentions:
+    """Like ``recognize`` over several texts of one record (headline, body): surnames in one
+    resolve to full names in another.
+
+    With ``locations=False`` a state named only to locate a place ("in Vienna, Austria")
+    is left out: an event's actors are its participants, and the place has its country.
+    ``fields`` names the texts ("headline", "summary"), for the evidence spans.
+    """
+    return _Recognizer(gazetteer, on_date, locations=locations).run(
+        texts, fields if fields is not None else [""] * len(texts)
+    )
+
+
+class _Recognizer:
+    def __init__(self, gazetteer: Gazetteer, on_date: date | None, *, locations: bool = True):
+        self.gaz = gazetteer
+        self.on_date = on_date
+        self.locations = locations
+        self.matcher: Matcher = matcher_of(gazetteer)
+
+    def run(self, texts: list[str], fields: Sequence[str]) -> Mentions:
+        scanned: list[tuple[str, str, list[Token], list[Match]]] = []
+        for text, field in zip(texts, fields, strict=True):
+            if not text:
+                continue
+            tokens = tokenize(text)
+            scanned.append((text, field, tokens, self.matcher.scan(tokens)))
+        full_persons: list[str] = []
+        self.anchors: list[str] = []  # persons named for sure: full names, unique surnames
+        for _, _, _, matches in scanned:
+            for m in matches:
+                if m.role == NAME and m.kind == "person":
+                    full_persons.extend(m.names)
+                    self.anchors.extend(m.names)
+                elif m.role == SHORT and len(m.names) == 1:
+                    self.anchors.append(m.names[0])
+        out = Collector(self.gaz)
+        for text, field, tokens, matches in scanned:
+            out.within(text, field, tokens)
+            matches = self._compose_posts(tokens, matches)
+            self._resolve_shorts(tokens, matches, full_persons)
+            self._find_new_persons(tokens, matches)
+            self._emit(tokens, matches, out)
+        for text, field, tokens, _ in scanned:
+            out.within(text, field, tokens)
+            for place, start, end in pattern_places(text, self.gaz):
+                out.place(place, chars=(start, end))
+        return out.mentions()
+
+    # -- surnames --------------------------------------------------------------------
+    def _resolve_shorts(
+        self, tokens: list[Token], matches: list[Match], full_persons: list[str]
+    ) -> None:
+        for index, m in enumerate(matches):
+            if m.role != SHORT:
+                continue
+            if m.start > 0 and is_name_word(tokens[m.start - 1].text) and not (
+                index > 0 and matches[index - 1].end == m.start
+                and matches[index - 1].role in (TITLE, NAME)
+            ):
+                continue  # "Laura Bush", "Central Park": part of another name
+            in_text = [n for n in full_persons if n in m.names]
+            if in_text:
+                m.resolved = in_text[0]
+                continue
+            title = matches[index - 1] if index > 0 and matches[index - 1].end == m.start else None
+            if title is not None and title.role in (TITLE, NAME) and title.kind in ("title",
+                                                                                     "post"):
+                holders = self._holders_with_title(m.names, title)
+                if len(holders) == 1:
+                    m.resolved = holders[0]
+                    continue
+            if tokens[m.start].text in WORDLIKE_SHORT:
+                continue
+            if m.end < len(tokens) and is_name_word(tokens[m.end].text) and not any(
+                x.start == m.end for x in matches
+            ):
+                continue  # "Howard Dean": the first name of someone else
+            if self.on_date is not None:
+                serving = [n for n in m.names if self.gaz.posts_held(n, self.on_date)]
+                if len(serving) == 1:
+                    m.resolved = serving[0]
+                    continue
+            if len(m.names) == 1:
+                m.resolved = m.names[0]
+                continue
+            contemporaries = self._contemporaries(m.names)
+            if len(contemporaries) == 1:
+                m.resolved = contemporaries[0]
+
+    def _contemporaries(self, names: tuple[str, ...]) -> list[str]:
+        """Of several persons a surname may name, those in office at the same time as the
+        persons the text names for sure: an undated "Bush" beside "Putin" is George W. Bush,
+        whose presidency overlapped Putin's, not his father."""
+        spans = [t for anchor in self.anchors if anchor not in names
+                 for t in self._tenures(anchor)]
+        if not spans:
+            return []
+        return [
+            name for name in names
+            if any(_overlap(t, s) for t in self._tenures(name) for s in spans)
+        ]
+
+    def _tenures(self, person: str) -> list[Tenure]:
+        return [t for post in self.gaz.posts_held(person) for t in post.holders
+                if t.name == person]
+
+    def _holders_with_title(self, names: tuple[str, ...], title: Match) -> list[str]:
+        found = []
+        for name in names:
+            for post in self.gaz.posts_held(name, self.on_date):
+                by_post = title.kind == "post" and post.name in title.names
+                by_title = title.kind == "title" and _same_title(post.title, title.names[0])
+                if by_post or by_title:
+                    found.append(name)
+        return list(dict.fromkeys(found))
+
+    # -- "Russian Envoy", "Deputy Prime Minister of the Netherlands" ---------------------
+    def _compose_posts(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        out: list[Match] = []
+        i = 0
+        while i < len(matches):
+            m = matches[i]
+            nxt = matches[i + 1] if i + 1 < len(matches) else None
+            if (m.role in (NAME, DEMONYM) and m.kind in ("state", "organization")
+                    and nxt is not None and nxt.role == TITLE and _gap(tokens, m, nxt)
+                    in ([], ["'", "s"])):
+                out.append(self._post_match(m.start, nxt.end, nxt.names[0], m.names[0]))
+                i += 2
+                continue
+            if (m.role == TITLE and nxt is not None and nxt.role == NAME
+                    and nxt.kind in ("state", "organization")
+                    and [t.key for t in tokens[m.end:nxt.start]] in (["of"], ["of", "the"])):
+                out.append(self._post_match(m.start, nxt.end, m.names[0], nxt.names[0]))
+                i += 2
+                continue
+            out.append(m)
+            i += 1
+        return out
+
+    def _post_match(self, start: int, end: int, title: str, owner: str) -> Match:
+        post_name = f"{_title_case(title)} of {self._owner_phrase(owner)}"
+        known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
+        if known:
+            return Match(start, end, NAME, (known[0].name,), "post")
+        return Match(start, end, NAME, (post_name,), "post", owner=owner)
+
+    # -- "Title Name" ----------------------------------------------------------------
+    def _find_new_persons(self, tokens: list[Token], matches: list[Match]) -> None:
+        starts = {m.start for m in matches}
+        for m in list(matches):
+            if m.role not in (TITLE, RELATION) and m.kind != "post":
+                continue
+            after = m.end
+            if after < len(tokens) and tokens[after].text == ",":
+                if m.kind != "post":
+                    continue
+                after += 1
+            if after in starts:
+                continue
+            name_end = name_span(tokens, after, starts)
+            if name_end is None or (after > m.end and not closes_apposition(tokens, name_end)):
+                continue
+            name = join_tokens(tokens, after, name_end)
+            known = self.matcher.prefixes.get(name.casefold(), set())
+            if len(known) == 1:
+                new = Match(after, name_end, NAME, (next(iter(known)),), "person")
+            else:
+                new = Match(after, name_end, NAME, (), "person")
+                new.new_person = name
+            matches.append(new)
+            starts.add(after)
+        matches.sort(key=lambda x: x.start)
+
+    # -- output ----------------------------------------------------------------------
+    def _emit(self, tokens: list[Token], matches: list[Match], out: Collector) -> None:
+        words = [t.text for t in tokens if t.text[:1].isalpha()]
+        title_case = len(words) > 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+        for index, m in enumerate(matches):
+            prev = matches[index - 1] if index > 0 else None
+            nxt = matches[index + 1] if index + 1 < len(matches) else None
+            if m.role == BLOCK:
+                continue
+            if m.new_person is not None:
+                out.person(Actor(name=m.new_person, kind=ActorKind.PERSON), at=m)
+                continue
+            if m.role == SHORT:
+                if m.resolved:
+                    out.actor(m.resolved, at=m)
+                continue
+            if m.role == DEMONYM:
+                if not self.locations and (
+                    locates_by_demonym(tokens, m) or people_demonym(tokens, m, self.gaz)
+                ):
+                    continue
+                out.actor(m.names[0], at=m)
+                continue
+            if m.role == NAME and m.kind in ("person", "state", "organization"):
+                if m.kind == "state" and (
+                    doubtful_state(tokens, m, matches, self.gaz)
+                    or not_the_state(tokens, m, matches, title_case)
+                ):
+                    continue
+                if not self.locations and m.kind in ("state", "organization") \
+                        and locates(tokens, m, matches):
+                    continue
+                out.actor(m.names[0], at=m)
+                continue
+            if m.role == NAME and m.kind == "place":
+                state = government_seat(tokens, m, matches, self.gaz)
+                if state is not None:
+                    out.actor(state, at=m)  # "Moscow warns Washington": the states act
+                else:
+                    out.place(self.gaz.place(m.names[0]), at=m)
+                continue
+            if m.role == NAME and m.kind == "post":
+                self._emit_post(tokens, m, prev, nxt, out)
+                continue
+            if m.role == TITLE:
+                self._emit_title(tokens, m, prev, nxt, out)
+            elif m.role == RELATION:
+                self._emit_relation(tokens, m, prev, nxt, out)
+
+    def _holder_after(self, tokens: list[Token], m: Match, nxt: Match | None) -> Actor | None:
+        if nxt is None:
+            return None
+        gap = [t.text for t in tokens[m.end:nxt.start]]
+        if gap == [","] and (nxt.role != NAME or not closes_apposition(tokens, nxt.end)):
+            return None  # "the President of Russia, Bush said": not an apposition
+        if gap not in ([], [","]):
+            return None
+        return self._person_of(nxt)
+
+    def _holder_before(
+        self, tokens: list[Token], m: Match, prev: Match | None
+    ) -> Actor | None:
+        """ "Robert Mugabe, the President of Zimbabwe" """
+        if prev is None:
+            return None
+        gap = [t.text for t in tokens[prev.end:m.start]]
+        if len(gap) < 1 or gap[0] != "," or len(gap) > 4:
+            return None
+        if len(gap) > 1 and gap[1].casefold() != "the":
+            return None
+        if any(w.casefold() in FORMER for w in gap):
+            return None
+        return self._person_of(prev)
+
+    def _person_of(self, m: Match) -> Actor | None:
+        if m.new_person is not None:
+            return Actor(name=m.new_person, kind=ActorKind.PERSON)
+        if m.role == NAME and m.kind == "person":
+            return self.gaz.actor(m.names[0])
+        if m.role == SHORT and m.resolved:
+            return self.gaz.actor(m.resolved)
+        return None
+
+    def _emit_post(
+        self, tokens: list[Token], m: Match, prev: Match | None, nxt: Match | None,
+        out: Collector,
+    ) -> None:
+        name = m.names[0]
+        holder = self._holder_after(tokens, m, nxt) or self._holder_before(tokens, m, prev)
+        if m.owner is not None:
+            if holder is not None:  # a made-up post only counts with someone holding it
+                out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder), at=m)
+            return
+        if holder is None and not qualified(tokens, m):
+            holder = self.gaz.post_holder(name, self.on_date)
+            if holder is not None:
+                out.person(holder, at=m)  # "the Russian President": the words name him
+        out.post(self.gaz.post(name, holder=holder), at=m)
+
+    def _emit_title(
+        self, tokens: list[Token], m: Match, prev: Match | None, nxt: Match | None,
+        out: Collector,
+    ) -> None:
+        """A bare title before a known person: the post of that title the person held."""
+        holder = self._holder_after(tokens, m, nxt)
+        if holder is None or self.gaz.get(holder.name) is None:
+            return
+        for post in self.gaz.posts_held(holder.name, self.on_date):
+            if _same_title(post.title, m.names[0]):
+                # "President Vladimir Putin": the title and the name say which post.
+                out.post(self.gaz.post(post.name, holder=holder), at=m, until=nxt)
+                return
+
+    def _owner_phrase(self, state: str) -> str:
+        entry = self.gaz.get(state)
+        if entry is not None and entry.kind == "state":
+            for form in (entry.name, *entry.aliases):
+                if form.startswith("the "):
+                    return form
+            for prefix in ("United ", "Republic ", "Democratic ", "Holy ", "Czech "):
+                if entry.name.startswith(prefix):
+                    return f"the {entry.name}"
+            if entry.name.endswith(("Islands", "Emirates", "Netherlands", "Philippines",
+                                    "Bahamas", "Gambia", "Comoros", "Maldives", "Seychelles")):
+                return f"the {entry.name}"
+        return state
+
+    def _emit_relation(
+        self, tokens: list[Token], m: Match, prev: Match | None, nxt: Match | None,
+        out: Collector,
+    ) -> None:
+        holder = self._holder_after(tokens, m, nxt)
+        if holder is None or prev is None or prev.end != m.start:
+            return
+        principal = self._person_of(prev)
+        if principal is None:
+            return
+        role = _title_case(m.names[0]).replace("Advisor", "Adviser")
+        posts = self.gaz.posts_held(principal.name, self.on_date) if self.on_date else []
+        if posts:
+            post_name = f"{role} to the {posts[0].name}"
+            state = self.gaz.actor(posts[0].of) if posts[0].of else None
+        else:
+            post_name = f"{role} to {principal.name}"
+            state = None
+        known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
+        post = self.gaz.post(known[0].name, holder=holder) if known else Post(
+            name=post_name, state=state, holder=holder)
+        out.post(post, at=prev, until=nxt)  # "Putin adviser Sergei Prikhodko"
+
+
+
+
+def _overlap(a: Tenure, b: Tenure) -> bool:
+    """Whether two tenures share a day (ends exclusive, None still in office)."""
+    return (b.end is None or a.start < b.end) and (a.end is None or b.start < a.end)
+
+
+def _gap(tokens: list[Token], left: Match, right: Match) -> list[str]:
+    return [t.text for t in tokens[left.end:right.start]]
+
+
+def _same_title(post_title: str | None, title: str) -> bool:
+    if not post_title:
+        return False
+
+    def norm(text: str) -> str:
+        return text.casefold().replace("-", " ").replace("defence", "defense")
+
+    return norm(post_title) == norm(title)
+
+
+def _title_case(title: str) -> str:
+    return " ".join(w if w[:1].isupper() else w.capitalize() for w in title.split())
+
