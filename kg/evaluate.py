@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.extract import extract_document
-from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer
 from kg.model import Actor, ActorKind, Article, Document, Event, Post
 from kg.parse import parse_document
@@ -188,14 +187,9 @@ def type_root(code: str | None) -> str | None:
 
 
 def extract_parsed(doc: Document, gazetteer: Gazetteer) -> Document:
-    """Run the extractors and the event typer over a parsed document, as the pipeline does."""
-    doc = extract_document(doc, gazetteer)
-    events = tuple(
-        e if e.event_type is not None
-        else dataclasses.replace(e, event_type=classify_event(e.headline, e.summary))
-        for e in doc.events
-    )
-    return dataclasses.replace(doc, events=events)
+    """Run the extractors (the event typer among them) over a parsed document, as the pipeline
+    does."""
+    return extract_document(doc, gazetteer)
 
 
 def _without_silver(doc: Document) -> Document:
