@@ -16,7 +16,6 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.extract import extract_document
-from kg.extract.event_type import classify_event
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.iri import document_graph_iri, short_hash
 from kg.link.find import LinkReport, update_links
@@ -28,13 +27,8 @@ from kg.reason import INFERRED_GRAPH
 from kg.resources import resource_path
 from kg.store import Store, StoreError
 from kg.terms import sparql_iri, sparql_literal
-from kg.validate import (
-    ValidationReport,
-    linked_context_query,
-    linked_nodes,
-    validate,
-    validate_documents,
-)
+from kg.validate import ValidationReport, validate
+from kg.validate import gate as shacl_gate
 from kg.vocab import DEFAULT_BASE, GRAPH_BASE, PREFIXES, RDFS
 
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
@@ -227,16 +221,8 @@ def _load(entry: Source | InputFile | Path) -> Source | FileResult:
 def prepare_document(
     text: str, path: str, *, gazetteer: Gazetteer, format: str | None = None
 ) -> Document:
-    """Parse a text and run every extractor over it."""
-    doc = parse_document(text, path, format)
-    doc = extract_document(doc, gazetteer)
-    events = tuple(
-        e
-        if e.event_type is not None
-        else dataclasses.replace(e, event_type=classify_event(e.headline, e.summary))
-        for e in doc.events
-    )
-    return dataclasses.replace(doc, events=events)
+    """Parse a text and run every extractor (the event typer among them) over it."""
+    return extract_document(parse_document(text, path, format), gazetteer)
 
 
 class Ingester:
@@ -389,9 +375,7 @@ class Ingester:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes."""
         documents = {i: item.triples for i, item in enumerate(pending) if not item.duplicate}
-        query = linked_context_query(linked_nodes(t for item in pending for t in item.triples))
-        context = self.store.query(query).triples if query else ()
-        found = validate_documents(documents, context=context)
+        found = shacl_gate(self.store, documents)
         kept: list[_Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}

@@ -99,3 +99,47 @@ def test_terms_enter_sparql_through_kg_terms(path: Path) -> None:
     if path.name == "terms.py":
         return
     assert not _pasted_iris(path), f"{path.name}: <{{…}}> in SPARQL at lines {_pasted_iris(path)}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(KG.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_imports(path: Path) -> set[str]:
+    """The kg modules a module imports at its top level (what runs when it is imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            # "from kg.web import formats" imports the submodule kg.web.formats.
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.startswith("kg")}
+
+
+def test_no_import_cycle() -> None:
+    paths = {_module_name(p): p for p in KG.rglob("*.py")}
+    graph = {name: {m for m in _module_imports(path) if m in paths and m != name}
+             for name, path in paths.items()}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append([*trail[trail.index(target):], target] if target in trail
+                              else [*trail, target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    # A package importing its own submodules to re-export them is not a cycle of concern.
+    real = [c for c in cycles if not all(c[0].startswith(m) or m.startswith(c[0]) for m in c)]
+    assert not real, f"import cycles: {real[:3]}"

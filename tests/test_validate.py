@@ -13,15 +13,17 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.mapper import map_document
 from kg.parse import detect_format
 from kg.pipeline import prepare_document, read_text
+from kg.store import open_store
 from kg.validate import (
     ShapesError,
     ValidationReport,
+    gate,
     load_shapes,
     merge_reports,
     validate,
     validate_documents,
 )
-from kg.vocab import DIP, OWL, RDF, RDFS, XSD
+from kg.vocab import DIP, GRAPH_BASE, OWL, RDF, RDFS, XSD
 
 from .conftest import DATA, EXAMPLES
 
@@ -211,6 +213,36 @@ def test_stored_context_takes_part_but_is_not_blamed() -> None:
     found = validate_documents({"doc": document}, context=context)["doc"]
     assert {(r.shape, r.path, str(r.value)) for r in found if r.severity == "Violation"} == {
         ("ArticleDateShape", "dip:published", "2007-06-01")}
+
+
+@pytest.mark.parametrize("link_graph, blamed", [
+    (ID + "doc/other", {("ArticleDateShape", "dip:published", "2007-06-01")}),
+    (GRAPH_BASE + "links/a1", set()),  # derived links are recomputed, not context
+])
+def test_the_gate_asks_the_store_for_the_context(link_graph: str, blamed: set[object]) -> None:
+    """gate() fetches the stored links cross-document shapes need, but not the derived ones."""
+    a1, stored_event = URIRef(ID + "article/a1"), URIRef(ID + "event/2007-06-09/other-2")
+    article = [
+        (a1, RDF.type, DIP.Article), (a1, RDFS.label, Literal("Reuters")),
+        (a1, DIP.url, Literal("http://www.reuters.com/a1", datatype=XSD.anyURI)),
+        (a1, DIP.published, Literal("2007-06-01", datatype=XSD.date)),
+    ]
+    with open_store("memory:") as store:  # a stored event, dated after the article, reported
+        store.replace_graphs({link_graph: [
+            (stored_event, RDF.type, DIP.Event), (stored_event, DIP.reportedBy, a1),
+            (stored_event, DIP.date, Literal("2007-06-09", datatype=XSD.date))]})
+        found = gate(store, {"article": article, "empty": []})
+    assert found["empty"] == []
+    assert {(r.shape, r.path, str(r.value))
+            for r in found["article"] if r.severity == "Violation"} == blamed
+
+
+def test_the_gate_has_one_home() -> None:
+    """Only kg.validate assembles the gate: ingest and the endpoint's writes call gate()."""
+    kg = Path(__file__).resolve().parents[1] / "kg"
+    assembling = sorted(str(p.relative_to(kg)) for p in kg.rglob("*.py")
+                        if "linked_context_query(" in p.read_text(encoding="utf-8"))
+    assert assembling == ["validate/gate.py"]
 
 
 def test_the_real_documents_are_all_there() -> None:

@@ -29,7 +29,8 @@ from kg.sparql.analysis import UpdatePlan, plan_update, with_using
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, Store
 from kg.terms import TermError, Triple, is_iri, sparql_iri
-from kg.validate import ValidationResult, linked_context_query, linked_nodes, validate_documents
+from kg.validate import ValidationResult, validate_documents
+from kg.validate import gate as shacl_gate
 from kg.vocab import DIP, GRAPH_BASE, RDF
 
 #: Where Graph Store writes to ``?default`` go: the default graph is the merge of the named
@@ -215,13 +216,8 @@ def _uses_ontology(graphs: Iterable[Sequence[Triple]]) -> bool:
 
 
 def gate_results(store: Store, graphs: Mapping[str, Sequence[Triple]]) -> list[ValidationResult]:
-    """Validate graphs as the ingest gate does: with the stored facts their links need."""
-    documents = {g: list(t) for g, t in graphs.items() if t}
-    if not documents:
-        return []
-    query = linked_context_query(linked_nodes(t for ts in documents.values() for t in ts))
-    context = store.query(query).triples if query else ()
-    found = validate_documents(documents, context=context)
+    """The ingest gate's results for graphs about to be written, all documents together."""
+    found = shacl_gate(store, graphs)
     return [r for results in found.values() for r in results]
 
 
