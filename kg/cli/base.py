@@ -1,0 +1,113 @@
+"""The kg command's group and what its commands share: the store, errors, the base IRI."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import click
+
+from kg import __version__
+from kg.model import ParseError
+from kg.queries import QueryParamError
+from kg.rdfio import FORMATS
+from kg.store import Store, StoreError, open_store
+from kg.vocab import DEFAULT_BASE
+
+EXPORT_FORMATS = tuple(FORMATS)
+INPUT_FORMATS = ("event-page", "day-index", "article", "wikitimes")
+DEFAULT_STORE = "kg-store"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error for people (no traceback) and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def user_errors(code: int = 1) -> Iterator[None]:
+    """Turn the library's expected errors into one-line messages and an exit code."""
+    try:
+        yield
+    except (StoreError, QueryParamError, ParseError) as exc:
+        fail(str(exc), code)
+    except OSError as exc:
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), code)
+
+
+class Context:
+    """What every command needs: the store (opened on first use) and the IRI base."""
+
+    def __init__(self, store_url: str, base: str) -> None:
+        self.store_url = store_url
+        self.base = base
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The store, created if it does not exist yet (for commands that write)."""
+        return self._open(create=True)
+
+    @property
+    def existing_store(self) -> Store:
+        """The store, which must exist (for commands that only read)."""
+        return self._open(create=False)
+
+    def _open(self, *, create: bool) -> Store:
+        if self._store is None:
+            with user_errors():
+                self._store = open_store(self.store_url, create=create)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_url",
+    envvar="KG_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Where the graph lives: a folder (embedded store), memory:, or a SPARQL endpoint URL.",
+)
+@click.option(
+    "--base",
+    envvar="KG_BASE",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="The IRI base under which data IRIs are minted.",
+)
+@click.version_option(__version__, prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, store_url: str, base: str) -> None:
+    """Diplomacy KG: turn news into a queryable knowledge graph.
+
+    Example:
+
+        kg ingest examples/ && kg query events_with_actor --param actor="Vladimir Putin"
+    """
+    state = Context(store_url, base)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+
+
+def is_remote(store_url: str) -> bool:
+    """Whether the store is another SPARQL server (reached over the network)."""
+    return store_url.strip().lower().startswith(("http://", "https://"))
+
+
+
+#: Set by the console script: its process is its own, so a command may take away its network
+#: (tests invoke the commands inside the test process, which must keep it).
+sandboxed_process = False

@@ -1,0 +1,192 @@
+"""Commands that check and derive: validate, infer, link, eval."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.base import (
+    INPUT_FORMATS,
+    Context,
+    cli,
+    fail,
+    pass_context,
+    user_errors,
+)
+from kg.extract.gazetteer import load_gazetteer
+from kg.link.find import link_all
+from kg.model import ParseError
+from kg.pipeline import SOFTWARE_IRI, read_graph, validate_store
+from kg.rdffile import RDF_FORMATS
+from kg.reason import ENGINES, INFERRED_GRAPH, infer
+from kg.store import open_store
+from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
+from kg.validate import validate as validate_graph
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*RDF_FORMATS, *INPUT_FORMATS)),
+    help="Skip detection: every FILE is in this format.",
+)
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, the sh:ValidationReport in Turtle, or JSON.",
+)
+@click.option(
+    "--shapes",
+    "shapes_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Validate against the shapes in this Turtle file instead of the shipped ones.",
+)
+@click.option(
+    "--inference",
+    type=click.Choice(INFERENCE),
+    default="none",
+    show_default=True,
+    help="What to infer from the data and the ontology before validating.",
+)
+@click.option("--all", "whole_store", is_flag=True, help="Validate everything the store holds.")
+@pass_context
+def validate_files(
+    state: Context,
+    files: tuple[Path, ...],
+    fmt: str | None,
+    report_format: str,
+    shapes_file: Path | None,
+    inference: str,
+    whole_store: bool,
+) -> None:
+    """Check RDF files, input documents or the whole store against the SHACL shapes.
+
+    FILEs may be Turtle, JSON-LD, N-Triples, N-Quads, TriG or RDF/XML (told by their
+    extension or --format), or event pages, articles and WikiTimes files, which are
+    mapped first. Nothing is fetched from the network. Exit status: 0 if everything
+    conforms (warnings allowed), 1 if there are violations, 2 if an input is unusable.
+
+    Example:
+
+        kg validate mydata.ttl examples/000_30323f190908bd9a.txt --report json
+    """
+    if not files and not whole_store:
+        raise click.UsageError("give one or more FILEs, or --all to validate the store")
+    shapes = None
+    if shapes_file is not None:
+        try:
+            shapes = load_shapes(shapes_file)
+        except (ParseError, ShapesError) as exc:
+            fail(str(exc), 2)
+    reports = []
+    unusable = False
+    for file in files:
+        try:
+            graph = read_graph(file, format=fmt, base=state.base)
+        except ParseError as exc:
+            click.echo(f"error: {exc}", err=True)
+            unusable = True
+            continue
+        reports.append(validate_graph(graph, shapes=shapes, inference=inference, source=str(file)))
+    if whole_store:
+        with user_errors(code=2):
+            store = open_store(state.store_url, create=False)
+        try:
+            with user_errors(code=2):
+                reports.append(validate_store(store, shapes=shapes, inference=inference))
+        finally:
+            store.close()
+    if reports:
+        click.echo(merge_reports(reports).render(report_format), nl=False)
+    sys.exit(2 if unusable else 0 if all(r.conforms for r in reports) else 1)
+
+
+@cli.command("infer")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="fast",
+    show_default=True,
+    help="fast: the OWL-RL rules the ontology needs, inside the store; "
+    "owlrl: the owlrl package's full closure (slow, the reference).",
+)
+@click.option(
+    "--same-as",
+    is_flag=True,
+    help="Also copy every fact across owl:sameAs links (fast engine; owlrl always does).",
+)
+@pass_context
+def infer_graph(state: Context, engine: str, same_as: bool) -> None:
+    """Bring the inferred graph up to date: what the ontology entails about the data.
+
+    The entailed triples (an event is a sem:Event, relatedTo holds both ways, a
+    participant is a sem:hasActor, ...) go to their own named graph, and so into the
+    default graph that plain queries read. Each run computes them from what the other
+    graphs assert and writes only the difference: what is no longer entailed goes.
+
+    Example:
+
+        kg infer && kg query 'PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+        SELECT (COUNT(?e) AS ?n) WHERE { ?e a sem:Event }'
+    """
+    with user_errors():
+        report = infer(state.store, engine=engine, same_as=same_as)
+    click.echo(
+        f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
+        f"(+{report.added} -{report.removed}) by the {engine} engine in {report.seconds:.1f} s"
+    )
+
+
+@cli.command("link")
+@pass_context
+def link_articles(state: Context) -> None:
+    """Recompute every article's links to the events it reports.
+
+    Each link has a score in [0, 1] and its reasons (shared actors, topic words and
+    places, the distance between the dates); each article's links are a named graph
+    of their own, replaced whole. `kg ingest` keeps them current as documents come
+    and go: run this after changing the scoring, or after writing the store by hand.
+
+    Example:
+
+        kg link && kg query article_events -p article="missile defence plans"
+    """
+    with user_errors():
+        report = link_all(state.store, software=SOFTWARE_IRI)
+    click.echo(
+        f"{report.links} article-event links computed for {report.articles} articles "
+        f"({report.seconds:.1f} s)"
+    )
+
+
+
+
+@cli.command("eval")
+@click.argument(
+    "folder", required=False, default="tests/eval",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("-v", "--verbose", is_flag=True, help="List the misses and false hits.")
+def eval_extraction(folder: Path, verbose: bool) -> None:
+    """Score the extractors against labelled pages: precision, recall and F1 per field.
+
+    FOLDER holds one JSON label file per page (default: tests/eval).
+
+    Example:
+
+        kg eval --verbose tests/eval
+    """
+    from kg.evaluate import evaluate_folder, format_report
+
+    with user_errors():
+        report = evaluate_folder(folder, load_gazetteer())
+    click.echo(format_report(report, verbose=verbose))
+
+
