@@ -10,6 +10,22 @@ from datetime import date
 from kg.model import ActorKind
 from kg.vocab import DEFAULT_BASE, GRAPH_BASE
 
+#: The named graph of the ontology and CAMEO that the store was loaded with.
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+#: The named graph of what the ontology entails about the data (kg.reason).
+INFERRED_GRAPH = GRAPH_BASE + "inferred"
+#: Where Graph Store writes to ``?default`` go: the default graph is the merge of the named
+#: graphs, so its own triples live in this named graph.
+DEFAULT_GRAPH_IRI = GRAPH_BASE + "default"
+#: The named graph the reasoner's in-memory store holds its input in (kg.reason.entailed).
+ENTAILMENT_INPUT_GRAPH = GRAPH_BASE + "input"
+#: What every document graph's IRI starts with (see :func:`document_graph_iri`).
+DOCUMENT_GRAPH_BASE = GRAPH_BASE + "doc/"
+#: What every article-event link graph's IRI starts with (see :func:`link_graph_iri`).
+LINK_GRAPH_BASE = GRAPH_BASE + "links/"
+#: A graph no store holds: asked for as the only default graph, it makes that graph empty.
+NO_SUCH_GRAPH_IRI = "urn:x-kg:no-such-graph"
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _WIKI_QUOTES = re.compile(r"'{2,}")
 _MAX_SLUG = 80
@@ -75,12 +91,31 @@ def named_iri(kind: str, name: str, base: str = DEFAULT_BASE) -> str:
 
 def document_graph_iri(document_key: str) -> str:
     """The named graph that holds one source document's triples."""
-    return f"{GRAPH_BASE}doc/{short_hash(document_key, 20)}"
+    return f"{DOCUMENT_GRAPH_BASE}{short_hash(document_key, 20)}"
 
 
 def link_graph_iri(article: str) -> str:
     """The named graph that holds the computed links of one article to the events it reports."""
-    return f"{GRAPH_BASE}links/{short_hash(article, 20)}"
+    return f"{LINK_GRAPH_BASE}{short_hash(article, 20)}"
+
+
+def scratch_graph_iri(token: str) -> str:
+    """The scratch graph of one web update's merge bookkeeping.
+
+    ``token`` (a fresh random hex string from the caller) makes it that update's own; the
+    randomness stays with the caller so that this module mints nothing at random.
+    """
+    return f"urn:x-kg:merge:{token}"
+
+
+def store_graph_iri(public_url: str, path: str) -> str:
+    """The graph a Graph Store request names by its own URL (``path`` from the server root)."""
+    return public_url + path.lstrip("/")
+
+
+def new_store_graph_iri(public_url: str, token: str) -> str:
+    """The graph a Graph Store POST to /store creates (``token``: a fresh random hex string)."""
+    return store_graph_iri(public_url, f"store/graphs/{token}")
 
 
 def report_link_iri(article: str, event: str) -> str:

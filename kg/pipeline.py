@@ -17,21 +17,19 @@ from rdflib.term import Node
 from kg import __version__
 from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.iri import document_graph_iri, short_hash
+from kg.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH, document_graph_iri, short_hash
 from kg.link.find import LinkReport, update_links
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
 from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
-from kg.reason import INFERRED_GRAPH
 from kg.resources import resource_path
 from kg.store import Store, StoreError
 from kg.terms import sparql_iri, sparql_literal
 from kg.validate import ValidationReport, validate
 from kg.validate import gate as shacl_gate
-from kg.vocab import DEFAULT_BASE, GRAPH_BASE, PREFIXES, RDFS
+from kg.vocab import DEFAULT_BASE, PREFIXES, RDFS
 
-ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
 ONTOLOGY_FILES = ("diplomacy.ttl", "cameo.ttl")
 

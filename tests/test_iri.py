@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kg import iri
 from kg.iri import actor_iri, article_iri, event_iri, slugify
 from kg.model import ActorKind
 
@@ -44,4 +45,27 @@ def test_articles_are_identified_by_url_else_title() -> None:
 def test_actor_iris_read_well() -> None:
     assert actor_iri(ActorKind.PERSON, "Vladimir Putin") == (
         "https://w3id.org/diplomacy-kg/id/person/vladimir-putin"
+    )
+
+
+def test_graph_iris_are_what_they_were() -> None:
+    assert iri.ONTOLOGY_GRAPH == "https://w3id.org/diplomacy-kg/graph/ontology"
+    assert iri.INFERRED_GRAPH == "https://w3id.org/diplomacy-kg/graph/inferred"
+    assert iri.DEFAULT_GRAPH_IRI == "https://w3id.org/diplomacy-kg/graph/default"
+    assert iri.ENTAILMENT_INPUT_GRAPH == "https://w3id.org/diplomacy-kg/graph/input"
+    assert iri.DOCUMENT_GRAPH_BASE == "https://w3id.org/diplomacy-kg/graph/doc/"
+    assert iri.LINK_GRAPH_BASE == "https://w3id.org/diplomacy-kg/graph/links/"
+    assert iri.NO_SUCH_GRAPH_IRI == "urn:x-kg:no-such-graph"
+    assert iri.document_graph_iri("a document key") == (
+        "https://w3id.org/diplomacy-kg/graph/doc/42de669cd91f8e114892"
+    )
+    assert iri.link_graph_iri("https://w3id.org/diplomacy-kg/id/article/x") == (
+        "https://w3id.org/diplomacy-kg/graph/links/f6db60c289ff0614b7a4"
+    )
+    assert iri.scratch_graph_iri("0123abcd") == "urn:x-kg:merge:0123abcd"
+    assert iri.new_store_graph_iri("http://127.0.0.1:8000/", "0123abcd") == (
+        "http://127.0.0.1:8000/store/graphs/0123abcd"
+    )
+    assert iri.store_graph_iri("http://127.0.0.1:8000/", "/store/mine/g1") == (
+        "http://127.0.0.1:8000/store/mine/g1"
     )

@@ -223,7 +223,7 @@ def test_many_new_triples_are_bulk_loaded_into_both_graphs(
 ) -> None:
     infer(store)
     expected = inferred(store)
-    monkeypatch.setattr("kg.reason._SPOOL_CHUNK", 10)  # so this small graph goes by file
+    monkeypatch.setattr("kg.reason.spool._SPOOL_CHUNK", 10)  # so this small graph goes by file
     with open_store("memory:" if where == "memory" else tmp_path / "store") as bulk:
         ensure_ontology(bulk)
         bulk.replace_graphs({DATA_GRAPH: list(Graph().parse(data=DATA, format="turtle"))})

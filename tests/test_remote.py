@@ -56,7 +56,7 @@ def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -
 def test_inference_through_a_sparql_server_matches_the_embedded_store(
     oxigraph_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kg.reason._SPOOL_CHUNK", 100)  # new triples go by file, in chunks
+    monkeypatch.setattr("kg.reason.spool._SPOOL_CHUNK", 100)  # new triples go by file, in chunks
     monkeypatch.setattr("kg.store.merge._CHUNK_TRIPLES", 250)
     remote = open_store(f"{oxigraph_server}/query")
     remote.update("DROP ALL")

@@ -26,7 +26,8 @@ from datetime import UTC, date, datetime, timedelta
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.iri import link_graph_iri
+from kg.iri import DOCUMENT_GRAPH_BASE, link_graph_iri
+from kg.iri import LINK_GRAPH_BASE as LINK_GRAPH_BASE  # re-exported: tests/test_linker.py
 from kg.link.score import (
     ACTOR_WEIGHTS,
     MAX_LINKS,
@@ -46,10 +47,8 @@ from kg.link.score import (
 )
 from kg.store import Store
 from kg.terms import is_iri, sparql_iri, sparql_literal
-from kg.vocab import DCTERMS, DIP, GRAPH_BASE, PROV, RDFS, XSD
+from kg.vocab import DCTERMS, DIP, PROV, RDFS, XSD
 
-LINK_GRAPH_BASE = GRAPH_BASE + "links/"
-DOCUMENT_GRAPH_BASE = GRAPH_BASE + "doc/"
 #: An undated article is scored against at most this many events: those sharing most actors.
 CANDIDATES = 50
 #: Articles per round of queries and per write.

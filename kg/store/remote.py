@@ -17,6 +17,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import Node, URIRef
 
+from kg.iri import NO_SUCH_GRAPH_IRI
 from kg.store.answers import (
     _as_triples,
     _dump_format,
@@ -406,7 +407,7 @@ class SparqlStore(Store):
             # The server's own default graph cannot be named in the protocol: leave it out.
             params += [("default-graph-uri", g) for g in default_graphs if g is not None]
             if not any(g is not None for g in default_graphs) and None not in default_graphs:
-                params.append(("default-graph-uri", "urn:x-kg:no-such-graph"))
+                params.append(("default-graph-uri", NO_SUCH_GRAPH_IRI))
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         url = self.query_endpoint
         if params:

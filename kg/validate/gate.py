@@ -15,12 +15,13 @@ from typing import TypeVar
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from kg.iri import INFERRED_GRAPH, LINK_GRAPH_BASE
 from kg.store import Store
 from kg.terms import Triple, is_iri, sparql_iri
 from kg.validate.report import ValidationResult, expand_path
 from kg.validate.run import DataGraph, read_results, run_pyshacl
 from kg.validate.shapes import default_shapes, ontology
-from kg.vocab import DIP, GRAPH_BASE, RDF
+from kg.vocab import DIP, RDF
 
 K = TypeVar("K", bound=Hashable)
 
@@ -96,7 +97,7 @@ def validate_documents(
 # The graphs computed from the documents (the article-event links of kg.link.find, the
 # inferred graph of kg.reason) are not context: they are recomputed from the new documents.
 _NOT_DERIVED = (
-    f'!STRSTARTS(STR(?g), "{GRAPH_BASE}links/") && ?g != {sparql_iri(GRAPH_BASE + "inferred")}'
+    f'!STRSTARTS(STR(?g), "{LINK_GRAPH_BASE}") && ?g != {sparql_iri(INFERRED_GRAPH)}'
 )
 
 

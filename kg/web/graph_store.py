@@ -2,7 +2,7 @@
 
 Graphs are named by ``?graph=IRI`` (indirect), by the request URL under /store/ (direct), or
 ``?default``. The default graph is the merge of the named graphs: reading it gives the merge,
-and writes to it go to the named graph :data:`kg.web.writes.DEFAULT_GRAPH_IRI`.
+and writes to it go to the named graph :data:`kg.iri.DEFAULT_GRAPH_IRI`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import uuid
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph
 
+from kg.iri import DEFAULT_GRAPH_IRI, new_store_graph_iri, store_graph_iri
 from kg.model import ParseError
 from kg.rdffile import parse_rdf
 from kg.rdfio import BY_MEDIA_TYPE
@@ -23,7 +24,6 @@ from kg.web.http import fail, public_url, require_write_access
 from kg.web.sparql import choose_format, gate_response, run_job
 from kg.web.state import get_state
 from kg.web.writes import (
-    DEFAULT_GRAPH_IRI,
     GateRejected,
     Triple,
     graph_exists,
@@ -51,7 +51,7 @@ def indirect() -> Response:
     if has_default:
         return handle(None)
     if request.method == "POST":
-        graph = f"{public_url()}store/graphs/{uuid.uuid4().hex}"
+        graph = new_store_graph_iri(public_url(), uuid.uuid4().hex)
         response = handle(graph, created_status=201)
         response.headers["Location"] = graph
         return response
@@ -61,7 +61,7 @@ def indirect() -> Response:
 @bp.route("/store/<path:_rest>", methods=_METHODS)
 def direct(_rest: str) -> Response:
     """A graph named by this very URL (direct graph identification), at the public URL."""
-    graph = public_url() + request.path.lstrip("/")
+    graph = store_graph_iri(public_url(), request.path)
     if not is_iri(graph):
         fail(400, f"{graph!r} is not an IRI a graph can have")
     return handle(graph)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.iri import DEFAULT_GRAPH_IRI, scratch_graph_iri
 from kg.rdffile import to_rdflib
 from kg.sparql.analysis import UpdatePlan, plan_update, with_using
 from kg.sparql.parse import SparqlSyntaxError
@@ -31,11 +32,8 @@ from kg.store import QuerySyntaxError, Store
 from kg.terms import TermError, Triple, is_iri, sparql_iri
 from kg.validate import ValidationResult, validate_documents
 from kg.validate import gate as shacl_gate
-from kg.vocab import DIP, GRAPH_BASE, RDF
+from kg.vocab import DIP, RDF
 
-#: Where Graph Store writes to ``?default`` go: the default graph is the merge of the named
-#: graphs, so its own triples live in this named graph.
-DEFAULT_GRAPH_IRI = GRAPH_BASE + "default"
 _ONTOLOGY = str(DIP._NS)
 
 _REBUILD = (
@@ -196,7 +194,7 @@ def _with_merge(body: str, plan: UpdatePlan, *, base_iri: str | None) -> str:
     adds = " ;\n".join(f"ADD SILENT GRAPH {g} TO DEFAULT" for g in targets)
     if not plan.deletes:
         return f"{prologue}{user}\n;\n{adds}"
-    scratch = sparql_iri(f"urn:x-kg:merge:{uuid.uuid4().hex}")
+    scratch = sparql_iri(scratch_graph_iri(uuid.uuid4().hex))
     # One line, so that the client's line numbers stay as they were.
     before = " ; ".join(f"ADD SILENT GRAPH {g} TO GRAPH {scratch}" for g in targets)
     after = (

@@ -1,0 +1,127 @@
+"""OWL-RL inference: what the ontology's axioms entail about the data, kept in its own graph.
+
+The entailed triples go to the named graph :data:`INFERRED_GRAPH` (and, like every named
+graph, into the merged default graph), never mixed with asserted data: each run computes
+what every other graph entails and brings that graph up to date.
+
+Two engines:
+
+``fast`` (the default)
+    The OWL 2 RL rules that our ontology's axioms call for, run inside the store as
+    SPARQL queries (one per entailed edge, one per inferable class), each result compared
+    with what the inferred graph holds and only the difference written: class and
+    property hierarchies with their equivalences (``cax-sco``, ``cax-eqc``, ``prp-spo1``,
+    ``prp-eqp``), inverse and symmetric properties (``prp-inv``, ``prp-symp``), domains
+    and ranges (``prp-dom``, ``prp-rng``), and ``owl:sameAs`` made symmetric and
+    transitive (``eq-sym``, ``eq-trans``). The schema is read first and closed here, so
+    that each rule needs one pass over the data, each distinct triple read once however
+    many documents repeat it. With ``same_as=True`` facts are also copied across
+    ``owl:sameAs`` (``eq-rep-s/o``). That is off by default: our ``owl:sameAs`` links go
+    to Wikidata, and copying every fact about an actor onto its Wikidata IRI would double
+    every actor query's answers. The ontology has no transitive properties, so
+    ``prp-trp`` is not among the rules; tests/test_reason.py checks on real data that
+    this engine gives every triple owlrl gives for our vocabulary.
+``owlrl``
+    The reference: the owlrl package's full OWL-RL closure of the ontology and the data,
+    in memory. Slow (minutes at 10k events), but complete.
+
+The modules:
+
+- ``graph``: the inferred graph's name, and the SPARQL that reads it apart from what is asserted;
+- ``rules``: the schema read from the store, closed, and compiled into rules and their queries;
+- ``sync``: the fast engine, each part of the inferred graph made what the rules entail;
+- ``spool``: the triples a run adds, written in one transaction or bulk-loaded from files;
+- ``reference``: the owlrl engine.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rdflib import Graph
+
+from kg.iri import ENTAILMENT_INPUT_GRAPH
+from kg.reason.graph import INFERRED_GRAPH, count_inferred, ox_triple
+from kg.reason.reference import asserted_graph, owlrl_closure
+from kg.reason.rules import (
+    Part,
+    Rules,
+    Schema,
+    class_sources,
+    compile_rules,
+    edge_parts,
+    read_schema,
+    same_as_classes,
+)
+from kg.reason.sync import MAX_ROUNDS, sync_inferred
+from kg.store import Store, open_store
+
+__all__ = [
+    "ENGINES",
+    "INFERRED_GRAPH",
+    "InferenceReport",
+    "Part",
+    "Rules",
+    "Schema",
+    "class_sources",
+    "compile_rules",
+    "drop_inferred",
+    "edge_parts",
+    "entailed",
+    "infer",
+    "owlrl_closure",
+    "read_schema",
+    "same_as_classes",
+]
+
+ENGINES = ("fast", "owlrl")
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    """What a run of inference did."""
+
+    engine: str
+    triples: int  # entailed triples now in the inferred graph
+    seconds: float  # in all
+    added: int = 0  # triples this run put into the inferred graph
+    removed: int = 0  # triples this run took out of it (no longer entailed)
+
+
+def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
+    """Bring the inferred graph of ``store`` up to date with ``engine`` (``fast`` or ``owlrl``)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    started = time.perf_counter()
+    if engine == "owlrl":
+        closure = owlrl_closure(asserted_graph(store))
+        store.drop_graphs([INFERRED_GRAPH])
+        store.add_triples(INFERRED_GRAPH, {ox_triple(t) for t in closure})
+        return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
+                               added=len(closure))
+    added = removed = 0
+    for _ in range(MAX_ROUNDS):
+        change = sync_inferred(store, copy_facts=same_as)
+        added, removed = added + change.added, removed + change.removed
+        if not change.still_asserted:
+            break
+    return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
+                           added=added, removed=removed)
+
+
+def drop_inferred(store: Store) -> None:
+    """Remove the inferred graph."""
+    store.drop_graphs([INFERRED_GRAPH])
+
+
+def entailed(graph: Graph, *, engine: str = "fast", same_as: bool = False) -> Graph:
+    """The triples ``engine`` entails from ``graph`` (data and ontology), without a store."""
+    with open_store("memory:") as store:
+        store.replace_graphs({ENTAILMENT_INPUT_GRAPH: list(graph)})
+        infer(store, engine=engine, same_as=same_as)
+        out = Graph()
+        for triple in store.graph_triples(INFERRED_GRAPH):
+            out.add(triple)
+    return out
+
