@@ -29,12 +29,12 @@ from corpus import write_corpus
 from kg.pipeline import (
     FileResult,
     Ingester,
-    InputFile,
     _Pending,
     collect_files,
     validate_store,
 )
 from kg.reason import infer
+from kg.sources import InputFile
 from kg.store import Store, open_store
 
 

@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import (
-    UPLOAD_URN,
-    Source,
-    ingest_paths,
-    ingest_sources,
-    upload_name,
-    upload_source,
-)
+from kg.pipeline import ingest_paths, ingest_sources
+from kg.sources import UPLOAD_URN, Source, upload_name, upload_source
 from kg.store import Store, open_store
 
 from .conftest import DATA, EXAMPLES, SEEDS

@@ -12,7 +12,8 @@ from rdflib.namespace import SH
 from kg.extract.gazetteer import load_gazetteer
 from kg.mapper import map_document
 from kg.parse import detect_format
-from kg.pipeline import prepare_document, read_text
+from kg.pipeline import prepare_document
+from kg.sources import read_text
 from kg.store import open_store
 from kg.validate import (
     ShapesError,

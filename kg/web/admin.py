@@ -14,8 +14,9 @@ from werkzeug.formparser import FormDataParser
 
 from kg import __version__
 from kg.model import ParseError
-from kg.pipeline import Source, ingest_sources, upload_source
+from kg.pipeline import ingest_sources
 from kg.rdffile import parse_rdf
+from kg.sources import Source, upload_source
 from kg.store import DUMP_FORMATS, StoreError
 from kg.validate import validate
 from kg.web import formats

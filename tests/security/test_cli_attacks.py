@@ -111,7 +111,7 @@ def test_kg_query_refuses_deep_nesting_without_crashing(example_store: Path, tmp
 
 
 def test_an_oversized_document_is_refused_by_name_and_the_rest_stored(tmp_path: Path) -> None:
-    from kg.pipeline import MAX_DOCUMENT_BYTES
+    from kg.sources import MAX_DOCUMENT_BYTES
 
     folder = tmp_path / "in"
     folder.mkdir()

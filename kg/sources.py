@@ -1,0 +1,101 @@
+"""Where input documents come from: files (found by walking folders) or uploads, read within
+bounds into :class:`Source` records, each named as people should see it and located as its
+provenance should record it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from kg.model import ParseError
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to ingest; ``named`` is False for files found by walking a folder."""
+
+    path: Path
+    named: bool = True
+
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document to ingest, held in memory.
+
+    ``name`` is what people see (results, messages, ``dip:sourcePath``); ``location`` is the
+    IRI that provenance records as ``prov:wasDerivedFrom``, and the key by which a changed
+    document replaces the graph it gave before. ``named`` is False for files found by walking
+    a folder, which are passed over rather than failed when they are not documents.
+    """
+
+    name: str
+    data: bytes
+    location: str
+    named: bool = True
+
+
+#: Upload names are recorded under this URN: a name, never a place on the server's disk.
+UPLOAD_URN = "urn:diplomacy-kg:upload:"
+_DEFAULT_UPLOAD_NAME = "document.txt"
+_MAX_NAME = 255
+
+
+def upload_name(raw: str) -> str:
+    """An upload's name as shown and recorded: no directory part, no control characters."""
+    # Clients send Windows paths too; whatever precedes the last separator is theirs, not ours.
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    # Categories C* are controls, format marks (bidi overrides), surrogates and unassigned.
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C")).strip()
+    if name in ("", ".", ".."):
+        return _DEFAULT_UPLOAD_NAME
+    return name[-_MAX_NAME:]  # the end keeps the extension that breaks format ties
+
+
+def upload_source(name: str, data: bytes) -> Source:
+    """An uploaded document: shown and recorded by its sanitised name, located by a URN."""
+    shown = upload_name(name)
+    return Source(shown, data, UPLOAD_URN + quote(shown, safe=""))
+
+
+#: The largest input document read (an event page, an article, a WikiTimes file).
+MAX_DOCUMENT_BYTES = 64 * 2**20
+
+
+def read_source(file: InputFile | Path) -> Source:
+    """A file's bytes as a source, recorded in provenance by its ``file:`` IRI.
+
+    Raises:
+        ParseError: for a file that cannot be read, naming the file.
+    """
+    entry = file if isinstance(file, InputFile) else InputFile(file)
+    try:
+        with entry.path.open("rb") as handle:
+            # Read one byte past the limit, not the whole file: a size cannot be trusted for
+            # pipes and devices, and a huge file must not be held in memory to be refused.
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(entry.path)) from exc
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, the limit for one "
+                         "document: split it", path=str(entry.path))
+    return Source(str(entry.path), data, entry.path.resolve().as_uri(), named=entry.named)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A document's bytes as UTF-8 text, or a ParseError naming it (and the line)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError("not UTF-8 text", path=name, line=line) from exc
+    if not text.strip():
+        raise ParseError("empty file", path=name)
+    return text
+
+
+def read_text(path: Path) -> str:
+    """A file's text as UTF-8, or a ParseError naming the file (and line) that cannot be read."""
+    return decode_text(read_source(path).data, str(path))
