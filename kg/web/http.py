@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hmac
-import ipaddress
 import json
 import sys
 import threading
@@ -17,6 +16,8 @@ from typing import IO, Any, NoReturn
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
+
+from kg.web.state import is_loopback
 
 COMPRESSIBLE = (
     "text/",
@@ -90,18 +91,9 @@ def own_origins() -> set[str]:
     parts = urllib.parse.urlsplit(public_url())
     origins = {f"{parts.scheme}://{parts.netloc}".lower()}
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    if _is_loopback_host(parts.hostname or ""):
+    if is_loopback(parts.hostname or ""):
         origins |= {f"http://{name}:{port}" for name in _LOOPBACK_NAMES}
     return origins
-
-
-def _is_loopback_host(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def refuse_cross_site_writes() -> None:
