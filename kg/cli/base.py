@@ -101,13 +101,6 @@ def cli(ctx: click.Context, store_url: str, base: str) -> None:
 
 
 
-
-def is_remote(store_url: str) -> bool:
-    """Whether the store is another SPARQL server (reached over the network)."""
-    return store_url.strip().lower().startswith(("http://", "https://"))
-
-
-
 #: Set by the console script: its process is its own, so a command may take away its network
 #: (tests invoke the commands inside the test process, which must keep it).
 sandboxed_process = False

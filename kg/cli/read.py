@@ -19,7 +19,6 @@ from kg.cli.base import (
     Context,
     cli,
     fail,
-    is_remote,
     pass_context,
     user_errors,
 )
@@ -133,7 +132,8 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
         read_query(text)  # the grammar and the bounds; SERVICE is refused: kg never fetches
     except (SparqlSyntaxError, SparqlRefused) as exc:
         fail(str(exc))
-    if base.sandboxed_process and not is_remote(state.store_url):
+    store = state.existing_store
+    if base.sandboxed_process and not store.remote:
         from kg.sandbox import forbid_network
 
         forbid_network()  # and should the analysis miss one, the store cannot connect
@@ -142,7 +142,7 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
             bindings = bind_params(named_query, values)
         else:
             bindings = {name: to_term(value) for name, value in values.items()}
-        result = state.existing_store.query(text, bindings=bindings)
+        result = store.query(text, bindings=bindings)
     click.echo(_render(result, fmt))
 
 
