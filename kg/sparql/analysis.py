@@ -23,6 +23,7 @@ from kg.sparql.parts import (
     Quads,
     SparqlSyntaxError,
 )
+from kg.terms import sparql_iri
 
 #: The longest query text analysed: a query is a question, not data (send data as an update
 #: or to the Graph Store).
@@ -198,8 +199,6 @@ def with_using(
     ``DELETE WHERE { Q }`` becomes ``DELETE { Q } USING … WHERE { Q }``. The graph IRIs are
     checked by the caller (:func:`kg.terms.sparql_iri`).
     """
-    from kg.terms import sparql_iri
-
     if not using and not using_named:
         return text
     clauses = " ".join([f"USING {sparql_iri(iri)}" for iri in using]
