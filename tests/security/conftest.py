@@ -18,7 +18,14 @@ import pytest
 from flask import Flask
 
 from kg.web.state import close_app
-from tests.web.conftest import TOKEN, copy_store, example_store, make_app  # noqa: F401
+from tests.web.conftest import (  # noqa: F401  (fixtures shared with tests/web)
+    TOKEN,
+    copy_store,
+    example_store,
+    make_app,
+    writable_app,
+    writer,
+)
 
 _ANSWER = (b'{"head":{"vars":["leak"]},"results":{"bindings":[{"leak":'
            b'{"type":"literal","value":"INTERNAL-SECRET"}}]}}')

@@ -10,17 +10,15 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from kg.web.state import close_app
-from tests.web.conftest import EXAMPLES, TOKEN, copy_store, make_app
+from tests.web.conftest import EXAMPLES, TOKEN
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 # An example event page, one byte longer so that it is new to the example store.
@@ -58,18 +56,9 @@ SENDERS = pytest.mark.parametrize("send", [send_body, send_multipart], ids=["bod
 
 
 @pytest.fixture
-def app(example_store: Path, tmp_path: Path) -> Iterator[Flask]:
-    """A writable app on its own copy of the example store."""
-    application = make_app(copy_store(example_store, tmp_path / "store"),
-                           ALLOW_UPDATE=True, UPDATE_TOKEN=TOKEN)
-    yield application
-    close_app(application)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client of the writable app."""
-    return app.test_client()
+def client(writer: FlaskClient) -> FlaskClient:
+    """The test client of a writable app on its own copy of the examples (tests/web)."""
+    return writer
 
 
 @pytest.fixture
