@@ -27,6 +27,7 @@ from kg.store.base import (
     Triple,
 )
 from kg.store.bindings import _with_values as _with_values  # for tests of the VALUES block
+from kg.store.endpoints import redact_url
 from kg.store.oxigraph import (
     MEMORY_URL,
     OxigraphStore,
@@ -36,7 +37,7 @@ from kg.store.oxigraph import (
     open_memory,
     open_oxigraph_url,
 )
-from kg.store.remote import SparqlStore, open_remote, redact_url
+from kg.store.remote import SparqlStore, open_remote
 
 __all__ = [
     "DUMP_FORMATS",

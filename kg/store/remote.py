@@ -1,11 +1,10 @@
 """The remote backend: a SPARQL 1.1 server, reached with the standard library alone.
 
-Its URLs are ``http(s)://`` query endpoints; :func:`redact_url` hides their passwords.
+Its URLs are ``http(s)://`` query endpoints (:mod:`kg.store.endpoints` reads them).
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import os
 import urllib.error
@@ -29,6 +28,7 @@ from kg.store.answers import (
 )
 from kg.store.base import QueryResult, QuerySyntaxError, RawResult, Store, StoreError, Triple
 from kg.store.bindings import _graph_node, _iri, _with_values
+from kg.store.endpoints import endpoints_of, redact_url
 from kg.store.merge import (
     _add_updates,
     _drops,
@@ -39,7 +39,6 @@ from kg.store.merge import (
 )
 from kg.vocab import PREFIXES
 
-_DEFAULT_TIMEOUT = 60.0
 # The default graph is the merge of the named graphs, so it holds each fact once.
 _MERGED_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 _QUERY_ACCEPT = (
@@ -47,58 +46,6 @@ _QUERY_ACCEPT = (
     "application/sparql-results+xml;q=0.8, text/turtle;q=0.7"
 )
 _TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.8"
-_OWN_PARAMS = ("update", "store", "timeout")
-
-
-def _split_credentials(url: str) -> tuple[str, str | None]:
-    """``url`` without ``user:pass@``, and the Basic ``Authorization`` header they make."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None:
-        return url, None
-    user = urllib.parse.unquote(parts.username)
-    password = urllib.parse.unquote(parts.password or "")
-    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    netloc = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
-
-
-def redact_url(url: str) -> str:
-    """``url`` with every password hidden: its own and those of URLs in its parameters
-    (``update=``, ``store=``), so that it can be shown at /health, in ``kg stats`` or a log."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    except ValueError:
-        return "<a URL that cannot be shown>"
-    netloc = parts.netloc
-    if parts.password is not None:
-        userinfo, _, host = netloc.rpartition("@")
-        netloc = f"{userinfo.partition(':')[0]}:***@{host}"
-    if any(key in _OWN_PARAMS and "@" in value for key, value in params):
-        shown = [(key, redact_url(value) if key in _OWN_PARAMS else value)
-                 for key, value in params]
-        query = urllib.parse.urlencode(shown, safe=":/*@")
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
-def _derived_endpoints(query_url: str) -> tuple[str, str | None]:
-    """The update and Graph Store endpoints that usually go with a query endpoint."""
-    parts = urllib.parse.urlsplit(query_url)
-    path = parts.path
-
-    def at(new_path: str) -> str:
-        return urllib.parse.urlunsplit(parts._replace(path=new_path, query=""))
-
-    segments = [s for s in path.split("/") if s]
-    if path.rstrip("/") == "/query":  # Oxigraph server
-        return at("/update"), at("/store")
-    if len(segments) == 2 and segments[1] in ("query", "sparql"):  # Fuseki: /ds/query
-        return at(f"/{segments[0]}/update"), at(f"/{segments[0]}/data")
-    if len(segments) == 2 and segments[0] == "repositories":  # RDF4J, GraphDB
-        return at(f"{path.rstrip('/')}/statements"), at(f"{path.rstrip('/')}/rdf-graphs/service")
-    # Virtuoso, Blazegraph and the like take updates at the query endpoint.
-    return query_url, None
 
 
 class SparqlStore(Store):
@@ -121,36 +68,12 @@ class SparqlStore(Store):
     remote = True
 
     def __init__(self, url: str, *, timeout: float | None = None) -> None:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"{redact_url(url)!r} is not an http(s) SPARQL endpoint URL")
-        params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        own = {key: value for key, value in params if key in _OWN_PARAMS}
-        rest = [(key, value) for key, value in params if key not in _OWN_PARAMS]
-        query_url = urllib.parse.urlunsplit(
-            parts._replace(query=urllib.parse.urlencode(rest), fragment="")
-        )
+        found = endpoints_of(url, timeout=timeout)
         self.url = redact_url(url)
-        self.query_endpoint, self._query_auth = _split_credentials(query_url)
-        update_url, store_url = _derived_endpoints(query_url)
-        update_url = own.get("update", update_url)
-        store_url = own.get("store", store_url) or None
-        self.update_endpoint, self._update_auth = _split_credentials(update_url)
-        self.store_endpoint: str | None = None
-        self._store_auth: str | None = None
-        if store_url is not None:
-            self.store_endpoint, self._store_auth = _split_credentials(store_url)
-        # An override without its own credentials uses the query endpoint's.
-        self._update_auth = self._update_auth or self._query_auth
-        self._store_auth = self._store_auth or self._query_auth
-        if timeout is None:
-            try:
-                timeout = float(own.get("timeout", _DEFAULT_TIMEOUT))
-            except ValueError:
-                raise StoreError(f"timeout={own['timeout']!r} is not a number of seconds") from None
-        if timeout <= 0:
-            raise StoreError("the timeout must be a positive number of seconds")
-        self.timeout = timeout
+        self.query_endpoint, self._query_auth = found.query
+        self.update_endpoint, self._update_auth = found.update
+        self.store_endpoint, self._store_auth = found.store
+        self.timeout = found.timeout
         self._closed = False
 
     # -- HTTP
