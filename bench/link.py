@@ -23,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from kg.ingest_report import IngestReport
 from kg.iri import article_iri, event_iri
 from kg.link.find import find_links, link_all
-from kg.pipeline import SOFTWARE_IRI, IngestReport, ingest_paths
+from kg.pipeline import SOFTWARE_IRI, ingest_paths
 from kg.store import Store, open_store
 
 

@@ -26,15 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus
 
+from kg.ingest_report import FileResult
 from kg.pipeline import (
-    FileResult,
     Ingester,
     _Pending,
-    collect_files,
     validate_store,
 )
 from kg.reason import infer
-from kg.sources import InputFile
+from kg.sources import InputFile, collect_files
 from kg.store import Store, open_store
 
 

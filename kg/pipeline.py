@@ -5,72 +5,35 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg import __version__
 from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH, document_graph_iri, short_hash
+from kg.ingest_report import FileResult, IngestReport
+from kg.iri import INFERRED_GRAPH, document_graph_iri
 from kg.link.find import LinkReport, update_links
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
+from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
 from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
-from kg.resources import resource_path
-from kg.sources import InputFile, Source, decode_text, read_source, read_text
+from kg.sources import InputFile, Source, collect_files, decode_text, read_source, read_text
 from kg.store import Store, StoreError
-from kg.terms import sparql_iri, sparql_literal
+from kg.terms import sparql_iri
 from kg.validate import ValidationReport, validate
 from kg.validate import gate as shacl_gate
-from kg.vocab import DEFAULT_BASE, PREFIXES, RDFS
+from kg.vocab import DEFAULT_BASE, PREFIXES
 
 SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
-ONTOLOGY_FILES = ("diplomacy.ttl", "cameo.ttl")
 
 #: A validation step: returns the problems that must keep a document out of the store.
 Gate = Callable[[Document, Sequence[Triple]], Sequence[str]]
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What happened to one input file."""
-
-    path: str
-    status: str  # "stored", "unchanged", "failed" or "skipped"
-    triples: int = 0
-    events: int = 0
-    articles: int = 0
-    message: str = ""
-    warnings: tuple[str, ...] = ()  # what the shapes found weak; the document was stored
-
-
-@dataclass
-class IngestReport:
-    """The summary printed after an ingest."""
-
-    results: list[FileResult] = field(default_factory=list)
-    triples_before: int = 0
-    triples_after: int = 0
-    links: LinkReport | None = None  # the article-event links computed anew, if any
-
-    def count(self, status: str) -> int:
-        """How many files ended with ``status``."""
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def failures(self) -> list[FileResult]:
-        """The files that could not be ingested, with their messages."""
-        return [r for r in self.results if r.status == "failed"]
-
-    @property
-    def triples_added(self) -> int:
-        """Growth of the store's distinct triples over this ingest."""
-        return self.triples_after - self.triples_before
 
 
 @dataclass
@@ -85,28 +48,6 @@ class _Pending:
     paths_before: list[str] | None = None
     # The same text as a document earlier in the batch: "unchanged" if that one is stored.
     duplicate: bool = False
-
-
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[FileResult]]:
-    """The files named by ``paths`` (folders walked, hidden files skipped), and the misses."""
-    files: list[InputFile] = []
-    missing: list[FileResult] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(
-                InputFile(p, named=False)
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        elif path.is_file():
-            files.append(InputFile(path))
-        else:
-            missing.append(
-                FileResult(str(path), "failed", message=f"{path}: no such file or folder")
-            )
-    return files, missing
 
 
 def _unreadable(name: str, named: bool, error: ParseError) -> FileResult:
@@ -350,31 +291,6 @@ class Ingester:
             graphs[item.graph_iri] = item.triples
         self.store.replace_graphs(graphs)
         self._changed.update(graphs)
-
-
-def ontology_graph() -> Graph:
-    """The ontology and the CAMEO/PLOVER schemes as one graph."""
-    graph = Graph()
-    for name in ONTOLOGY_FILES:
-        graph.parse(resource_path("ontology", name), format="turtle")
-    return graph
-
-
-def ensure_ontology(store: Store) -> None:
-    """Load the ontology into its own named graph unless this version is already there."""
-    marker = "ontology " + short_hash(
-        "".join(resource_path("ontology", n).read_text(encoding="utf-8") for n in ONTOLOGY_FILES)
-    )
-    graph, comment = sparql_iri(ONTOLOGY_GRAPH), sparql_iri(RDFS.comment)
-    asked = store.query(
-        f"ASK {{ GRAPH {graph} {{ {graph} {comment} {sparql_literal(Literal(marker))} }} }}"
-    )
-    if asked.boolean:
-        return
-    triples: list[Triple] = list(ontology_graph())
-    triples.append((URIRef(ONTOLOGY_GRAPH), RDFS.comment, Literal(marker)))
-    triples.append((URIRef(ONTOLOGY_GRAPH), RDFS.label, Literal("diplomacy ontology and CAMEO")))
-    store.replace_graphs({ONTOLOGY_GRAPH: triples})
 
 
 def ingest_paths(

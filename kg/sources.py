@@ -5,10 +5,12 @@ provenance should record it."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from kg.ingest_report import FileResult
 from kg.model import ParseError
 
 
@@ -99,3 +101,25 @@ def decode_text(data: bytes, name: str) -> str:
 def read_text(path: Path) -> str:
     """A file's text as UTF-8, or a ParseError naming the file (and line) that cannot be read."""
     return decode_text(read_source(path).data, str(path))
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[FileResult]]:
+    """The files named by ``paths`` (folders walked, hidden files skipped), and the misses."""
+    files: list[InputFile] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                InputFile(p, named=False)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(InputFile(path))
+        else:
+            missing.append(
+                FileResult(str(path), "failed", message=f"{path}: no such file or folder")
+            )
+    return files, missing

@@ -12,7 +12,8 @@ from rdflib import URIRef
 
 from kg.cli import cli
 from kg.link.find import LINK_GRAPH_BASE, link_all
-from kg.pipeline import SOFTWARE_IRI, Ingester, collect_files, ingest_paths, validate_store
+from kg.pipeline import SOFTWARE_IRI, Ingester, ingest_paths, validate_store
+from kg.sources import collect_files
 from kg.store import Store, open_store
 from kg.vocab import DIP, PREFIXES
 

@@ -11,8 +11,9 @@ from rdflib import Graph, URIRef
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.mapper import map_document
+from kg.ontology import ensure_ontology, ontology_graph
 from kg.parse import detect_format
-from kg.pipeline import ensure_ontology, ontology_graph, prepare_document
+from kg.pipeline import prepare_document
 from kg.reason import INFERRED_GRAPH, entailed, infer
 from kg.sources import read_text
 from kg.store import Store, open_store

@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kg.validate import SHAPES_NAMESPACE, default_shapes, meta_validate, ontology, validate
+from kg.ontology import ontology_graph as ontology
+from kg.validate import SHAPES_NAMESPACE, default_shapes, meta_validate, validate
 from kg.vocab import DIP, OWL, RDF, RDFS
 
 CASES = Path(__file__).parent / "shapes"

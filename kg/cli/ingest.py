@@ -18,7 +18,8 @@ from kg.cli.base import (
     user_errors,
 )
 from kg.extract.gazetteer import load_gazetteer
-from kg.pipeline import FileResult, ingest_paths
+from kg.ingest_report import FileResult
+from kg.pipeline import ingest_paths
 from kg.reason import infer
 
 

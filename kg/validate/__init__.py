@@ -1,7 +1,8 @@
 """SHACL validation against the shipped shapes, and its report for people and programs.
 
 - ``report``: the results and reports, and how terms are shown to people;
-- ``shapes``: the shipped shapes and ontology, shapes from files, kept offline;
+- ``shapes``: the shipped shapes, shapes from files, kept offline (the ontology is
+  :mod:`kg.ontology`);
 - ``run``: running pySHACL and reading its report; ``validate`` checks one graph;
 - ``gate``: the ingest gate, ``gate(store, documents)``, used by ``kg ingest`` and the
   endpoint's writes alike: a batch in one run, with the stored context it needs.
@@ -20,7 +21,7 @@ from kg.validate.report import (
     merge_reports,
 )
 from kg.validate.run import INFERENCE, meta_validate, validate
-from kg.validate.shapes import ShapesError, check_offline, default_shapes, load_shapes, ontology
+from kg.validate.shapes import ShapesError, check_offline, default_shapes, load_shapes
 
 __all__ = [
     "INFERENCE",
@@ -39,7 +40,6 @@ __all__ = [
     "load_shapes",
     "merge_reports",
     "meta_validate",
-    "ontology",
     "validate",
     "validate_documents",
 ]

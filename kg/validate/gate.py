@@ -16,11 +16,12 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.iri import INFERRED_GRAPH, LINK_GRAPH_BASE
+from kg.ontology import ontology_graph
 from kg.store import Store
 from kg.terms import Triple, is_iri, sparql_iri
 from kg.validate.report import ValidationResult, expand_path
 from kg.validate.run import DataGraph, read_results, run_pyshacl
-from kg.validate.shapes import default_shapes, ontology
+from kg.validate.shapes import default_shapes
 from kg.vocab import DIP, RDF
 
 K = TypeVar("K", bound=Hashable)
@@ -75,7 +76,7 @@ def validate_documents(
                 if not refs or refs[-1] != key:
                     refs.append(key)
     graph.addN((s, p, o, graph) for s, p, o in context)
-    graph += ontology()
+    graph += ontology_graph()
     report_graph = run_pyshacl(graph, shapes_graph, "none")
     out: dict[K, list[ValidationResult]] = {key: [] for key in documents}
     as_sets: dict[K, set[Triple]] = {}

@@ -22,10 +22,11 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from kg.ontology import ontology_graph
 from kg.rdffile import quiet_literals
 from kg.terms import Triple
 from kg.validate.report import SEVERITIES, ValidationReport, ValidationResult, compact
-from kg.validate.shapes import default_shapes, ontology, resolve_shapes
+from kg.validate.shapes import default_shapes, resolve_shapes
 from kg.vocab import RDF, RDFS
 
 INFERENCE = ("none", "rdfs", "owlrl")
@@ -57,7 +58,7 @@ def validate(
     else:
         graph.addN((s, p, o, graph) for s, p, o in data)
     if with_ontology:
-        graph += ontology()
+        graph += ontology_graph()
     report_graph = run_pyshacl(graph, shapes_graph, inference)
     found = read_results(report_graph, shapes_graph, graph)
     results = tuple(replace(r, file=source) for r in found)

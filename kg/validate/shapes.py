@@ -1,4 +1,4 @@
-"""The shipped shapes and ontology, shapes from files, and the check that keeps them offline."""
+"""The shipped shapes, shapes from files, and the check that keeps them offline."""
 
 from __future__ import annotations
 
@@ -26,15 +26,6 @@ def default_shapes() -> Graph:
     """The shipped shapes (every ``shapes/*.ttl``), parsed once."""
     graph = Graph()
     for path in sorted(resource_path("shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@cache
-def ontology() -> Graph:
-    """The shipped ontology and CAMEO/PLOVER schemes (every ``ontology/*.ttl``), parsed once."""
-    graph = Graph()
-    for path in sorted(resource_path("ontology").glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
