@@ -22,7 +22,8 @@ from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provena
 from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
-from kg.rdffile import RDF_FORMATS, rdf_format_of, read_rdf
+from kg.rdffile import rdf_format_of, read_rdf
+from kg.rdfio import OXIGRAPH_FORMATS
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source, read_text
 from kg.store import Store, StoreError
 from kg.terms import sparql_iri
@@ -390,7 +391,7 @@ def read_graph(
         ParseError: for a file that cannot be read, naming the file and line.
     """
     path = Path(path)
-    rdf_format = format if format in RDF_FORMATS else None
+    rdf_format = format if format in OXIGRAPH_FORMATS else None
     if format is None:
         head = ""
         if path.suffix.lower() == ".json":

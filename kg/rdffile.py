@@ -32,12 +32,6 @@ from kg.nesting import MAX_XML_DEPTH, check_json_depth, check_triple_term_depth,
 from kg.rdfio import BY_EXTENSION, OXIGRAPH_FORMATS
 from kg.vocab import OWL, XSD
 
-#: Format names (as ``kg export`` spells them) and the pyoxigraph format of each.
-RDF_FORMATS: dict[str, ox.RdfFormat] = OXIGRAPH_FORMATS
-
-#: File extensions that name an RDF format.
-EXTENSIONS: dict[str, str] = BY_EXTENSION
-
 #: The largest RDF file :func:`read_rdf` reads (the whole file is parsed in memory; the
 #: endpoint bounds request bodies apart, at 16 MiB).
 MAX_FILE_BYTES = 256 * 2**20
@@ -57,7 +51,7 @@ def rdf_format_of(path: str | Path, text_head: str = "") -> str | None:
     if suffix == ".json":
         head = text_head.lstrip("\ufeff \t\r\n")
         return "json-ld" if re.match(r'^[\[{]\s*"@(context|graph|id|type)"', head) else None
-    return EXTENSIONS.get(suffix)
+    return BY_EXTENSION.get(suffix)
 
 
 def read_rdf(path: str | Path, format: str | None = None) -> Graph:
@@ -69,9 +63,9 @@ def read_rdf(path: str | Path, format: str | None = None) -> Graph:
     """
     name = str(path)
     fmt = format or rdf_format_of(path)
-    if fmt not in RDF_FORMATS:
+    if fmt not in OXIGRAPH_FORMATS:
         raise ParseError(
-            f"unknown RDF format {fmt!r} (use one of {', '.join(RDF_FORMATS)})", path=name
+            f"unknown RDF format {fmt!r} (use one of {', '.join(OXIGRAPH_FORMATS)})", path=name
         )
     data = _read_bounded(Path(path), name)
     return parse_rdf(data, fmt, name=name, base=Path(path).resolve().as_uri())
@@ -95,7 +89,7 @@ def _read_bounded(path: Path, name: str) -> bytes:
 
 
 def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | None = None) -> Graph:
-    """Parse ``data`` in ``format`` (a key of :data:`RDF_FORMATS`) into a graph, offline."""
+    """Parse ``data`` in ``format`` (a key of :data:`OXIGRAPH_FORMATS`) into a graph, offline."""
     if format == "json-ld":
         check_json_depth(data, path=name)
         _refuse_remote_contexts(data, name)
@@ -106,7 +100,9 @@ def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | No
     graph = Graph()
     try:
         with quiet_literals():
-            for quad in ox.parse(data, RDF_FORMATS[format], base_iri=base, rename_blank_nodes=True):
+            quads = ox.parse(data, OXIGRAPH_FORMATS[format], base_iri=base,
+                             rename_blank_nodes=True)
+            for quad in quads:
                 graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                            to_rdflib(quad.object)))
     except SyntaxError as exc:

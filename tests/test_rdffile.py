@@ -14,7 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.model import ParseError
-from kg.rdffile import EXTENSIONS, RDF_FORMATS, rdf_format_of, read_rdf
+from kg.rdffile import rdf_format_of, read_rdf
+from kg.rdfio import BY_EXTENSION as EXTENSIONS
+from kg.rdfio import OXIGRAPH_FORMATS as RDF_FORMATS
 
 SAMPLE = """
 @prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .

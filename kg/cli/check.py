@@ -19,7 +19,7 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.link.find import link_all
 from kg.model import ParseError
 from kg.pipeline import SOFTWARE_IRI, read_graph, validate_store
-from kg.rdffile import RDF_FORMATS
+from kg.rdfio import OXIGRAPH_FORMATS
 from kg.reason import ENGINES, INFERRED_GRAPH, infer
 from kg.store import open_store
 from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
@@ -31,7 +31,7 @@ from kg.validate import validate as validate_graph
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice((*RDF_FORMATS, *INPUT_FORMATS)),
+    type=click.Choice((*OXIGRAPH_FORMATS, *INPUT_FORMATS)),
     help="Skip detection: every FILE is in this format.",
 )
 @click.option(
