@@ -175,7 +175,7 @@ def prepare(folder: Path, events: int) -> tuple[Path, Path, dict[str, object]]:
     """Corpus → ingested store → an identical copy for Oxigraph; returns both folders."""
     from corpus import write_corpus
 
-    from kg.pipeline import ingest_paths
+    from kg.pipeline import ingest
     from kg.store import OxigraphStore
 
     corpus = folder / "corpus"
@@ -183,7 +183,7 @@ def prepare(folder: Path, events: int) -> tuple[Path, Path, dict[str, object]]:
     store_path = folder / "kg-store"
     store = OxigraphStore(store_path)
     started = time.perf_counter()
-    report = ingest_paths(store, [corpus], validate=False)
+    report = ingest(store, [corpus], validate=False)
     info: dict[str, object] = {
         "files": files,
         "events": sum(r.events for r in report.results),

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus
 
-from kg.pipeline import ingest_paths
+from kg.pipeline import ingest
 from kg.reason import drop_inferred, infer
 from kg.store import open_store
 
@@ -50,7 +50,7 @@ def main() -> None:
             write_corpus(corpus, args.events)
             with open_store(store_path) as store:
                 started = time.perf_counter()
-                ingest_paths(store, [corpus], validate=False, link=False)
+                ingest(store, [corpus], validate=False, link=False)
                 print(f"ingested {args.events} events in {time.perf_counter() - started:.1f} s")
         with open_store(store_path) as store:
             drop_inferred(store)

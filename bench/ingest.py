@@ -87,7 +87,7 @@ class RdflibMemoryStore(Store):
 
 def run_backend(backend: str, corpus: Path, workdir: Path, gate: bool) -> dict[str, float]:
     """Ingest ``corpus`` into one backend; runs inside the child process."""
-    from kg.pipeline import ingest_paths
+    from kg.pipeline import ingest
     from kg.store import open_store
 
     store: Store = (
@@ -95,7 +95,7 @@ def run_backend(backend: str, corpus: Path, workdir: Path, gate: bool) -> dict[s
     )
     started = time.perf_counter()
     # Without the article-event links: bench/link.py measures them.
-    report = ingest_paths(store, [corpus], validate=gate, link=False)
+    report = ingest(store, [corpus], validate=gate, link=False)
     seconds = time.perf_counter() - started
     events = sum(r.events for r in report.results)
     quads = store.quad_count()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kg.ingest_report import IngestReport
 from kg.iri import article_iri, event_iri
 from kg.link.find import find_links, link_all
-from kg.pipeline import SOFTWARE_IRI, ingest_paths
+from kg.pipeline import SOFTWARE_IRI, ingest
 from kg.store import Store, open_store
 
 
@@ -81,7 +81,7 @@ def run(events: int, dated: bool) -> None:
         extra.mkdir()
         with open_store(Path(tmp) / "store") as store:
             started = time.perf_counter()
-            report = ingest_paths(store, [corpus], validate=False, link=False)
+            report = ingest(store, [corpus], validate=False, link=False)
             ingest_s = time.perf_counter() - started
             linked = link_all(store, software=SOFTWARE_IRI)
             right, alike, among, articles = accuracy(store, events)
@@ -89,12 +89,12 @@ def run(events: int, dated: bool) -> None:
             made = make_events(events + 1)
             new = made[-1]
             (extra / "page.md").write_text(event_page(new, [], random.Random(1)), "utf-8")
-            page = ingest_paths(store, [extra / "page.md"], validate=False)
+            page = ingest(store, [extra / "page.md"], validate=False)
             first = next(corpus.glob("article_*"))
             text = first.read_text(encoding="utf-8")
             other = extra / f"article{first.suffix}"  # the same layout, another title
             other.write_text(text.replace(" (round ", " (again, round ", 1), "utf-8")
-            one = ingest_paths(store, [other], validate=False)
+            one = ingest(store, [other], validate=False)
         kind = "dated" if dated else "undated"
         print(
             f"{events:>7} events {articles:>6} {kind:<7} articles | ingest {ingest_s:7.1f} s"

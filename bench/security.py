@@ -27,7 +27,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.pipeline import ingest_paths  # noqa: E402
+from kg.pipeline import ingest  # noqa: E402
 from kg.queries import load_queries  # noqa: E402
 from kg.sparql.analysis import plan_update, read_query  # noqa: E402
 from kg.store import OxigraphStore  # noqa: E402
@@ -67,7 +67,7 @@ def slow_connections() -> None:
     folder = Path(tempfile.mkdtemp(prefix="kg-bench-security-"))
     try:
         store = OxigraphStore(folder / "store")
-        ingest_paths(store, [ROOT / "examples"])
+        ingest(store, [ROOT / "examples"])
         store.close()
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
         server = subprocess.Popen(

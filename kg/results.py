@@ -5,32 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.store import QueryResult
-from kg.vocab import PREFIXES, XSD
+from kg.terms import compact
+from kg.vocab import XSD
 
 FORMATS = ("table", "json", "csv", "tsv")
-
-
-def compact(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
-    """A short human form of a term: prefixed names for IRIs, plain lexical forms for literals."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        value = str(term)
-        best = max(
-            ((p, ns) for p, ns in prefixes.items() if value.startswith(ns)),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best and all(c.isalnum() or c in "-_./" for c in value[len(best[1]):]):
-            return f"{best[0]}:{value[len(best[1]):]}"
-        return f"<{value}>"
-    return str(term)
 
 
 def format_table(result: QueryResult) -> str:

@@ -1,4 +1,5 @@
-"""The one way an RDF term is written into SPARQL (or N-Triples) text, and the one IRI check.
+"""The one way an RDF term is written into SPARQL (or N-Triples) text, the one IRI check, and
+the one short form of a term for people (:func:`compact`).
 
 Queries get their values through bindings wherever the store takes them; where a term must
 be text (a VALUES block, an update's data, a graph name), it is written here: IRIs are
@@ -8,10 +9,14 @@ tags and blank node labels checked, so that no value can carry syntax into a que
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node, URIRef
+
+from kg.vocab import PREFIXES, XSD
 
 # An absolute IRI as SPARQL's IRIREF allows it between angle brackets: a scheme, then no
 # space, control character, <>"{}|^` or backslash (so no \u escape can be smuggled in).
@@ -19,6 +24,10 @@ _IRIREF = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*\Z')
 _LANGTAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*\Z")
 _BNODE_LABEL = re.compile(r"[\w](?:[\w.\-]*[\w\-])?\Z")
 _VARNAME = re.compile(r"\w+\Z")
+# The local part of a prefixed name: as Turtle allows it unescaped, and as a table may show
+# it to people ("res:event/2007-06-07/…" reads better than the whole IRI).
+_TURTLE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[\w.-]*[\w-])?\Z")
+_READABLE_LOCAL = re.compile(r"(?:[\w-]|[\w-][\w./-]*[\w-])?\Z")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _cache: dict[str, str] = {}
 _CACHE_SIZE = 200_000
@@ -100,3 +109,40 @@ def variable_name(name: str) -> str:
     if not _VARNAME.match(bare):
         raise TermError(f"not a SPARQL variable name: {name!r}")
     return bare
+
+
+def compact(
+    term: Node | None,
+    prefixes: Mapping[str, str] = PREFIXES,
+    *,
+    quote_literals: bool = False,
+    max_literal: int | None = None,
+) -> str:
+    """A term as people read it: a prefixed name where one fits, else ``<iri>``.
+
+    Literals are their lexical form; with ``quote_literals`` every term is in Turtle form
+    (prefixed names only where Turtle allows them, literals quoted with language or datatype
+    and cut to ``max_literal`` characters, blank nodes as ``_:label``).
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        value = str(term)
+        local = _TURTLE_LOCAL if quote_literals else _READABLE_LOCAL
+        for prefix, namespace in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+            if value.startswith(namespace) and local.match(value, len(namespace)):
+                return f"{prefix}:{value[len(namespace):]}"
+        return f"<{value}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        if not quote_literals:
+            return text
+        if max_literal is not None and len(text) > max_literal:
+            text = text[: max_literal - 3] + "..."
+        quoted = json.dumps(text, ensure_ascii=False)
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{quoted}^^{compact(term.datatype, prefixes)}"
+        return quoted
+    return f"_:{term}" if quote_literals else str(term)

@@ -88,11 +88,11 @@ SEEDS = tuple(EXAMPLES / name for name in (
 @pytest.fixture(scope="session")
 def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A real on-disk store holding the bundled examples (seeds and real pages), ingested once."""
-    from kg.pipeline import ingest_paths
+    from kg.pipeline import ingest
     from kg.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("examples") / "store")
-    report = ingest_paths(store, [EXAMPLES])
+    report = ingest(store, [EXAMPLES])
     assert not report.failures, report.failures
     yield store
     store.close()

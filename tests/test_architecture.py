@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,80 @@ def test_no_import_cycle() -> None:
     # A package importing its own submodules to re-export them is not a cycle of concern.
     real = [c for c in cycles if not all(c[0].startswith(m) or m.startswith(c[0]) for m in c)]
     assert not real, f"import cycles: {real[:3]}"
+
+
+# The library's front: what kg/web and kg/cli call. The steps behind it (parse, extract, map,
+# reason, link) are reached through kg.pipeline, so that a change inside a step never needs a
+# change in an interface.
+FRONT = ("kg.pipeline", "kg.store", "kg.validate", "kg.queries", "kg.results")
+# What they may also use: the request readers (the SPARQL grammar, RDF bodies) and the names
+# everything shares (vocabulary, IRIs, terms, the record types' errors, the network sandbox).
+SHARED = ("kg.sparql", "kg.rdffile", "kg.rdfio", "kg.vocab", "kg.iri", "kg.terms", "kg.model",
+          "kg.sandbox", "kg.resources")
+
+
+@pytest.mark.parametrize("path", modules("web", "cli"), ids=lambda p: str(p.relative_to(KG)))
+def test_web_and_cli_call_only_the_library_front(path: Path) -> None:
+    allowed = (*FRONT, *SHARED, "kg.web", "kg.cli")
+    bad = {
+        name for name in imports(path)
+        if name.startswith("kg.") and not any(name == a or name.startswith(a + ".")
+                                               for a in allowed)
+    }
+    assert not bad, f"{path.relative_to(KG)} imports {sorted(bad)}: go through {FRONT}"
+
+
+# An operation of SPARQL Update, as the start of an update text or after a ";".
+_UPDATE_OPERATION = re.compile(
+    r"\b(?:INSERT\s+(?:DATA\b|\{)|DELETE\s+(?:DATA\b|WHERE\b|\{)|(?:DROP|CLEAR)\s+(?:SILENT\s+)?"
+    r"(?:GRAPH|ALL|NAMED|DEFAULT)\b|CREATE\s+(?:SILENT\s+)?GRAPH\b|(?:ADD|COPY|MOVE)\s+"
+    r"(?:SILENT\s+)?(?:GRAPH\b|DEFAULT\b|<|\{))"
+)
+
+
+def _update_texts(path: Path) -> list[int]:
+    """Lines of string literals that hold an operation of SPARQL Update.
+
+    Docstrings and the messages of raised errors (an example for the reader) are not writes.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    messages = {id(n) for r in ast.walk(tree) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in messages:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(p.value if isinstance(p, ast.Constant) else "{x}" for p in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings:
+                continue
+            text = node.value
+        else:
+            continue
+        if _UPDATE_OPERATION.search(text):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_update_pattern_sees_the_updates_kg_store_writes() -> None:
+    """The rule below can fail: it finds what kg/store/merge.py writes."""
+    assert _update_texts(KG / "store" / "merge.py")
+
+
+@pytest.mark.parametrize("path", sorted(KG.rglob("*.py")), ids=lambda p: str(p.relative_to(KG)))
+def test_only_kg_store_writes_sparql_updates(path: Path) -> None:
+    """Every write keeps the default graph the merge of the named graphs: kg.store.merge does.
+
+    kg/sparql reads updates (its grammar and reader name the operations) and writes none.
+    """
+    if path.is_relative_to(KG / "store") or path.is_relative_to(KG / "sparql"):
+        return
+    lines = _update_texts(path)
+    assert not lines, f"{path.relative_to(KG)} writes SPARQL updates at lines {lines}"

@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.evaluate import (
+from kg.extract import Gazetteer, load_gazetteer
+from kg.model import Actor, ActorKind
+from kg.pipeline.evaluate import (
     EvalReport,
     evaluate_folder,
     format_report,
@@ -19,8 +21,6 @@ from kg.evaluate import (
     score_value,
     type_root,
 )
-from kg.extract import Gazetteer, load_gazetteer
-from kg.model import Actor, ActorKind
 
 LABELS = Path(__file__).parent / "eval"
 
@@ -107,8 +107,8 @@ def test_kg_eval_prints_the_table() -> None:
 
 
 def test_score_posts_needs_the_post_and_its_holder() -> None:
-    from kg.evaluate import score_posts
     from kg.model import Post
+    from kg.pipeline.evaluate import score_posts
 
     putin = Actor("Vladimir Putin", ActorKind.PERSON)
     gold = [{"post": "President of Russia", "holder": "Vladimir Putin"},

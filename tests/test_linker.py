@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from kg.cli import cli
 from kg.link.find import LINK_GRAPH_BASE, link_all
-from kg.pipeline import SOFTWARE_IRI, Ingester, ingest_paths, validate_store
+from kg.pipeline import SOFTWARE_IRI, Ingester, ingest, validate_store
 from kg.sources import collect_files
 from kg.store import Store, open_store
 from kg.vocab import DIP, PREFIXES
@@ -108,7 +108,7 @@ SELECT ?reason WHERE {{ ?link dip:article <{AJ_ARTICLE}> ;
 
 def test_the_stored_links_conform_to_the_shapes(tmp_path: Path) -> None:
     with open_store(tmp_path / "store") as store:
-        ingest_paths(store, [GLOBAL_RESEARCH, AL_JAZEERA, G8_PAGE, KENNEBUNKPORT_PAGE])
+        ingest(store, [GLOBAL_RESEARCH, AL_JAZEERA, G8_PAGE, KENNEBUNKPORT_PAGE])
         assert links(store)
         report = validate_store(store)
     assert report.conforms, report.to_text()
@@ -119,11 +119,11 @@ def test_the_stored_links_conform_to_the_shapes(tmp_path: Path) -> None:
 def test_a_second_ingest_recomputes_nothing_and_a_forced_one_duplicates_nothing(
     store: Store,
 ) -> None:
-    ingest_paths(store, [EXAMPLES])
+    ingest(store, [EXAMPLES])
     before = link_graphs(store)
     found = links(store)
     assert len(before) == 2 and found
-    again = ingest_paths(store, [EXAMPLES])
+    again = ingest(store, [EXAMPLES])
     assert again.links is None  # nothing was stored, so nothing to relink
     assert link_graphs(store) == before
     files, _ = collect_files([EXAMPLES])
@@ -138,11 +138,11 @@ def test_a_second_ingest_recomputes_nothing_and_a_forced_one_duplicates_nothing(
 
 
 def test_articles_stored_first_are_linked_when_their_events_come(store: Store) -> None:
-    ingest_paths(store, [GLOBAL_RESEARCH, AL_JAZEERA])
+    ingest(store, [GLOBAL_RESEARCH, AL_JAZEERA])
     assert links(store) == {}
     # The Kennebunkport page describes the Kennebunkport talks and, as related events,
     # the Sochi talks: the undated article finds the one, the dated article the other.
-    report = ingest_paths(store, [KENNEBUNKPORT_PAGE])
+    report = ingest(store, [KENNEBUNKPORT_PAGE])
     assert report.links is not None and report.links.articles == 2
     assert KENNEBUNKPORT_TALKS in reports(store, AJ_ARTICLE)
     assert reports(store, GR_ARTICLE) == {SOCHI_TALKS}  # not Kennebunkport: months too early
@@ -154,7 +154,7 @@ def test_a_newly_dated_article_loses_the_links_its_date_rules_out(
     article = tmp_path / "article.md"
     body = AL_JAZEERA.read_text(encoding="utf-8").split("\n", 1)[1]
     article.write_text("## Putin offers Bush new missile plan\n\n" + body, encoding="utf-8")
-    ingest_paths(store, [article, KENNEBUNKPORT_PAGE])
+    ingest(store, [article, KENNEBUNKPORT_PAGE])
     assert KENNEBUNKPORT_TALKS in reports(store, AJ_ARTICLE)
     # Dated a month before the talks, the article cannot report them: the stored link
     # would break the article's date shape, but links are derived data, left out of the
@@ -163,7 +163,7 @@ def test_a_newly_dated_article_loses_the_links_its_date_rules_out(
         "## Putin offers Bush new missile plan\n\nAl Jazeera, June 01, 2007\n\n" + body,
         encoding="utf-8",
     )
-    report = ingest_paths(store, [article])
+    report = ingest(store, [article])
     assert report.count("stored") == 1, [r.message for r in report.results]
     assert reports(store, AJ_ARTICLE) == set()
     assert link_graphs(store) == {}
@@ -174,17 +174,17 @@ def test_an_article_document_replaced_by_another_takes_its_links_along(
 ) -> None:
     article = tmp_path / "article.txt"
     shutil.copy(AL_JAZEERA, article)
-    ingest_paths(store, [article, KENNEBUNKPORT_PAGE])
+    ingest(store, [article, KENNEBUNKPORT_PAGE])
     assert KENNEBUNKPORT_TALKS in reports(store, AJ_ARTICLE)
     article.write_text("Weather report\n\nIt rained in Oslo on Tuesday.\n", encoding="utf-8")
-    ingest_paths(store, [article])
+    ingest(store, [article])
     assert reports(store, AJ_ARTICLE) == set()
     assert link_graphs(store) == {}
     assert links(store) == {}
 
 
 def test_kg_link_recomputes_every_link_and_drops_strays(store: Store, tmp_path: Path) -> None:
-    ingest_paths(store, [EXAMPLES])
+    ingest(store, [EXAMPLES])
     expected = links(store)
     graphs = sorted(link_graphs(store))
     store.drop_graphs(graphs[:1])
@@ -214,13 +214,13 @@ def test_links_through_a_sparql_server_match_the_embedded_store(
 ) -> None:
     remote = open_store(f"{oxigraph_server}/query")
     try:
-        remote.update("DROP ALL")
-        ingest_paths(remote, [GLOBAL_RESEARCH, AL_JAZEERA, G8_PAGE, KENNEBUNKPORT_PAGE])
+        remote.clear()
+        ingest(remote, [GLOBAL_RESEARCH, AL_JAZEERA, G8_PAGE, KENNEBUNKPORT_PAGE])
         found = links(remote)
         assert found[(GR_ARTICLE, SOCHI_TALKS)] == links(examples_store)[(GR_ARTICLE, SOCHI_TALKS)]
         assert found[(AJ_ARTICLE, KENNEBUNKPORT_TALKS)] < found[(GR_ARTICLE, SOCHI_TALKS)]
         first = link_graphs(remote)
-        assert ingest_paths(remote, [AL_JAZEERA]).links is None
+        assert ingest(remote, [AL_JAZEERA]).links is None
         assert link_graphs(remote) == first
     finally:
         remote.close()

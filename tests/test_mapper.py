@@ -196,7 +196,7 @@ def test_headline_offsets_index_the_cleaned_headline_literal() -> None:
 
 def prepare_document_from_events(*events: Event) -> Document:
     """A document of these events, through the extractors and the event typer."""
-    from kg.evaluate import extract_parsed
+    from kg.pipeline.evaluate import extract_parsed
 
     return extract_parsed(Document("x.md", "event-page", events=events), load_gazetteer())
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import ingest_paths, ingest_sources
+from kg.pipeline import ingest
 from kg.sources import UPLOAD_URN, Source, upload_name, upload_source
 from kg.store import Store, open_store
 
@@ -28,9 +28,9 @@ def graph_count(store: Store) -> int:
 
 
 def test_a_second_ingest_adds_nothing(store: Store) -> None:
-    first = ingest_paths(store, [EXAMPLES])
+    first = ingest(store, [EXAMPLES])
     quads = store.quad_count()
-    second = ingest_paths(store, [EXAMPLES])
+    second = ingest(store, [EXAMPLES])
     assert first.count("stored") > 0
     assert second.count("stored") == 0
     assert second.count("unchanged") == first.count("stored") + first.count("unchanged")
@@ -42,9 +42,9 @@ def test_the_same_text_in_two_places_is_one_document(store: Store, tmp_path: Pat
     copy = tmp_path / "copy" / SEED_PAGE.name
     copy.parent.mkdir()
     shutil.copy(SEED_PAGE, copy)
-    ingest_paths(store, [SEED_PAGE])
+    ingest(store, [SEED_PAGE])
     triples = store.triple_count()
-    report = ingest_paths(store, [copy])
+    report = ingest(store, [copy])
     assert report.count("unchanged") == 1
     assert graph_count(store) == 1
     assert store.triple_count() == triples
@@ -55,7 +55,7 @@ def test_an_edited_file_replaces_its_graph_without_stale_triples(
 ) -> None:
     page = tmp_path / "page.md"
     page.write_text(KENNEBUNKPORT.read_text(encoding="utf-8"), encoding="utf-8")
-    ingest_paths(store, [page])
+    ingest(store, [page])
     ask = (
         "ASK { ?a <https://w3id.org/diplomacy-kg/ontology#url> ?u "
         'FILTER CONTAINS(STR(?u), "nytimes") }'
@@ -68,7 +68,7 @@ def test_an_edited_file_replaces_its_graph_without_stale_triples(
         "1. [AP via NYT](http://www.nytimes.com", "1. [AP via NYT](http://example.org"
     )
     page.write_text(edited, encoding="utf-8")
-    report = ingest_paths(store, [page])
+    report = ingest(store, [page])
     assert report.count("stored") == 1
     assert graph_count(store) == 1
     assert not store.query(ask).boolean
@@ -78,9 +78,9 @@ def test_a_changed_headline_drops_the_old_event(store: Store, tmp_path: Path) ->
     page = tmp_path / "page.md"
     text = KENNEBUNKPORT.read_text(encoding="utf-8")
     page.write_text(text, encoding="utf-8")
-    ingest_paths(store, [page])
+    ingest(store, [page])
     page.write_text(text.replace("holds talks with", "meets"), encoding="utf-8")
-    ingest_paths(store, [page])
+    ingest(store, [page])
     count = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?e <https://w3id.org/diplomacy-kg/ontology#date> "
         '"2007-07-02"^^<http://www.w3.org/2001/XMLSchema#date> }'
@@ -101,7 +101,7 @@ def test_bad_files_are_reported_and_the_good_ones_stored(store: Store, tmp_path:
     )
     good = tmp_path / "good.md"
     shutil.copy(KENNEBUNKPORT, good)
-    report = ingest_paths(
+    report = ingest(
         store,
         [tmp_path / "empty.md", tmp_path / "latin1.txt", no_date, tmp_path / "missing.md", good],
     )
@@ -125,7 +125,7 @@ def test_a_folder_walk_passes_over_files_that_are_not_documents(
     (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     (folder / ".hidden.md").write_text("ignored", encoding="utf-8")
     shutil.copy(KENNEBUNKPORT, folder / "page.md")
-    report = ingest_paths(store, [folder])
+    report = ingest(store, [folder])
     assert report.count("skipped") == 3
     assert report.count("stored") == 1
     assert not report.failures
@@ -133,10 +133,10 @@ def test_a_folder_walk_passes_over_files_that_are_not_documents(
 
 def test_every_development_page_ingests_and_a_second_ingest_adds_nothing(store: Store) -> None:
     paths = [*SEEDS, DATA / "thecontext", DATA / "devcorpus", DATA / "wikitimes"]
-    first = ingest_paths(store, paths)
+    first = ingest(store, paths)
     assert not first.failures, [f.message for f in first.failures]
     assert first.count("stored") >= 44  # 3 seeds, 3 + 37 thecontext pages, 1 WikiTimes month
-    second = ingest_paths(store, paths)
+    second = ingest(store, paths)
     assert second.count("stored") == 0
     assert second.triples_added == 0
 
@@ -175,7 +175,7 @@ def test_an_upload_name_has_no_directory_part_and_no_control_characters(
 def test_an_upload_is_recorded_by_its_name_and_passes_the_shapes(store: Store) -> None:
     source = upload_source("/srv/kg/Sommet à Genève.md", KENNEBUNKPORT.read_bytes())
     assert source.name == "Sommet à Genève.md"
-    report = ingest_sources(store, [source])
+    report = ingest(store, [source])
     assert [(r.path, r.status) for r in report.results] == [("Sommet à Genève.md", "stored")]
     location = UPLOAD_URN + "Sommet%20%C3%A0%20Gen%C3%A8ve.md"
     assert provenance(store) == {("Sommet à Genève.md", location, location)}
@@ -184,10 +184,10 @@ def test_an_upload_is_recorded_by_its_name_and_passes_the_shapes(store: Store) -
 def test_a_file_keeps_its_path_and_file_iri_and_its_text_uploaded_again_is_unchanged(
     store: Store,
 ) -> None:
-    ingest_paths(store, [SEED_PAGE])
+    ingest(store, [SEED_PAGE])
     recorded = {(str(SEED_PAGE), SEED_PAGE.resolve().as_uri(), SEED_PAGE.resolve().as_uri())}
     assert provenance(store) == recorded
-    report = ingest_sources(store, [upload_source("seed.txt", SEED_PAGE.read_bytes())])
+    report = ingest(store, [upload_source("seed.txt", SEED_PAGE.read_bytes())])
     assert [r.status for r in report.results] == ["unchanged"]
     assert report.triples_added == 0
     assert provenance(store) == recorded
@@ -195,9 +195,9 @@ def test_a_file_keeps_its_path_and_file_iri_and_its_text_uploaded_again_is_uncha
 
 def test_an_edited_upload_replaces_the_graph_its_name_gave(store: Store) -> None:
     text = KENNEBUNKPORT.read_bytes()
-    ingest_sources(store, [upload_source("page.md", text)])
+    ingest(store, [upload_source("page.md", text)])
     edited = text.replace(b"holds talks with", b"meets")
-    report = ingest_sources(store, [upload_source("page.md", edited)])
+    report = ingest(store, [upload_source("page.md", edited)])
     assert report.count("stored") == 1
     assert graph_count(store) == 1
 
@@ -208,7 +208,7 @@ def test_sources_in_memory_report_bad_input_by_name(store: Store) -> None:
         Source("empty.md", b" \n", "urn:test:empty"),
         Source("skipped.png", b"\x89PNG\r\n\x1a\n\xff", "urn:test:png", named=False),
     ]
-    report = ingest_sources(store, sources)
+    report = ingest(store, sources)
     assert [(r.path, r.status) for r in report.results] == [
         ("latin1.txt", "failed"),
         ("empty.md", "failed"),

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.iri import article_iri
-from kg.pipeline import Ingester, ingest_paths
+from kg.pipeline import Ingester, ingest
 from kg.store import Store, open_store
 from kg.vocab import DIP, RDF, RDFS, XSD
 
@@ -72,7 +72,7 @@ def test_a_rejected_document_is_not_remembered_as_stored(store: Store, tmp_path:
 
 def test_validation_can_be_turned_off(store: Store, tmp_path: Path) -> None:
     bad = future_page(tmp_path)
-    report = ingest_paths(store, [bad], validate=False)
+    report = ingest(store, [bad], validate=False)
     assert [r.status for r in report.results] == ["stored"]
 
 
@@ -97,6 +97,6 @@ def test_a_folder_with_a_bad_document_stores_the_rest(store: Store, tmp_path: Pa
     future_page(folder)
     for path in EXAMPLES.iterdir():
         shutil.copy(path, folder)
-    report = ingest_paths(store, [folder])
+    report = ingest(store, [folder])
     assert [r.path for r in report.failures] == [str(folder / "future.txt")]
     assert report.count("stored") == len(list(EXAMPLES.iterdir()))

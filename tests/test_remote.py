@@ -7,7 +7,7 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from kg.pipeline import ingest_paths
+from kg.pipeline import ingest
 from kg.queries import bind_params, load_queries
 from kg.reason import INFERRED_GRAPH, infer
 from kg.store import open_store
@@ -19,12 +19,12 @@ pytestmark = pytest.mark.server
 
 def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -> None:
     store = open_store(f"{oxigraph_server}/query")
-    store.update("DROP ALL")
-    first = ingest_paths(store, [EXAMPLES])
+    store.clear()
+    first = ingest(store, [EXAMPLES])
     assert not first.failures, first.failures
     assert first.count("stored") == 12
 
-    second = ingest_paths(store, [EXAMPLES])
+    second = ingest(store, [EXAMPLES])
     assert second.count("stored") == 0 and second.triples_added == 0
 
     queries = load_queries()
@@ -59,11 +59,11 @@ def test_inference_through_a_sparql_server_matches_the_embedded_store(
     monkeypatch.setattr("kg.reason.spool._SPOOL_CHUNK", 100)  # new triples go by file, in chunks
     monkeypatch.setattr("kg.store.merge._CHUNK_TRIPLES", 250)
     remote = open_store(f"{oxigraph_server}/query")
-    remote.update("DROP ALL")
-    assert not ingest_paths(remote, [EXAMPLES]).failures
+    remote.clear()
+    assert not ingest(remote, [EXAMPLES]).failures
     first = infer(remote)
     with open_store("memory:") as local:
-        assert not ingest_paths(local, [EXAMPLES]).failures
+        assert not ingest(local, [EXAMPLES]).failures
         infer(local)
         assert set(remote.graph_triples(INFERRED_GRAPH)) == set(local.graph_triples(INFERRED_GRAPH))
     assert first.triples > 0 and first.added == first.triples

@@ -72,7 +72,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = open_store("memory:")
     else:
         opened = open_store(request.getfixturevalue("oxigraph_server") + "/query")
-        opened.update("DROP ALL")
+        opened.clear()
     with opened:
         yield opened
 
@@ -204,9 +204,9 @@ def test_drop_graphs(loaded: Store) -> None:
 
 
 def test_update(store: Store) -> None:
-    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX.a}> <{EX.p}> 'x' }} }}")
+    store._update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX.a}> <{EX.p}> 'x' }} }}")
     assert store.graph_triples(G1) == [(EX.a, EX.p, Literal("x"))]
-    # update() runs as written: a named graph written directly is not merged into the default
+    # _update() runs as written: a named graph written directly is not merged into the default
     assert store.triple_count() == 0
     assert store.quad_count() == 1
 
@@ -356,7 +356,7 @@ def test_a_refused_batch_leaves_named_and_default_graphs_unchanged(
 
 
 def test_a_triple_updated_into_the_default_graph_is_in_no_named_graph(loaded: Store) -> None:
-    loaded.update(f"INSERT DATA {{ <{EX.x}> <{EX.p}> <{EX.y}> }}")
+    loaded._update(f"INSERT DATA {{ <{EX.x}> <{EX.p}> <{EX.y}> }}")
     merged = len(DOC1) + len(DOC2) - 1  # the shared triple once
     assert loaded.quad_count() == len(DOC1) + len(DOC2) + merged + 1
     assert loaded.triple_count() == merged + 1
@@ -515,7 +515,7 @@ def test_syntax_errors(store: Store) -> None:
     with pytest.raises(QuerySyntaxError):
         store.query("SELEC ?s WHERE { ?s ?p ?o }")
     with pytest.raises(QuerySyntaxError):
-        store.update("INSERT DATA { <http://example.org/a> }")
+        store._update("INSERT DATA { <http://example.org/a> }")
 
 
 def test_a_closed_store_says_so(store: Store) -> None:
@@ -802,7 +802,7 @@ def test_basic_auth_and_the_sparql_protocol(recorder: str) -> None:
     host = recorder.removeprefix("http://")
     with open_store(f"http://me:p%40ss@{host}/query?update={recorder}/update") as store:
         assert store.query("ASK { ?s ?p ?o }").boolean is True
-        store.update("CLEAR DEFAULT")
+        store.clear()
     query, update = _Recorder.seen
     assert query["path"] == "/query"
     assert query["Authorization"] == "Basic bWU6cEBzcw=="  # me:p@ss
@@ -836,7 +836,7 @@ def test_a_silent_server_times_out() -> None:
 @pytest.mark.server
 def test_without_a_graph_store_the_dataset_comes_by_sparql(oxigraph_server: str) -> None:
     with open_store(oxigraph_server + "/query") as store:
-        store.update("DROP ALL")
+        store.clear()
         store.replace_graphs({G1: DOC1, G2: DOC2})
         expected = snapshot(store)
     with open_store(oxigraph_server + "/query?store=") as store:

@@ -15,12 +15,18 @@ from kg.cli.base import (
     pass_context,
     user_errors,
 )
-from kg.extract.gazetteer import load_gazetteer
-from kg.link.find import link_all
 from kg.model import ParseError
-from kg.pipeline import SOFTWARE_IRI, read_graph, validate_store
+from kg.pipeline import (
+    ENGINES,
+    INFERRED_GRAPH,
+    SOFTWARE_IRI,
+    infer,
+    link_all,
+    load_gazetteer,
+    read_graph,
+    validate_store,
+)
 from kg.rdfio import OXIGRAPH_FORMATS
-from kg.reason import ENGINES, INFERRED_GRAPH, infer
 from kg.store import open_store
 from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
 from kg.validate import validate as validate_graph
@@ -183,7 +189,7 @@ def eval_extraction(folder: Path, verbose: bool) -> None:
 
         kg eval --verbose tests/eval
     """
-    from kg.evaluate import evaluate_folder, format_report
+    from kg.pipeline.evaluate import evaluate_folder, format_report
 
     with user_errors():
         report = evaluate_folder(folder, load_gazetteer())

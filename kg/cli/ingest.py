@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from kg import pipeline
 from kg.cli.base import (
     INPUT_FORMATS,
     Context,
@@ -17,10 +18,7 @@ from kg.cli.base import (
     pass_context,
     user_errors,
 )
-from kg.extract.gazetteer import load_gazetteer
-from kg.ingest_report import FileResult
-from kg.pipeline import ingest_paths
-from kg.reason import infer
+from kg.pipeline import FileResult, infer, load_gazetteer
 
 
 @cli.command()
@@ -92,7 +90,7 @@ def ingest(
             advance()
             show(result)
 
-        report = ingest_paths(
+        report = pipeline.ingest(
             state.store,
             paths,
             format=fmt,

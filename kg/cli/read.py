@@ -22,12 +22,11 @@ from kg.cli.base import (
     pass_context,
     user_errors,
 )
-from kg.queries import NamedQuery, bind_params, load_queries, to_term
+from kg.queries import NamedQuery, bind_params, load_queries, store_stats, to_term
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_result
 from kg.sparql.analysis import SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
-from kg.stats import store_stats
 from kg.store import QueryResult
 from kg.vocab import PREFIXES
 

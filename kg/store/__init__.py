@@ -17,17 +17,10 @@ import re
 from typing import Protocol
 
 from kg.store.answers import DUMP_FORMATS, RESULTS_FORMATS
-from kg.store.base import (
-    QueryKind,
-    QueryResult,
-    QuerySyntaxError,
-    RawResult,
-    Store,
-    StoreError,
-    Triple,
-)
+from kg.store.base import QueryKind, QueryResult, RawResult, Store
 from kg.store.bindings import _with_values as _with_values  # for tests of the VALUES block
 from kg.store.endpoints import redact_url
+from kg.store.errors import QuerySyntaxError, StoreError
 from kg.store.oxigraph import (
     MEMORY_URL,
     OxigraphStore,
@@ -38,6 +31,7 @@ from kg.store.oxigraph import (
     open_oxigraph_url,
 )
 from kg.store.remote import SparqlStore, open_remote
+from kg.terms import Triple
 
 __all__ = [
     "DUMP_FORMATS",

@@ -14,7 +14,9 @@ from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
 from kg.rdfio import FORMATS, MEDIA_TYPES, OXIGRAPH_FORMATS
-from kg.store.base import QueryResult, RawResult, StoreError, Triple
+from kg.store.base import QueryResult, RawResult
+from kg.store.errors import StoreError
+from kg.terms import Triple
 from kg.vocab import PREFIXES
 
 #: The export formats of :meth:`Store.dump`, with their media types (kg.rdfio's table).

@@ -20,20 +20,19 @@ from typing import BinaryIO, ClassVar
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from kg.store import merge
+from kg.store.errors import StoreError
+from kg.terms import Triple
 from kg.vocab import PREFIXES
 
-Triple = tuple[Node, Node, Node]
+if typing.TYPE_CHECKING:
+    from kg.sparql.analysis import UpdatePlan
+
 QueryKind = typing.Literal["select", "ask", "graph"]
 
 _COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-class StoreError(Exception):
-    """The store cannot do what was asked: unreachable, locked, bad URL, refused data."""
-
-
-class QuerySyntaxError(StoreError):
-    """A SPARQL query or update that does not parse."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,24 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update as one transaction."""
+    def _update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction (only :mod:`kg.store.merge` writes the text)."""
+
+    def run_update(self, body: str, plan: UpdatePlan, *, base_iri: str | None = None) -> None:
+        """Run a client's update, read as ``plan``, with the default graph merged again after it.
+
+        ``body`` is the client's text (dataset clauses applied); in the same transaction the
+        graphs it wrote are merged into the default graph (:func:`kg.store.merge.client_update`).
+        """
+        self._update(merge.client_update(body, plan, base_iri=base_iri))
+
+    def create_graph(self, graph_iri: str) -> None:
+        """Make an empty named graph exist (a Graph Store PUT of nothing)."""
+        self._update(merge.create_update(graph_iri))
+
+    def clear(self) -> None:
+        """Empty the store: every named graph and the default graph, in one transaction."""
+        self._update(merge.CLEAR_ALL)
 
     @abc.abstractmethod
     def dump(

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node
 
 from kg.sparql.parse import SparqlSyntaxError, parse_query
-from kg.store.base import QuerySyntaxError, StoreError
+from kg.store.errors import QuerySyntaxError, StoreError
 from kg.terms import TermError, sparql_iri, sparql_term, variable_name
 
 

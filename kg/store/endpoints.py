@@ -7,7 +7,7 @@ import base64
 import urllib.parse
 from dataclasses import dataclass
 
-from kg.store.base import StoreError
+from kg.store.errors import StoreError
 
 _DEFAULT_TIMEOUT = 60.0
 _OWN_PARAMS = ("update", "store", "timeout")

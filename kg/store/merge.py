@@ -1,30 +1,41 @@
-"""The SPARQL updates that write whole graphs and keep the default graph their merge.
+"""The SPARQL updates that write graphs and keep the default graph their merge.
 
-This is the one place that writes them: replacing and dropping named graphs, and adding,
-loading and removing triples of a derived graph, each update keeping the default graph the
-RDF merge of the named graphs. Terms are written by :mod:`kg.terms`; its errors become
-:class:`StoreError`. Both backends send these texts (the embedded one where it has no faster
-native write), and report a refused one with :func:`_refused`.
+This is the one place that writes them: replacing, creating and dropping named graphs; adding,
+loading and removing triples of a derived graph; and the operations that run around a client's
+update. Each keeps the default graph the RDF merge of the named graphs. Terms are written by
+:mod:`kg.terms`; its errors become :class:`StoreError`. Both backends send these texts (the
+embedded one where it has no faster native write), and report a refused one with
+:func:`_refused`.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from kg.iri import scratch_graph_iri
 from kg.rdffile import has_blank_node
-from kg.store.base import StoreError, Triple
+from kg.sparql.analysis import UpdatePlan
 from kg.store.bindings import _iri
-from kg.terms import TermError, ntriples_line, ox_line
+from kg.store.errors import StoreError
+from kg.terms import TermError, Triple, ntriples_line, ox_line, sparql_iri
 
 _CHUNK_TRIPLES = 20_000  # triples per write of add_triples
 _CHUNK_CHECKS = 2_000  # triples per VALUES block of remove_triples
 
 _ERROR_AT = re.compile(r"\berror at (\d+):(\d+)")
+
+# The default graph rebuilt from every named graph: the merge after an update that reached
+# graphs through a variable, ALL or NAMED.
+_REBUILD = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+)
 
 
 def _triple_line(s: Node, p: Node, o: Node) -> str:
@@ -126,3 +137,49 @@ def _refused(update_text: str, error: BaseException) -> StoreError:
             line = lines[number - 1].strip()
             message += f" in: {line[:300]}"
     return StoreError(f"the store refused the data, nothing was written: {message}")
+
+
+#: The update that empties the store: every named graph and the default graph.
+CLEAR_ALL = "DROP ALL"
+
+
+def create_update(graph_iri: str) -> str:
+    """The update that makes named graph ``graph_iri`` exist, empty if it is new."""
+    return f"CREATE SILENT GRAPH {_iri(graph_iri)}"
+
+
+def client_update(body: str, plan: UpdatePlan, *, base_iri: str | None = None) -> str:
+    """A client's update, and around it the operations that merge what it wrote into the default.
+
+    When the update names every graph it writes and reads, those graphs are copied to a scratch
+    graph first; afterwards the triples that left every named graph leave the default graph,
+    the triples of the written graphs enter it, and the scratch graph is dropped: the cost is
+    that of the written graphs. When it reaches graphs through a variable or ALL/NAMED, the
+    default graph is rebuilt from all named graphs.
+
+    Raises:
+        TermError: for a ``base_iri`` that is not an absolute IRI.
+    """
+    # Oxigraph reads a prologue only at the start of the request: ours (BASE) and the client's
+    # (PREFIX, BASE) go first, then our operations, then the client's. with_using writes only at
+    # the operations' WHERE, after the prologue's end, so the split still holds for ``body``.
+    split = plan.operations_start
+    prologue = (f"BASE {sparql_iri(base_iri)} " if base_iri else "") + body[:split]
+    user = body[split:]
+    if not plan.static:
+        return f"{prologue}{user}\n;\n{_REBUILD}"
+    targets = [sparql_iri(g) for g in sorted(plan.targets or ())]
+    if not targets:
+        return f"{prologue}{user}"
+    adds = " ;\n".join(f"ADD SILENT GRAPH {g} TO DEFAULT" for g in targets)
+    if not plan.deletes:
+        return f"{prologue}{user}\n;\n{adds}"
+    scratch = sparql_iri(scratch_graph_iri(uuid.uuid4().hex))
+    # One line, so that the client's line numbers stay as they were.
+    before = " ; ".join(f"ADD SILENT GRAPH {g} TO GRAPH {scratch}" for g in targets)
+    after = (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {scratch}) }} }} ;\n"
+        f"{adds} ;\nDROP SILENT GRAPH {scratch}"
+    )
+    return f"{prologue}{before} ; {user}\n;\n{after}"

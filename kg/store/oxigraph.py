@@ -28,8 +28,10 @@ from kg.store.answers import (
     _raw_result,
     _result,
 )
-from kg.store.base import QueryResult, QuerySyntaxError, RawResult, Store, StoreError, Triple
+from kg.store.base import QueryResult, RawResult, Store
 from kg.store.bindings import _as_term, _graph_node, _variable_name, _with_values
+from kg.store.errors import QuerySyntaxError, StoreError
+from kg.terms import Triple
 from kg.vocab import PREFIXES
 
 _FLUSH_EVERY_QUADS = 250_000
@@ -315,7 +317,7 @@ class OxigraphStore(Store):
                 raw = self._open().query(_with_values(sparql, terms))
             return _result(raw)
 
-    def update(self, sparql: str) -> None:
+    def _update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""
         with _query_errors("update"):
             self._open().update(sparql)

@@ -34,7 +34,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from kg.store.base import QuerySyntaxError, RawResult, Store, StoreError
+from kg.store.base import RawResult, Store
+from kg.store.errors import QuerySyntaxError, StoreError
 from kg.store.oxigraph import OxigraphStore
 from kg.store.worker import QueryJob
 from kg.store.worker import main as worker_main

@@ -26,9 +26,10 @@ from kg.store.answers import (
     _raw_result,
     _result,
 )
-from kg.store.base import QueryResult, QuerySyntaxError, RawResult, Store, StoreError, Triple
+from kg.store.base import QueryResult, RawResult, Store
 from kg.store.bindings import _graph_node, _iri, _with_values
 from kg.store.endpoints import endpoints_of, redact_url
+from kg.store.errors import QuerySyntaxError, StoreError
 from kg.store.merge import (
     _add_updates,
     _drops,
@@ -37,6 +38,7 @@ from kg.store.merge import (
     _remove_steps,
     _replace_update,
 )
+from kg.terms import Triple
 from kg.vocab import PREFIXES
 
 # The default graph is the merge of the named graphs, so it holds each fact once.
@@ -237,7 +239,7 @@ class SparqlStore(Store):
             except (SyntaxError, ValueError, OSError) as exc:
                 raise StoreError(f"unreadable answer from {self.query_endpoint}: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def _update(self, sparql: str) -> None:
         """Run a SPARQL update as one request."""
         self._post_update(sparql)
 

@@ -22,7 +22,8 @@ from multiprocessing.connection import Connection
 from rdflib.term import Node
 
 from kg.sandbox import forbid_network
-from kg.store.base import QuerySyntaxError, RawResult, Store, StoreError
+from kg.store.base import RawResult, Store
+from kg.store.errors import QuerySyntaxError, StoreError
 from kg.store.oxigraph import OxigraphStore
 
 

@@ -17,8 +17,8 @@ from kg.validate.report import (
     SHAPES_NAMESPACE,
     ValidationReport,
     ValidationResult,
-    compact,
     merge_reports,
+    report_term,
 )
 from kg.validate.run import INFERENCE, meta_validate, validate
 from kg.validate.shapes import ShapesError, check_offline, default_shapes, load_shapes
@@ -32,7 +32,6 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "check_offline",
-    "compact",
     "default_shapes",
     "gate",
     "linked_context_query",
@@ -40,6 +39,7 @@ __all__ = [
     "load_shapes",
     "merge_reports",
     "meta_validate",
+    "report_term",
     "validate",
     "validate_documents",
 ]

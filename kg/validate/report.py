@@ -16,7 +16,8 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.results import json_term
-from kg.vocab import PREFIXES, RDF, XSD
+from kg.terms import compact
+from kg.vocab import PREFIXES, RDF
 
 SHAPES_NAMESPACE = "https://w3id.org/diplomacy-kg/shapes#"
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -45,9 +46,9 @@ class ValidationResult:
         where = " ".join(
             part
             for part in (
-                compact(self.focus_node),
+                report_term(self.focus_node),
                 self.path or "",
-                compact(self.value, shorten=True) if self.value is not None else "",
+                report_term(self.value, shorten=True) if self.value is not None else "",
             )
             if part
         )
@@ -164,35 +165,14 @@ def merge_reports(reports: Iterable[ValidationReport]) -> ValidationReport:
     return ValidationReport(conforms, results, graph, sources)
 
 
-# -- terms for people --------------------------------------------------------------------------
-
-
-def compact(term: Node | None, *, shorten: bool = False) -> str:
-    """A term as people read it: prefixed names where they fit, literals in Turtle form."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        value = str(term)
-        for prefix, namespace in sorted(_PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            local = value[len(namespace):]
-            if value.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_]([\w.-]*[\w-])?", local):
-                return f"{prefix}:{local}"
-        return f"<{value}>"
-    if isinstance(term, Literal):
-        text = str(term)
-        if shorten and len(text) > _MAX_LITERAL:
-            text = text[: _MAX_LITERAL - 3] + "..."
-        quoted = json.dumps(text, ensure_ascii=False)
-        if term.language:
-            return f"{quoted}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{quoted}^^{compact(term.datatype)}"
-        return quoted
-    return f"_:{term}"
+def report_term(term: Node | None, *, shorten: bool = False) -> str:
+    """A term as a report shows it: prefixed names (SHACL's too), literals in Turtle form."""
+    return compact(term, _PREFIXES, quote_literals=True,
+                         max_literal=_MAX_LITERAL if shorten else None)
 
 
 def expand_path(path: str) -> URIRef | None:
-    """The IRI of a simple path as a result shows it (``compact``), or None for a complex one."""
+    """The IRI of a simple path as ``report_term`` shows it, or None for a complex one."""
     if path.startswith("<") and path.endswith(">"):
         return URIRef(path[1:-1])
     prefix, sep, local = path.partition(":")

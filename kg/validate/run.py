@@ -25,7 +25,7 @@ from rdflib.term import Node
 from kg.ontology import ontology_graph
 from kg.rdffile import quiet_literals
 from kg.terms import Triple
-from kg.validate.report import SEVERITIES, ValidationReport, ValidationResult, compact
+from kg.validate.report import SEVERITIES, ValidationReport, ValidationResult, report_term
 from kg.validate.shapes import default_shapes, resolve_shapes
 from kg.vocab import RDF, RDFS
 
@@ -151,7 +151,7 @@ def _local(term: Node | None) -> str:
 def _path_text(graph: Graph, path: Node) -> str:
     """A SHACL path in SPARQL property path syntax."""
     if isinstance(path, URIRef):
-        return compact(path)
+        return report_term(path)
     inverse = graph.value(path, SH.inversePath)
     if inverse is not None:
         return "^" + _path_text(graph, inverse)
@@ -164,7 +164,7 @@ def _path_text(graph: Graph, path: Node) -> str:
         return "(" + "|".join(_path_text(graph, p) for p in RdfList(graph, alternatives)) + ")"
     if (path, RDF.first, None) in graph:
         return "/".join(_path_text(graph, p) for p in RdfList(graph, path))
-    return compact(path)
+    return report_term(path)
 
 
 def _shape_name(shapes: Graph, data: Graph, source: Node, focus: Node) -> str:

@@ -12,11 +12,10 @@ from typing import IO
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
 from werkzeug.formparser import FormDataParser
 
-from kg import __version__
+from kg import __version__, pipeline
 from kg.model import ParseError
-from kg.pipeline import ingest_sources
+from kg.pipeline import Source, upload_source
 from kg.rdffile import parse_rdf
-from kg.sources import Source, upload_source
 from kg.store import DUMP_FORMATS, StoreError
 from kg.validate import validate
 from kg.web import formats
@@ -183,7 +182,7 @@ def ingest() -> Response:
     state = get_state()
     with state.engine.writing() as store:
         try:
-            report = ingest_sources(store, sources, format=fmt, base=current_app.config["BASE"],
+            report = pipeline.ingest(store, sources, format=fmt, base=current_app.config["BASE"],
                                     validate=current_app.config["SHACL_GATE"])
         except StoreError as exc:
             fail(500, f"the store failed: {exc}")

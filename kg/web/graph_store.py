@@ -19,16 +19,16 @@ from kg.rdfio import BY_MEDIA_TYPE
 from kg.store import StoreError
 from kg.store.worker import QueryJob
 from kg.terms import is_iri
-from kg.web import formats
-from kg.web.http import fail, public_url, require_write_access
-from kg.web.sparql import choose_format, gate_response, run_job
-from kg.web.state import get_state
-from kg.web.writes import (
+from kg.validate.writes import (
     GateRejected,
     Triple,
     graph_exists,
     graph_write,
 )
+from kg.web import formats
+from kg.web.http import fail, public_url, require_write_access
+from kg.web.sparql import choose_format, gate_response, run_job
+from kg.web.state import get_state
 
 bp = Blueprint("graph_store", __name__)
 

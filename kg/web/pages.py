@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import URIRef
 
-from kg.results import compact as compact_term
 from kg.store.worker import QueryJob
-from kg.terms import is_iri, sparql_iri
+from kg.terms import compact, is_iri, sparql_iri
 from kg.vocab import PREFIXES
 from kg.web import formats
 from kg.web.http import fail
@@ -58,12 +57,10 @@ def link(iri: str) -> str:
     return "/resource?iri=" + urllib.parse.quote(iri, safe="")
 
 
-@bp.app_template_global()
-def compact(iri: str) -> str:
+@bp.app_template_global("compact")
+def prefixed(iri: str) -> str:
     """A prefixed name for an IRI where one fits."""
-    from rdflib import URIRef
-
-    return compact_term(URIRef(iri)).strip("<>")
+    return compact(URIRef(iri)).strip("<>")
 
 
 @bp.get("/")
@@ -136,7 +133,7 @@ def resource_page(iri: str) -> Response | str:
     label = next(
         (v.term["value"] for p in LABELS for v in outgoing.get(p, {}).values()
          if v.term["type"] == "literal"),
-        compact(iri),
+        prefixed(iri),
     )
     types = [v.term["value"] for v in outgoing.get(RDF_TYPE, {}).values()]
     return render_template(

@@ -17,10 +17,10 @@ from kg.store import QuerySyntaxError, RawResult, StoreError
 from kg.store.pool import EngineBusy, QueryTimeout
 from kg.store.worker import QueryJob
 from kg.terms import is_iri, sparql_iri
+from kg.validate.writes import GateRejected, UpdateRefused, apply_update
 from kg.web import formats
 from kg.web.http import fail, public_url, require_write_access
 from kg.web.state import get_state
-from kg.web.writes import GateRejected, UpdateRefused, apply_update
 
 bp = Blueprint("sparql", __name__)
 

@@ -94,7 +94,7 @@ def test_no_accepted_update_reaches_the_listener(listener: Listener, text: str) 
     except SparqlSyntaxError:
         return
     if plan.services or plan.loads:
-        return  # refused by the endpoint and by kg.web.writes
+        return  # refused by the endpoint and by kg.validate.writes
     with contextlib.suppress(SyntaxError, OSError, RuntimeError, ValueError):
         ox.Store().update(update)
     listener.assert_untouched()

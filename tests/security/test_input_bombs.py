@@ -25,7 +25,7 @@ from kg.cli import cli
 from kg.extract.gazetteer import load_gazetteer
 from kg.model import ParseError
 from kg.nesting import MAX_DEPTH
-from kg.pipeline import ingest_paths
+from kg.pipeline import ingest
 from kg.rdffile import MAX_FILE_BYTES, parse_rdf, read_rdf
 from kg.store import OxigraphStore
 from kg.web.state import close_app
@@ -315,7 +315,7 @@ def test_a_deep_wikitimes_file_fails_alone_in_a_folder_ingest(tmp_path: Path, ki
     bad.write_text(deep_records(kind), encoding="utf-8")
     store = OxigraphStore(tmp_path / "store")
     try:
-        report = ingest_paths(store, [folder])
+        report = ingest(store, [folder])
         results = {Path(r.path).name: r for r in report.results}
         assert results["deep.json"].status == "failed"
         assert str(bad) in results["deep.json"].message
@@ -331,7 +331,7 @@ def test_a_named_file_of_brackets_fails_without_a_traceback(tmp_path: Path) -> N
     bad.write_text("[" * DEEP, encoding="utf-8")
     store = OxigraphStore(tmp_path / "store")
     try:
-        report = ingest_paths(store, [bad, WIKITIMES])
+        report = ingest(store, [bad, WIKITIMES])
         assert [r.status for r in report.results] == ["failed", "stored"]
         message = report.results[0].message
         assert f"{bad}:1: JSON arrays and objects nested deeper than {MAX_DEPTH}" in message

@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 from flask import Flask
 
-from kg.web.writes import DEFAULT_GRAPH_IRI
+from kg.iri import DEFAULT_GRAPH_IRI
 from tests.security.conftest import TOKEN, Listener
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from kg.pipeline import ingest_paths
+from kg.pipeline import ingest
 from kg.store import OxigraphStore
 from kg.web import create_app
 from kg.web.state import close_app
@@ -37,7 +37,7 @@ def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("example-store") / "store"
     store = OxigraphStore(folder)
     try:
-        report = ingest_paths(store, [EXAMPLES])
+        report = ingest(store, [EXAMPLES])
         assert not report.failures, [r.message for r in report.failures]
     finally:
         store.close()

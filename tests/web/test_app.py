@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
+from kg.iri import DEFAULT_GRAPH_IRI
 from kg.web import SETTINGS, create_app
 from kg.web.state import close_app
-from kg.web.writes import DEFAULT_GRAPH_IRI
 from tests.web.conftest import ROOT, TOKEN, make_app
 
 PUTIN = "https://w3id.org/diplomacy-kg/id/person/vladimir-putin"

@@ -1,14 +1,9 @@
-"""How the endpoint changes the store: SPARQL updates and graph writes, merge kept, gate applied.
+"""A client's writes, checked before they land: SPARQL updates and whole-graph writes.
 
 The store's default graph is the RDF merge of its named graphs (one per document). A client's
-update runs as written, and in the same transaction the graphs it wrote are merged again:
-
-- when the update names every graph it writes and reads (``GRAPH <iri>``, ``WITH``,
-  ``CLEAR GRAPH <iri>``…), those graphs are copied to a scratch graph first; afterwards the
-  triples that left every named graph leave the default graph, the triples of the written
-  graphs enter it, and the scratch graph is dropped. The cost is that of the written graphs.
-- when it reaches graphs through a variable (``GRAPH ?g``) or ALL/NAMED, the default graph is
-  rebuilt from all named graphs: correct, and as slow as the store is large.
+update is read by the SPARQL grammar (:mod:`kg.sparql.analysis`), refused if it asks for what
+this service does not do (LOAD, SERVICE, writing the default graph), and run by the store with
+the merge kept around it (:func:`kg.store.merge.client_update`).
 
 Writing the default graph itself is refused: it would hold facts no document holds, and the
 next merge could not tell them apart. With the SHACL gate on, an update that changes graphs
@@ -18,13 +13,12 @@ it is undone and refused.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.iri import DEFAULT_GRAPH_IRI, scratch_graph_iri
+from kg.iri import DEFAULT_GRAPH_IRI
 from kg.rdffile import to_rdflib
 from kg.sparql.analysis import UpdatePlan, plan_update, with_using
 from kg.sparql.parse import SparqlSyntaxError
@@ -35,12 +29,6 @@ from kg.validate import gate as shacl_gate
 from kg.vocab import DIP, RDF
 
 _ONTOLOGY = str(DIP._NS)
-
-_REBUILD = (
-    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
-    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-)
-
 
 class UpdateRefused(Exception):
     """An update this endpoint will not run, with the reason for the client."""
@@ -94,16 +82,17 @@ def apply_update(
     core = text if plan.trailing_semicolon is None else text[: plan.trailing_semicolon]
     try:
         body = with_using(core, plan, using, using_named)
-        merged = _with_merge(body, plan, base_iri=base_iri)
     except TermError as exc:
         raise UpdateRefused(str(exc)) from None
+    if base_iri is not None and not is_iri(base_iri):
+        raise UpdateRefused(f"not an absolute IRI for the base: {base_iri!r}")
     targets = sorted(plan.targets) if plan.targets is not None else None
     checked = gate and bool(targets)
     if checked and plan.whole_store:
         _gate_by_dry_run(body, plan, targets or [], base_iri=base_iri)
         checked = False
     before = {g: store.graph_triples(g) for g in targets} if checked and targets else {}
-    store.update(merged)
+    store.run_update(body, plan, base_iri=base_iri)
     if checked and targets:
         try:
             after = {g: store.graph_triples(g) for g in targets}
@@ -177,34 +166,6 @@ def _refuse(plan: UpdatePlan, *, using: bool, gate: bool, allow_load: bool,
         )
 
 
-def _with_merge(body: str, plan: UpdatePlan, *, base_iri: str | None) -> str:
-    """The update, and around it the operations that merge what it wrote into the default."""
-    # with_using writes only at the operations' WHERE, after the prologue's end.
-    user = body
-    # Oxigraph reads a prologue only at the start of the request: ours (BASE) and the client's
-    # (PREFIX, BASE) go first, then our operations, then the client's.
-    split = plan.operations_start
-    prologue = (f"BASE {sparql_iri(base_iri)} " if base_iri else "") + user[:split]
-    user = user[split:]
-    if not plan.static:
-        return f"{prologue}{user}\n;\n{_REBUILD}"
-    targets = [sparql_iri(g) for g in sorted(plan.targets or ())]
-    if not targets:
-        return f"{prologue}{user}"
-    adds = " ;\n".join(f"ADD SILENT GRAPH {g} TO DEFAULT" for g in targets)
-    if not plan.deletes:
-        return f"{prologue}{user}\n;\n{adds}"
-    scratch = sparql_iri(scratch_graph_iri(uuid.uuid4().hex))
-    # One line, so that the client's line numbers stay as they were.
-    before = " ; ".join(f"ADD SILENT GRAPH {g} TO GRAPH {scratch}" for g in targets)
-    after = (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {scratch} {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {scratch}) }} }} ;\n"
-        f"{adds} ;\nDROP SILENT GRAPH {scratch}"
-    )
-    return f"{prologue}{before} ; {user}\n;\n{after}"
-
-
 def _uses_ontology(graphs: Iterable[Sequence[Triple]]) -> bool:
     for triples in graphs:
         for _, p, o in triples:
@@ -241,7 +202,7 @@ def graph_write(
             raise GateRejected(problems)
     store.replace_graphs({graph: content})
     if not content:  # an empty graph still exists after a PUT of nothing
-        store.update(f"CREATE SILENT GRAPH {sparql_iri(graph)}")
+        store.create_graph(graph)
     return created
 
 

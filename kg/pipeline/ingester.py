@@ -1,33 +1,25 @@
-"""The one place that chains parse, extract, map, validate and store."""
+"""Ingest: documents parsed, extracted, mapped, validated and stored, each as one named graph."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.term import Node
-
 from kg import __version__
 from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
-from kg.iri import INFERRED_GRAPH, document_graph_iri
+from kg.iri import document_graph_iri
 from kg.link.find import LinkReport, update_links
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
-from kg.rdffile import rdf_format_of, read_rdf
-from kg.rdfio import OXIGRAPH_FORMATS
-from kg.sources import InputFile, Source, collect_files, decode_text, read_source, read_text
+from kg.sources import InputFile, Source, collect_files, decode_text, read_source
 from kg.store import Store, StoreError
-from kg.terms import sparql_iri
-from kg.validate import ValidationReport, validate
 from kg.validate import gate as shacl_gate
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
@@ -294,9 +286,9 @@ class Ingester:
         self._changed.update(graphs)
 
 
-def ingest_paths(
+def ingest(
     store: Store,
-    paths: Iterable[str | Path],
+    sources: Iterable[Source | str | Path],
     *,
     format: str | None = None,
     base: str = DEFAULT_BASE,
@@ -306,58 +298,25 @@ def ingest_paths(
     validate: bool = True,
     link: bool = True,
 ) -> IngestReport:
-    """Ingest files and folders into ``store`` and report what happened to each file.
+    """Ingest documents into ``store`` and report what happened to each.
 
-    Each file is read into a :class:`Source` recorded by its path and ``file:`` IRI, and
-    ingested as :func:`ingest_sources` would.
+    A source is a document held in memory (:class:`Source`: name, bytes, location) or a path:
+    a file is read into a Source recorded by its path and ``file:`` IRI, a folder gives its
+    files. A document is identified by its content: the same text again is "unchanged",
+    whatever its name. With ``validate`` (the default) each document is checked against the
+    SHACL shapes first: one with violations is not stored, one with warnings is stored and its
+    result carries them. With ``link`` (the default) the article-event links that the stored
+    documents may change are computed anew afterwards (see kg.link.find).
     """
-    files, missing = collect_files(paths)
-    return _ingest(
-        store, files, missing, format=format, base=base, gazetteer=gazetteer, gate=gate,
-        on_result=on_result, validate=validate, link=link,
-    )
-
-
-def ingest_sources(
-    store: Store,
-    sources: Iterable[Source],
-    *,
-    format: str | None = None,
-    base: str = DEFAULT_BASE,
-    gazetteer: Gazetteer | None = None,
-    gate: Gate | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
-    validate: bool = True,
-    link: bool = True,
-) -> IngestReport:
-    """Ingest documents held in memory into ``store`` and report what happened to each.
-
-    A document is identified by its content: the same text again is "unchanged", whatever
-    its name. With ``validate`` (the default) each document is checked against the SHACL
-    shapes first: one with violations is not stored, one with warnings is stored and its
-    result carries them. With ``link`` (the default) the article-event links that the
-    stored documents may change are computed anew afterwards (see kg.link.find).
-    """
-    return _ingest(
-        store, sources, [], format=format, base=base, gazetteer=gazetteer, gate=gate,
-        on_result=on_result, validate=validate, link=link,
-    )
-
-
-def _ingest(
-    store: Store,
-    entries: Iterable[Source | InputFile],
-    known: Sequence[FileResult],
-    *,
-    format: str | None,
-    base: str,
-    gazetteer: Gazetteer | None,
-    gate: Gate | None,
-    on_result: Callable[[FileResult], None] | None,
-    validate: bool,
-    link: bool,
-) -> IngestReport:
-    """The one ingest loop behind both entry points; ``known`` are results decided already."""
+    entries: list[Source | InputFile] = []
+    known: list[FileResult] = []
+    for source in sources:
+        if isinstance(source, Source):
+            entries.append(source)
+        else:
+            files, missing = collect_files([source])
+            entries += files
+            known += missing
     report = IngestReport(results=list(known), triples_before=store.triple_count())
     if on_result is not None:
         for result in known:
@@ -372,68 +331,3 @@ def _ingest(
     report.links = ingester.link_report
     report.triples_after = store.triple_count()
     return report
-
-
-def read_graph(
-    path: str | Path,
-    *,
-    format: str | None = None,
-    gazetteer: Gazetteer | None = None,
-    base: str = DEFAULT_BASE,
-) -> Graph:
-    """The triples of an RDF file, or of the graph an input document maps to.
-
-    RDF (Turtle, JSON-LD, N-Triples, N-Quads, TriG, RDF/XML) is told by ``format`` or
-    the extension and parsed offline; anything else is read as one of our input formats
-    and mapped, as ingest would, but without the provenance of a stored document.
-
-    Raises:
-        ParseError: for a file that cannot be read, naming the file and line.
-    """
-    path = Path(path)
-    rdf_format = format if format in OXIGRAPH_FORMATS else None
-    if format is None:
-        head = ""
-        if path.suffix.lower() == ".json":
-            with contextlib.suppress(OSError), path.open("rb") as handle:
-                head = handle.read(4096).decode("utf-8", "replace")
-        rdf_format = rdf_format_of(path, head)
-    if rdf_format is not None:
-        return read_rdf(path, rdf_format)
-    doc = prepare_document(
-        read_text(path), str(path), gazetteer=gazetteer or load_gazetteer(), format=format
-    )
-    graph = Graph()
-    for triple in map_triples(doc, base=base):
-        graph.add(triple)
-    return graph
-
-
-def validate_store(
-    store: Store, *, shapes: Graph | str | Path | None = None, inference: str = "none"
-) -> ValidationReport:
-    """Validate everything the store asserts (the inferred graph aside) as one graph.
-
-    Each result names the input file of a document that describes its focus node.
-    """
-    # Each distinct triple once, however many documents repeat it.
-    asserted = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE {"
-        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {sparql_iri(INFERRED_GRAPH)}) }} }}"
-    ).triples
-    report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
-    focus = " ".join(
-        sorted({r.focus_node.n3() for r in report.results if isinstance(r.focus_node, URIRef)})
-    )
-    files: dict[Node, str] = {}
-    if focus:
-        rows = store.query(
-            f"PREFIX dip: {sparql_iri(PREFIXES['dip'])}\n"
-            f"SELECT ?node (MIN(?path) AS ?file) WHERE {{ VALUES ?node {{ {focus} }}"
-            " GRAPH ?g { ?node ?p ?o . ?g dip:sourcePath ?path } } GROUP BY ?node"
-        ).rows
-        files = {node: str(file) for node, file in rows if node is not None and file is not None}
-    results = tuple(
-        dataclasses.replace(r, file=files.get(r.focus_node, store.url)) for r in report.results
-    )
-    return dataclasses.replace(report, results=results)
