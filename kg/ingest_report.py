@@ -28,6 +28,7 @@ class IngestReport:
     triples_before: int = 0
     triples_after: int = 0
     links: LinkReport | None = None  # the article-event links computed anew, if any
+    error: str | None = None  # why the run stopped before its end (the store failed)
 
     def count(self, status: str) -> int:
         """How many files ended with ``status``."""

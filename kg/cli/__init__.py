@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from kg.cli import base, check, ingest, read, serve  # noqa: F401  (each registers its commands)
+from kg.cli import (  # noqa: F401  (each registers its commands)
+    backup,
+    base,
+    check,
+    ingest,
+    read,
+    serve,
+)
 from kg.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -109,6 +109,9 @@ def ingest(
             f"{report.links.links} article-event links computed for "
             f"{report.links.articles} articles ({report.links.seconds:.1f} s)"
         )
+    if report.error is not None:
+        click.echo(f"error: the run stopped: {report.error}", err=True)
+        sys.exit(1)
     if then_infer:
         with user_errors():
             inferred = infer(state.store)

@@ -19,7 +19,7 @@ from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source
-from kg.store import Store, StoreError
+from kg.store import NotAStore, Store, StoreError
 from kg.validate import gate as shacl_gate
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
@@ -195,6 +195,8 @@ class Ingester:
             return
         try:
             self._write(pending)
+        except NotAStore:
+            raise  # no document can go in: the run stops
         except StoreError:
             if len(pending) == 1:
                 raise
@@ -324,10 +326,18 @@ def ingest(
     ingester = Ingester(
         store, base=base, gazetteer=gazetteer, gate=gate, validate=validate, link=link
     )
-    for result in ingester.ingest(entries, format=format):
-        report.results.append(result)
-        if on_result is not None:
-            on_result(result)
+    try:
+        for result in ingester.ingest(entries, format=format):
+            report.results.append(result)
+            if on_result is not None:
+                on_result(result)
+    except StoreError as exc:
+        # The store cannot go on (unreachable, a full disk, not a store): what was stored
+        # stays, and the report says where the run stopped.
+        report.error = str(exc)
     report.links = ingester.link_report
-    report.triples_after = store.triple_count()
+    try:
+        report.triples_after = store.triple_count()
+    except StoreError:
+        report.triples_after = report.triples_before
     return report

@@ -20,7 +20,7 @@ from kg.store.answers import DUMP_FORMATS, RESULTS_FORMATS
 from kg.store.base import QueryKind, QueryResult, RawResult, Store
 from kg.store.bindings import _with_values as _with_values  # for tests of the VALUES block
 from kg.store.endpoints import redact_url
-from kg.store.errors import QuerySyntaxError, StoreError
+from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
 from kg.store.oxigraph import (
     MEMORY_URL,
     OxigraphStore,
@@ -38,6 +38,7 @@ __all__ = [
     "MEMORY_URL",
     "RESULTS_FORMATS",
     "SCHEMES",
+    "NotAStore",
     "OxigraphStore",
     "QueryKind",
     "QueryResult",

@@ -65,6 +65,8 @@ class Store(abc.ABC):
     path: Path | None = None
     #: Whether the store is another server, reached over the network.
     remote: ClassVar[bool] = False
+    #: Why the last write failed for want of disk (or another I/O error), until one succeeds.
+    write_failure: str | None = None
 
     # -- what the store can do, asked by those who run it (kg.web.state) ---------------------
 
@@ -119,6 +121,16 @@ class Store(abc.ABC):
         """
         self._update(merge.client_update(body, plan, base_iri=base_iri))
 
+    def preview_update(
+        self, body: str, plan: UpdatePlan, graphs: Sequence[str], *, base_iri: str | None = None
+    ) -> dict[str, list[Triple]] | None:
+        """What ``graphs`` would hold after a client's update, the store left unchanged.
+
+        None where the store cannot tell without writing (it takes no checkpoints); the
+        embedded store on disk runs the update on a checkpoint of itself.
+        """
+        return None
+
     def create_graph(self, graph_iri: str) -> None:
         """Make an empty named graph exist (a Graph Store PUT of nothing)."""
         self._update(merge.create_update(graph_iri))
@@ -126,6 +138,25 @@ class Store(abc.ABC):
     def clear(self) -> None:
         """Empty the store: every named graph and the default graph, in one transaction."""
         self._update(merge.CLEAR_ALL)
+
+    # -- the merge itself, checked and repaired (kg check) ------------------------------------
+
+    def merge_faults(self) -> tuple[int, int]:
+        """What breaks the merge: default-graph triples no named graph holds (orphans), and
+        named-graph quads whose triple the default graph lacks (missing). Counted in the store.
+        """
+        counts = []
+        for query in (merge.ORPHANS_COUNT, merge.MISSING_COUNT):
+            (row,) = self.query(query).rows
+            counts.append(int(str(row[0])) if row[0] is not None else 0)
+        return counts[0], counts[1]
+
+    def repair_merge(self, graph_iri: str | None = None) -> None:
+        """Make the default graph the merge of the named graphs again, in one transaction.
+
+        With ``graph_iri``, only add what that graph holds and the default graph lacks.
+        """
+        self._update(merge.repair_update(graph_iri))
 
     @abc.abstractmethod
     def dump(
@@ -190,9 +221,10 @@ class Store(abc.ABC):
     def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
         """Add the triples of an N-Triples file to a named graph, and so to the default graph.
 
-        For many triples at once. Not one transaction: the default graph is written first, so
-        that an interrupted load leaves nothing in the named graph that the default graph
-        lacks. A blank node in the file is a new one, as in any load.
+        For many triples at once. Perhaps not one transaction: then the named graph is written
+        first, so that an interrupted load leaves no triple in the default graph that no named
+        graph holds, only triples of the named graph that the default graph lacks, which
+        :meth:`repair_merge` with this graph puts back. A blank node in the file is a new one.
         """
 
     @abc.abstractmethod

@@ -8,3 +8,6 @@ class StoreError(Exception):
 class QuerySyntaxError(StoreError):
     """A SPARQL query or update that does not parse."""
 
+
+class NotAStore(StoreError):
+    """A URL that answers, but not as a store this program writes into (a `kg serve`)."""

@@ -8,18 +8,22 @@ on disk takes checkpoints (:meth:`OxigraphStore.backup`), which query workers op
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
 import urllib.parse
 import urllib.request
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
 import kg.store.merge as merge
 from kg.rdffile import to_oxigraph
+from kg.sparql.analysis import UpdatePlan
 from kg.store.answers import (
     _dump_format,
     _dump_prefixes,
@@ -74,6 +78,33 @@ def _query_errors(what: str) -> Iterator[None]:
         raise StoreError(f"{what} failed: {exc}") from None
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _recovering(method: _Method) -> _Method:
+    """A write that, after an I/O error (a full disk), reopens the store at its next call.
+
+    RocksDB refuses every write after a failed one until it is reopened, however much space
+    is free again; the failure is kept for /health (``write_failure``) until a write succeeds.
+    """
+
+    @functools.wraps(method)
+    def write(self: OxigraphStore, *args: Any, **kwargs: Any) -> Any:
+        if self.write_failure is not None and self.path is not None and (
+                self._store is not None or self._broken):
+            self._reopen()
+        try:
+            result = method(self, *args, **kwargs)
+        except StoreError as exc:
+            if isinstance(exc.__context__, OSError):
+                self.write_failure = str(exc)
+            raise
+        self.write_failure = None
+        return result
+
+    return write  # type: ignore[return-value]
+
+
 class OxigraphStore(Store):
     """An embedded Oxigraph store: RocksDB in a folder, or in memory when ``path`` is None.
 
@@ -82,6 +113,7 @@ class OxigraphStore(Store):
     """
 
     _writable = True  # False for the stores read_only() opens
+    _broken = False  # a reopen after a failed write failed too: the next use tries again
 
     def __init__(self, path: str | os.PathLike[str] | None, *, url: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
@@ -97,8 +129,10 @@ class OxigraphStore(Store):
             if "lock" in detail.lower():
                 raise StoreError(
                     f"cannot open the store at {path}: it is in use by another process "
-                    "(or already open in this one); stop that process, or serve the folder "
-                    "with `oxigraph serve` and use its URL. "
+                    "(or already open in this one). If that is `kg serve`, send documents to "
+                    "its /ingest (curl -H 'Authorization: Bearer TOKEN' -F file=@page.md "
+                    "http://HOST:PORT/ingest) and query it at /sparql; else stop that "
+                    "process, or serve the folder with `oxigraph serve` and use its URL. "
                     f"({detail})"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {detail}") from None
@@ -129,6 +163,7 @@ class OxigraphStore(Store):
         """On disk: worker processes can query its checkpoints, and be killed at a deadline."""
         return self.supports_checkpoints
 
+    @_recovering
     def backup(self, target: str | os.PathLike[str]) -> None:
         """Write a consistent copy of the store into the new folder ``target``.
 
@@ -142,14 +177,54 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot back up the store to {target}: {exc}") from None
 
+    @_recovering
+    def preview_update(
+        self, body: str, plan: UpdatePlan, graphs: Sequence[str], *, base_iri: str | None = None
+    ) -> dict[str, list[Triple]] | None:
+        """What ``graphs`` would hold after a client's update, run on a checkpoint of the store.
+
+        The checkpoint hard-links the store's files beside it and is removed afterwards (a
+        killed process leaves one named with its pid, removed by the next preview).
+        """
+        if self.path is None:
+            return None
+        _remove_dead_previews(self.path.parent)
+        folder = self.path.parent / f"{_PREVIEW_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            self.backup(folder)
+            copy = ox.Store(os.fspath(folder))
+            with _query_errors("update"):
+                copy.update(merge.client_update(body, plan, base_iri=base_iri))
+            after = {g: [_ox_triple(q) for q in copy.quads_for_pattern(None, None, None,
+                                                                        _graph_node(g))]
+                     for g in graphs}
+            del copy  # closes the copy, so that its folder can go
+            return after
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
     # Methods call _open() each time rather than keep the pyoxigraph store in a local: a
     # traceback that outlives an error keeps its frames' locals, and a store kept alive that
     # way would hold the folder lock after close().
+    def _reopen(self) -> None:
+        """Close and open the store again: RocksDB's way out of a failed write."""
+        assert self.path is not None
+        self._store = None  # the RocksDB lock goes with the last reference
+        self._broken = True  # until it opens: reopening writes too, and can fail the same way
+        try:
+            self._store = ox.Store(os.fspath(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot reopen the store at {self.path}: {exc}") from None
+        self._broken = False
+
     def _open(self) -> ox.Store:
+        if self._store is None and self._broken:
+            self._reopen()
         if self._store is None:
             raise StoreError(f"the store {self.url} is closed")
         return self._store
 
+    @_recovering
     def _write(self, update_text: str) -> None:
         try:
             self._open().update(update_text)
@@ -171,6 +246,7 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 self._open().flush()
 
+    @_recovering
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
         """Atomically, for each named graph IRI: drop it, then insert these triples."""
         # One SPARQL update is one Oxigraph transaction. Measured against dropping with
@@ -219,6 +295,7 @@ class OxigraphStore(Store):
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
         self._written(len(quads))
 
+    @_recovering
     def drop_graphs(self, graph_iris: Iterable[str]) -> None:
         """Drop these named graphs, atomically; unknown graphs are ignored."""
         drops = merge._drops(graph_iris)
@@ -233,6 +310,7 @@ class OxigraphStore(Store):
                 raise StoreError("stream_triples needs a CONSTRUCT or DESCRIBE query")
             yield from answer
 
+    @_recovering
     def add_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> None:
         """Add triples to a named graph, and so to the default graph; a transaction per chunk."""
         graph, default = _graph_node(graph_iri), ox.DefaultGraph()
@@ -246,6 +324,7 @@ class OxigraphStore(Store):
                 raise StoreError(f"the store failed to write: {exc}") from None
             self._written(len(quads))
 
+    @_recovering
     def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
         """Add the triples of an N-Triples file to a named graph, and so to the default graph.
 
@@ -261,6 +340,7 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"the store failed to load {path}: {exc}") from None
 
+    @_recovering
     def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
         """Remove triples from a named graph, and from the default graph those no other holds.
 
@@ -317,6 +397,7 @@ class OxigraphStore(Store):
                 raw = self._open().query(_with_values(sparql, terms))
             return _result(raw)
 
+    @_recovering
     def _update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""
         with _query_errors("update"):
@@ -435,3 +516,24 @@ def open_file_url(url: str, *, create: bool = True) -> OxigraphStore:
     if parts.netloc not in ("", "localhost"):
         raise StoreError(f"{url!r}: a file: URL must name a local folder")
     return open_folder(urllib.request.url2pathname(parts.path), create=create, url=url)
+
+
+_PREVIEW_PREFIX = ".kg-preview-"
+
+
+def _remove_dead_previews(folder: Path) -> None:
+    """Remove the preview checkpoints that processes no longer alive left beside the store."""
+    for path in folder.glob(_PREVIEW_PREFIX + "*"):
+        pid = path.name[len(_PREVIEW_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -16,6 +16,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import Node, URIRef
 
+from kg import SERVER_SOFTWARE
 from kg.iri import NO_SUCH_GRAPH_IRI
 from kg.store.answers import (
     _as_triples,
@@ -29,7 +30,7 @@ from kg.store.answers import (
 from kg.store.base import QueryResult, RawResult, Store
 from kg.store.bindings import _graph_node, _iri, _with_values
 from kg.store.endpoints import endpoints_of, redact_url
-from kg.store.errors import QuerySyntaxError, StoreError
+from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
 from kg.store.merge import (
     _add_updates,
     _drops,
@@ -40,6 +41,14 @@ from kg.store.merge import (
 )
 from kg.terms import Triple
 from kg.vocab import PREFIXES
+
+# kg serve keeps its default graph the merge itself and takes documents whole at /ingest.
+_KG_SERVE_WRITES = (
+    "{url} is a `kg serve` endpoint: it does not take a store's writes. Send documents to "
+    "its /ingest instead (curl -H 'Authorization: Bearer TOKEN' -F file=@page.md "
+    "http://HOST:PORT/ingest), or give --store a folder or a SPARQL 1.1 server such as "
+    "`oxigraph serve`"
+)
 
 # The default graph is the merge of the named graphs, so it holds each fact once.
 _MERGED_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
@@ -108,6 +117,9 @@ class SparqlStore(Store):
         except urllib.error.HTTPError as exc:
             with exc:
                 message = exc.read(4000).decode("utf-8", "replace").strip()
+            if url == self.update_endpoint and str(exc.headers.get("Server", "")).startswith(
+                    SERVER_SOFTWARE):
+                raise NotAStore(_KG_SERVE_WRITES.format(url=redact_url(url))) from None
             error = QuerySyntaxError if sparql and exc.code == 400 else StoreError
             raise error(
                 f"{redact_url(url)} answered HTTP {exc.code} {exc.reason}: "

@@ -7,8 +7,9 @@ the merge kept around it (:func:`kg.store.merge.client_update`).
 
 Writing the default graph itself is refused: it would hold facts no document holds, and the
 next merge could not tell them apart. With the SHACL gate on, an update that changes graphs
-holding the ontology's classes is checked as ingest checks documents; if it breaks the shapes
-it is undone and refused.
+holding the ontology's classes is checked as ingest checks documents, before it commits where
+the store can run it on a checkpoint of itself (the embedded store on disk), else right after
+it, undone if it breaks the shapes.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def apply_update(
     Raises:
         UpdateRefused: for what this endpoint does not run (see the module docstring).
         QuerySyntaxError: for an update that does not parse.
-        GateRejected: for an update that breaks the shapes (it was undone).
+        GateRejected: for an update that breaks the shapes (nothing of it was kept).
         StoreError: if the store fails the update (nothing was changed).
     """
     try:
@@ -92,24 +93,37 @@ def apply_update(
         _gate_by_dry_run(body, plan, targets or [], base_iri=base_iri)
         checked = False
     before = {g: store.graph_triples(g) for g in targets} if checked and targets else {}
+    reported = checked
+    if checked and targets:
+        after = store.preview_update(body, plan, targets, base_iri=base_iri)
+        if after is not None:
+            # Validated before it commits: a rejected update is never visible, nor durable.
+            _check(store, before, after)
+            checked = False
     store.run_update(body, plan, base_iri=base_iri)
     if checked and targets:
+        # A store that cannot preview (in memory, or another server): checked after the
+        # write and undone if rejected; between the two a reader could see it.
         try:
-            after = {g: store.graph_triples(g) for g in targets}
-            changed = {g: t for g, t in after.items() if set(t) != set(before[g])}
-            problems: list[ValidationResult] = []
-            if changed and (_uses_ontology(changed.values()) or _uses_ontology(before.values())):
-                problems = gate_results(store, changed)
+            _check(store, before, {g: store.graph_triples(g) for g in targets})
         except BaseException:
             # Whatever failed after the write (reading the graphs back, the gate), the client is
             # told the update failed: so it must not stay.
-            store.replace_graphs(before)
-            raise
-        if any(r.severity == "Violation" for r in problems):
             store.replace_graphs(before)  # undo: the graphs as they were, merge kept
-            raise GateRejected(problems)
+            raise
     return UpdateOutcome(tuple(targets) if targets is not None else None,
-                         rebuilt=not plan.static, checked=checked)
+                         rebuilt=not plan.static, checked=reported)
+
+
+def _check(store: Store, before: Mapping[str, Sequence[Triple]],
+           after: Mapping[str, Sequence[Triple]]) -> None:
+    """Raise GateRejected if the graphs, changed from ``before`` to ``after``, break the shapes."""
+    changed = {g: t for g, t in after.items() if set(t) != set(before[g])}
+    if not changed or not (_uses_ontology(changed.values()) or _uses_ontology(before.values())):
+        return
+    problems = gate_results(store, changed)
+    if any(r.severity == "Violation" for r in problems):
+        raise GateRejected(problems)
 
 
 def _gate_by_dry_run(body: str, plan: UpdatePlan, targets: Sequence[str], *,

@@ -20,7 +20,7 @@ from kg.store import DUMP_FORMATS, StoreError
 from kg.validate import validate
 from kg.web import formats
 from kg.web.graph_store import BODY_FORMATS
-from kg.web.http import fail, require_write_access
+from kg.web.http import fail, require_write_access, write_failed
 from kg.web.state import get_state
 
 bp = Blueprint("admin", __name__)
@@ -41,10 +41,14 @@ def health() -> Response:
             body["quads"] = store.quad_count()
     except StoreError as exc:
         body.update(status="unavailable", error=str(exc))
+    if body["status"] == "ok" and state.store.write_failure is not None:
+        # Reads still work; writes fail until the cause (a full disk) is gone: the next write
+        # reopens the store and tries again.
+        body.update(status="degraded", error=state.store.write_failure)
     body["updates"] = bool(current_app.config["ALLOW_UPDATE"])
     body.update(state.engine.status())
     response = jsonify(body)
-    response.status_code = 200 if body["status"] == "ok" else 503
+    response.status_code = 503 if body["status"] == "unavailable" else 200
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -185,7 +189,7 @@ def ingest() -> Response:
             report = pipeline.ingest(store, sources, format=fmt, base=current_app.config["BASE"],
                                     validate=current_app.config["SHACL_GATE"])
         except StoreError as exc:
-            fail(500, f"the store failed: {exc}")
+            write_failed(state.store, exc)
     body = {
         "stored": report.count("stored"),
         "unchanged": report.count("unchanged"),
@@ -202,4 +206,11 @@ def ingest() -> Response:
     }
     response = jsonify(body)
     response.status_code = 422 if report.failures and not report.count("stored") else 200
+    if report.error is not None:
+        # Stopped by the store: what was stored stays (the results say which).
+        body["error"] = report.error
+        response = jsonify(body)
+        response.status_code = 503 if state.store.write_failure is not None else 500
+        if response.status_code == 503:
+            response.headers["Retry-After"] = "30"
     return response

@@ -26,7 +26,7 @@ from kg.validate.writes import (
     graph_write,
 )
 from kg.web import formats
-from kg.web.http import fail, public_url, require_write_access
+from kg.web.http import fail, public_url, require_write_access, write_failed
 from kg.web.sparql import choose_format, gate_response, run_job
 from kg.web.state import get_state
 
@@ -88,7 +88,7 @@ def handle(graph: str | None, *, created_status: int = 201) -> Response:
     except GateRejected as exc:
         return gate_response(exc)
     except StoreError as exc:
-        fail(400, f"the store refused the data, nothing was written: {exc}")
+        write_failed(get_state().store, exc)
     return Response(status=created_status if created else 204)
 
 

@@ -17,6 +17,7 @@ from typing import IO, Any, NoReturn
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from kg.store import Store, StoreError
 from kg.web.state import is_loopback
 
 COMPRESSIBLE = (
@@ -61,6 +62,14 @@ class Problem(Exception):
 def fail(status: int, message: str, headers: dict[str, str] | None = None) -> NoReturn:
     """Stop handling the request and answer ``status`` with ``message``."""
     raise Problem(status, message, headers)
+
+
+def write_failed(store: Store, error: StoreError) -> NoReturn:
+    """Answer a failed write: 503 while the store cannot write (a full disk), else 400."""
+    if store.write_failure is not None:
+        fail(503, f"the store cannot write now, nothing was changed: {error}; the next write "
+                  "tries again", {"Retry-After": "30"})
+    fail(400, f"the write failed and changed nothing: {error}")
 
 
 def problem_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -17,6 +17,7 @@ import waitress
 from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from kg import SERVER_SOFTWARE, __version__
 from kg.sandbox import forbid_network
 from kg.store import StoreError, redact_url
 from kg.web import create_app
@@ -69,7 +70,7 @@ def start(config: Mapping[str, Any]) -> Serving:
             channel_timeout=settings["CHANNEL_TIMEOUT"],
             cleanup_interval=max(1, min(30, settings["CHANNEL_TIMEOUT"] // 2)),
             asyncore_use_poll=True,  # select() stops at 1024 descriptors
-            ident="kg",
+            ident=f"{SERVER_SOFTWARE}/{__version__}",
             clear_untrusted_proxy_headers=True,
         )
     except OSError as exc:

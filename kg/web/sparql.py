@@ -19,7 +19,7 @@ from kg.store.worker import QueryJob
 from kg.terms import is_iri, sparql_iri
 from kg.validate.writes import GateRejected, UpdateRefused, apply_update
 from kg.web import formats
-from kg.web.http import fail, public_url, require_write_access
+from kg.web.http import fail, public_url, require_write_access, write_failed
 from kg.web.state import get_state
 
 bp = Blueprint("sparql", __name__)
@@ -186,7 +186,7 @@ def answer_update(text: str, params: MultiDict[str, str]) -> Response:
     except GateRejected as exc:
         return gate_response(exc)
     except StoreError as exc:
-        fail(400, f"the update failed and changed nothing: {exc}")
+        write_failed(state.store, exc)
     return Response(status=204)
 
 

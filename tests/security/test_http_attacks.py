@@ -1,12 +1,13 @@
-"""Attacks through HTTP itself: forged cross-site writes, Host headers, leaked credentials,
-missing security headers, uncapped reads and connections that never finish."""
+"""Attacks through HTTP itself: forged cross-site writes (with their variants), CORS, the
+public URL, and a server that cannot connect out.
+
+The defects of issue 10 met over HTTP (leaked credentials, missing security headers, the Host
+header, uncapped reads, slow connections) are tested on a real server in
+tests/issues/test_issue_10.py.
+"""
 
 from __future__ import annotations
 
-import json
-import socket
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,28 +102,6 @@ def test_writes_get_no_cors_headers_and_preflight_offers_no_writes(secure_app: F
     assert read.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("path", ["/", "/sparql?query=ASK%20%7B%7D", "/health", "/nope",
-                                  "/id/person/vladimir-putin"])
-def test_every_response_has_security_headers(secure_app: Flask, path: str) -> None:
-    response = secure_app.test_client().get(path)
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
-
-
-def test_the_host_header_mints_no_iri(secure_app: Flask) -> None:
-    client = secure_app.test_client()
-    created = client.post("/store", data=b"<http://a> <http://b> <http://c> .",
-                          content_type="application/n-triples",
-                          headers={"Authorization": f"Bearer {TOKEN}",
-                                   "Host": "evil.example"})
-    assert created.status_code == 201
-    assert created.headers["Location"].startswith("http://127.0.0.1:8000/store/graphs/")
-    description = client.get("/sparql", headers={"Host": "evil.example"}).data
-    assert b"evil.example" not in description
-
-
 def test_the_public_url_names_the_server(example_store: Path, tmp_path: Path) -> None:
     app = make_app(copy_store(example_store, tmp_path / "store"),
                    PUBLIC_URL="https://kg.example.org/base/")
@@ -133,60 +112,7 @@ def test_the_public_url_names_the_server(example_store: Path, tmp_path: Path) ->
         close_app(app)
 
 
-def test_passwords_of_a_remote_store_are_never_shown(tmp_path: Path) -> None:
-    url = ("http://user:s3cret-one@127.0.0.1:9/query?update=http://user:s3cret-two@127.0.0.1:9"
-           "/update&store=http://user:s3cret-three@127.0.0.1:9/store&timeout=1")
-    app = make_app(url, QUERY_WORKERS=0)
-    try:
-        client = app.test_client()
-        for path in ("/health", "/"):
-            body = client.get(path).data.decode()
-            assert "s3cret" not in body, (path, body)
-            assert "127.0.0.1:9" in body
-    finally:
-        close_app(app)
-
-
-def test_reading_the_default_graph_obeys_the_row_cap(example_store: Path,
-                                                     tmp_path: Path) -> None:
-    app = make_app(copy_store(example_store, tmp_path / "store"), MAX_ROWS=25)
-    try:
-        response = app.test_client().get("/store?default", headers={"Accept":
-                                                                   "application/n-triples"})
-        assert response.status_code == 200
-        assert response.data.count(b"\n") == 25
-        assert response.headers["X-Result-Truncated"] == "max-rows=25"
-    finally:
-        close_app(app)
-
-
-# -- a real server: connections that never finish must not starve the others -------------------
-
-@pytest.mark.server
-def test_a_query_is_answered_with_150_slow_connections_open(example_store: Path,
-                                                            tmp_path: Path) -> None:
-    store = copy_store(example_store, tmp_path / "store")
-    with serve(store, log_dir=tmp_path) as server:
-        host, port = server.url.removeprefix("http://").split(":")
-        held: list[socket.socket] = []
-        try:
-            for number in range(150):
-                sock = socket.create_connection((host, int(port)), timeout=5)
-                if number % 2:  # half send a request that never ends, half send nothing
-                    sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-                held.append(sock)
-            started = time.monotonic()
-            url = server.url + "/sparql?query=ASK%20%7B%7D"
-            request = urllib.request.Request(url, headers={"Accept": "application/json"})
-            with urllib.request.urlopen(request, timeout=10) as response:
-                answer = json.loads(response.read())
-            elapsed = time.monotonic() - started
-            assert answer["boolean"] is True
-            print(f"answered in {elapsed * 1000:.0f} ms with 150 slow connections open")
-        finally:
-            for sock in held:
-                sock.close()
-
+# -- a real server ----------------------------------------------------------------------------
 
 @pytest.mark.server
 def test_kg_serve_cannot_connect_once_it_listens(example_store: Path, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Every attack points at a listener on 127.0.0.1 (an internal service an attacker would like
 the server to call); every test asserts that the request was refused with a 4xx and that
-nobody connected to the listener.
+nobody connected to the listener. Two defects of issue 10 (a graph hidden from the gate, a
+failed update that was committed) are tested on a real server in tests/issues/test_issue_10.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import urllib.parse
 import pytest
 from flask import Flask
 
-from kg.iri import DEFAULT_GRAPH_IRI
 from tests.security.conftest import TOKEN, Listener
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -163,17 +163,6 @@ def test_writes_to_the_default_graph_are_found_behind_escapes(
     assert "default graph" in response.text
 
 
-def test_a_triple_term_is_refused_and_nothing_changes(secure_app: Flask) -> None:
-    client = secure_app.test_client()
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    before = client.get("/sparql", query_string={"query": count}).json
-    response = client.post("/sparql", headers=AUTH, data={
-        "update": f"INSERT DATA {{ GRAPH <{DEFAULT_GRAPH_IRI}> {{ << <a:s> <a:p> <a:o> >> "
-                  "<a:q> <a:r> } }"})
-    assert response.status_code == 400
-    assert client.get("/sparql", query_string={"query": count}).json == before
-
-
 # -- nesting and size ----------------------------------------------------------------------------
 
 DEEP = [
@@ -214,20 +203,3 @@ def test_an_oversized_query_is_refused(secure_app: Flask) -> None:
     response = secure_app.test_client().post("/sparql", data=query.encode(),
                                              content_type="application/sparql-query")
     assert response.status_code == 400 and "longer than" in response.text
-
-
-def test_a_graph_hidden_behind_an_escape_is_still_gated_and_merged(secure_app: Flask) -> None:
-    client = secure_app.test_client()
-    update = (
-        "PREFIX ex: <http://ex/>\nPREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
-        "INSERT DATA { GRAPH <http://example.org/g1> { ex:a ex:p\\' ex:b } "
-        "GRAPH <http://example.org/g2> { ex:e a dip:Event } } #'"
-    )
-    response = client.post("/sparql", data={"update": update}, headers=AUTH)
-    assert response.status_code == 422, response.text  # the event breaks the shapes
-    for graph in ("http://example.org/g1", "http://example.org/g2"):
-        asked = client.get("/sparql", query_string={"query": f"ASK {{ GRAPH <{graph}> {{ }} }}"})
-        assert asked.json == {"head": {}, "boolean": False}
-    merged = client.get("/sparql", query_string={
-        "query": "ASK { <http://ex/e> ?p ?o }"}).json
-    assert merged == {"head": {}, "boolean": False}
