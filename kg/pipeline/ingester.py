@@ -198,8 +198,8 @@ class Ingester:
         except NotAStore:
             raise  # no document can go in: the run stops
         except StoreError:
-            if len(pending) == 1:
-                raise
+            if len(pending) == 1 or self.store.write_failure is not None:
+                raise  # the store cannot write (a full disk): no document is to blame
             # Find the document the store refused; the others still go in.
             for item in pending:
                 try:

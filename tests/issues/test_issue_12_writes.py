@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -125,3 +127,28 @@ def test_the_lock_message_points_to_kg_serve_ingest(example_store: Path, tmp_pat
         result = CliRunner().invoke(cli, ["--store", str(store), "ingest", str(EXAMPLES)])
     assert result.exit_code == 1
     assert "in use by another process" in result.output and "/ingest" in result.output
+
+
+def _limit_file_size() -> None:
+    # 200 kB: the store opens, and its write-ahead log outgrows it during the ingest.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, resource.RLIM_INFINITY))
+
+
+def test_kg_ingest_on_a_full_disk_stops_with_its_summary(tmp_path: Path) -> None:
+    """"`kg ingest` on disk full ends with a bare error and no summary." The file-size limit
+    stands in for the full disk; the next run, with room, stores the rest."""
+    store = tmp_path / "store"
+    kg = [sys.executable, "-c", "from kg.cli import main; main()", "--store", str(store)]
+    first = subprocess.run([*kg, "ingest", "-q", str(EXAMPLES / "2007-06-7_index.md")],
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    full = subprocess.run([*kg, "ingest", "-q", str(EXAMPLES)], capture_output=True, text=True,
+                          timeout=120, preexec_fn=_limit_file_size)
+    assert full.returncode == 1
+    assert "documents stored" in full.stdout  # the summary line, also on failure
+    assert "error: the run stopped: " in full.stderr and "too large" in full.stderr
+    assert "store refused it" not in full.stderr  # no document is blamed for the disk
+    again = subprocess.run([*kg, "ingest", "-q", str(EXAMPLES)], capture_output=True,
+                           text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert " 0 failed" in again.stdout
