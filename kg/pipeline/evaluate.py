@@ -35,7 +35,9 @@ ARTICLE_FIELDS = (
     "people", "states", "article posts", "quotes",
 )
 SILVER_FIELDS = ("silver participants",)
-FIELDS = EVENT_FIELDS + ARTICLE_FIELDS + SILVER_FIELDS
+#: Scored on the merged graph of all labelled pages ingested together (kg.pipeline.merged_eval).
+MERGED_FIELDS = ("merged participants",)
+FIELDS = EVENT_FIELDS + ARTICLE_FIELDS + SILVER_FIELDS + MERGED_FIELDS
 
 
 @dataclass
