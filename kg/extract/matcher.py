@@ -41,7 +41,19 @@ TITLES = (
     "Deputy Minister", "King", "Queen", "Crown Prince", "Emir", "Sultan", "Supreme Leader",
     "Ambassador", "Special Envoy", "Envoy", "Secretary-General", "Secretary General",
     "Foreign Ministry spokesman", "Foreign Ministry spokeswoman", "Senator", "Governor",
-    "Speaker", "Chairman", "General",
+    "Speaker", "Chairman", "General", "ambassador",
+)
+# Roles and ranks that hold no post of a state but say that the name after them is a
+# person's ("Cuban diplomat Jose Ramon Cabañas", "Sergeant Almog Shiloni"): read as titles,
+# so that a person the gazetteer does not know is still recognised (kg.extract.recognizer).
+ROLES = (
+    "diplomat", "businessman", "businesswoman", "journalist", "activist", "lawyer",
+    "dissident", "blogger", "opposition leader", "cleric", "scientist", "professor",
+    "Sergeant", "Staff Sergeant", "Corporal", "Private", "Captain", "Colonel",
+    "Lieutenant", "Lieutenant Colonel", "Major General", "Brigadier General",
+    "Admiral", "Judge", "District Judge", "Justice", "Chief Justice", "Mayor",
+    "Cardinal", "Archbishop", "Bishop", "Rabbi", "Imam", "Sheikh", "Prince", "Princess",
+    "Commissioner", "Attorney General", "Secretary", "Dr.", "Mr.", "Mrs.", "Ms.",
 )
 RELATIONS = (
     "adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
@@ -119,6 +131,9 @@ class Matcher:
         for title in TITLES:
             tokens = _tokens_of(title)
             self._add(tokens, _Leaf(tuple(tokens), TITLE, (title,), False, "title"))
+        for role in ROLES:
+            tokens = _tokens_of(role)
+            self._add(tokens, _Leaf(tuple(tokens), TITLE, (role,), False, "role"))
         for relation in RELATIONS:
             tokens = _tokens_of(relation)
             self._add(tokens, _Leaf(tuple(tokens), RELATION, (relation,), True, "relation"))

@@ -183,12 +183,13 @@ class _Recognizer:
             m = matches[i]
             nxt = matches[i + 1] if i + 1 < len(matches) else None
             if (m.role in (NAME, DEMONYM) and m.kind in ("state", "organization")
-                    and nxt is not None and nxt.role == TITLE and _gap(tokens, m, nxt)
+                    and nxt is not None and nxt.role == TITLE and nxt.kind == "title"
+                    and _gap(tokens, m, nxt)
                     in ([], ["'", "s"])):
                 out.append(self._post_match(m.start, nxt.end, nxt.names[0], m.names[0]))
                 i += 2
                 continue
-            if (m.role == TITLE and nxt is not None and nxt.role == NAME
+            if (m.role == TITLE and m.kind == "title" and nxt is not None and nxt.role == NAME
                     and nxt.kind in ("state", "organization")
                     and [t.key for t in tokens[m.end:nxt.start]] in (["of"], ["of", "the"])):
                 out.append(self._post_match(m.start, nxt.end, m.names[0], nxt.names[0]))
@@ -251,6 +252,7 @@ class _Recognizer:
             if m.role == DEMONYM:
                 if not self.locations and (
                     locates_by_demonym(tokens, m) or people_demonym(tokens, m, self.gaz)
+                    or _describes_a_person(m, nxt)
                 ):
                     continue
                 out.actor(m.names[0], at=m)
@@ -259,6 +261,7 @@ class _Recognizer:
                 if m.kind == "state" and (
                     doubtful_state(tokens, m, matches, self.gaz)
                     or not_the_state(tokens, m, matches, title_case)
+                    or (not self.locations and _describes_a_person(m, nxt))
                 ):
                     continue
                 if not self.locations and m.kind in ("state", "organization") \
@@ -324,6 +327,8 @@ class _Recognizer:
         if m.owner is not None:
             if holder is not None:  # a made-up post only counts with someone holding it
                 out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder), at=m)
+            elif m.names[0].startswith("Ambassador of"):
+                out.actor(m.owner, at=m)  # "the Iranian ambassador says": Iran speaks
             return
         if holder is None and not qualified(tokens, m):
             holder = self.gaz.post_holder(name, self.on_date)
@@ -336,6 +341,8 @@ class _Recognizer:
         out: Collector,
     ) -> None:
         """A bare title before a known person: the post of that title the person held."""
+        if m.kind == "role":
+            return  # "diplomat", "Sergeant": a person, no post of a state
         holder = self._holder_after(tokens, m, nxt)
         if holder is None or self.gaz.get(holder.name) is None:
             return
@@ -383,6 +390,11 @@ class _Recognizer:
         out.post(post, at=prev, until=nxt)  # "Putin adviser Sergei Prikhodko"
 
 
+
+
+def _describes_a_person(m: Match, nxt: Match | None) -> bool:
+    """ "Cuban diplomat Jose Ramon Cabañas": a nationality of a person, not a state acting."""
+    return nxt is not None and nxt.start == m.end and nxt.kind == "role"
 
 
 def _overlap(a: Tenure, b: Tenure) -> bool:
