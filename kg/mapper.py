@@ -214,6 +214,10 @@ class _Builder:
         for tag in event.context:
             self.add(node, DIP.contextTag, Literal(tag))
         found += self.mentions(node, event.mentions, DIP.participant)
+        for actor in (*event.mentions.actors, *(p.holder for p in event.mentions.posts
+                                                 if p.holder is not None),
+                      *event.represented):
+            self.add(node, DIP.involves, self.actor(actor))
         summary = event.summary if _text(event.summary) is not None else None
         self.evidence(node, found, {"headline": (event.headline,), "summary": (summary,),
                                     "context": event.context})

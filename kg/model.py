@@ -153,6 +153,9 @@ class Event:
     event_type: EventType | None = None
     # (name, Wikipedia URL) pairs the source itself links (WikiTimes entity lists).
     entities: tuple[tuple[str, str], ...] = ()
+    # The states and organisations its participants act for on its date, through the posts
+    # they hold ("Russian President Dmitry Medvedev": Russia); involved, not participants.
+    represented: tuple[Actor, ...] = ()
 
 
 @dataclass(frozen=True)

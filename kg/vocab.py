@@ -49,6 +49,7 @@ class DIP(DefinedNamespace):
     # properties
     date: URIRef
     participant: URIRef
+    involves: URIRef
     reportedBy: URIRef
     reports: URIRef
     publisher: URIRef

@@ -78,14 +78,34 @@ def extract_event(event: Event, gazetteer: Gazetteer) -> Event:
     event_type = event.event_type
     if event_type is None:
         event_type = classify_event(event.headline, event.summary)
+    mentions = merge_mentions(text, context, discussed)
     return replace(
         event,
-        mentions=merge_mentions(text, context, discussed),
+        mentions=mentions,
+        represented=represented(mentions, event.date, gazetteer),
         event_type=event_type,
         sources=tuple(_source(s) for s in event.sources),
         related=tuple(_ref(r, gazetteer) for r in event.related),
         versions=tuple(_ref(r, gazetteer, fallback=event.date) for r in event.versions),
     )
+
+
+def represented(mentions: Mentions, on_date: date, gazetteer: Gazetteer) -> tuple[Actor, ...]:
+    """The states and organisations the participants act for on ``on_date``: those of the
+    posts the text gives them, and of the posts the gazetteer says they held that day."""
+    taking_part = {a.name for a in mentions.actors}
+    found: dict[str, Actor] = {}
+    for post in mentions.posts:
+        if post.holder is not None and post.state is not None:
+            found.setdefault(post.state.name, post.state)
+    for actor in mentions.actors:
+        if actor.kind is not ActorKind.PERSON:
+            continue
+        for entry in gazetteer.posts_held(actor.name, on_date):
+            if entry.of is not None and gazetteer.get(entry.of) is not None:
+                owner = gazetteer.actor(entry.of)
+                found.setdefault(owner.name, owner)
+    return tuple(a for name, a in found.items() if name not in taking_part)
 
 
 def _without_scene_states(

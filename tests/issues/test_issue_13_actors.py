@@ -1,13 +1,17 @@
-"""Issue 13: people beyond the gazetteer, recognised by the text's own cues."""
+"""Issue 13: people beyond the gazetteer, and the states their posts make an event involve."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import cli
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.recognizer import recognize_all
+from tests.conftest import EXAMPLES
 
 
 def participants(text: str) -> list[str]:
@@ -35,3 +39,20 @@ def test_the_nationality_of_a_person_makes_no_state_a_participant() -> None:
     assert "Cuba" not in found
     assert "United States" not in participants(
         "U.S. District Judge George H. King rules on the case.")
+
+
+def test_events_of_a_state_include_those_of_its_president(tmp_path: Path) -> None:
+    """"`events_with_actor -p actor=Russia` finds events where Russia's president took part",
+    while Russia, named only in his post's title, is not a participant."""
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    page = next(EXAMPLES.glob("2007-07-2_u-s-president-george-w-bush-holds-talks*.md"))
+    assert runner.invoke(cli, ["--store", store, "ingest", "-q", str(page)]).exit_code == 0
+    found = runner.invoke(cli, ["--store", store, "query", "events_with_actor", "-p",
+                                "actor=Russia", "--format", "csv"])
+    assert found.exit_code == 0, found.output
+    rows = found.output.strip().splitlines()[1:]
+    assert len(rows) == 1 and rows[0].endswith("through a post")
+    direct = runner.invoke(cli, ["--store", store, "query", "events_with_actor", "-p",
+                                 "actor=Vladimir Putin", "--format", "csv"])
+    assert direct.output.strip().splitlines()[1].endswith("participant")
