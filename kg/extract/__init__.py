@@ -20,6 +20,7 @@ from kg.extract.quotes import find_quotes
 from kg.extract.recognizer import recognize, recognize_all
 from kg.extract.topic import headline_topics
 from kg.model import (
+    Actor,
     ActorKind,
     Article,
     Document,
