@@ -24,7 +24,7 @@ from kg.cli.base import (
 )
 from kg.queries import NamedQuery, bind_params, load_queries, store_stats, to_term
 from kg.results import FORMATS as RESULT_FORMATS
-from kg.results import format_result
+from kg.results import format_table
 from kg.sparql.analysis import SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QueryResult
@@ -141,11 +141,19 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
             bindings = bind_params(named_query, values)
         else:
             bindings = {name: to_term(value) for name, value in values.items()}
+        if fmt != "table":
+            # For programs: pyoxigraph's serialisers, as the endpoint answers (a graph as Turtle).
+            raw = store.query_raw(text, results_format=fmt, bindings=bindings)
+            out = sys.stdout.buffer
+            out.write(raw.body)
+            if not raw.body.endswith(b"\n"):
+                out.write(b"\n")
+            return
         result = store.query(text, bindings=bindings)
-    click.echo(_render(result, fmt))
+    click.echo(_render(result))
 
 
-def _render(result: QueryResult, fmt: str) -> str:
+def _render(result: QueryResult) -> str:
     if result.kind == "graph":
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
@@ -153,7 +161,7 @@ def _render(result: QueryResult, fmt: str) -> str:
         for triple in result.triples:
             graph.add(triple)
         return graph.serialize(format="turtle")
-    return format_result(result, fmt)
+    return format_table(result)
 
 
 @cli.command("queries")
