@@ -75,6 +75,10 @@ def is_update(text: str) -> bool:
         return False
 
 
+#: rdflib's name for the default graph, which its SPARQLStore sends as a graph IRI.
+RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
+
+
 @dataclass
 class UpdatePlan:
     """What an update writes, as its parse tells.
@@ -100,6 +104,11 @@ class UpdatePlan:
 
     def add_target(self, graph: str | None) -> None:
         """Record a written graph; None (a variable) makes the targets unknown."""
+        if graph == RDFLIB_DEFAULT_GRAPH:
+            # Queries read it as the default graph (rdflib's SPARQLStore sends it): a write
+            # to it is a write to the default graph, not to a graph of that name.
+            self.default_writes.append(f"GRAPH {graph} (rdflib's name for the default graph)")
+            return
         if graph is None:
             self.targets = None
         elif self.targets is not None:

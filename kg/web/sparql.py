@@ -11,7 +11,7 @@ from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
 from kg.rdfio import OXIGRAPH_FORMATS
-from kg.sparql.analysis import SparqlRefused, read_query
+from kg.sparql.analysis import RDFLIB_DEFAULT_GRAPH, SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import QuerySyntaxError, RawResult, StoreError
 from kg.store.pool import EngineBusy, QueryTimeout
@@ -25,7 +25,6 @@ from kg.web.state import get_state
 bp = Blueprint("sparql", __name__)
 
 #: rdflib's SPARQLStore names the default graph so; it means the store's default graph.
-RDFLIB_DEFAULT_GRAPH = "urn:x-rdflib:default"
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"

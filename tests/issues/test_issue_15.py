@@ -41,3 +41,12 @@ def test_kg_query_output_reads_back(tmp_path: Path, fmt: str) -> None:
     values = [solution["o"] for solution in parsed]
     assert [v.value for v in values if v is not None] == [TEXT]
 
+
+
+def test_a_write_to_rdflibs_default_graph_name_is_a_default_graph_write() -> None:
+    """"`INSERT DATA { GRAPH <urn:x-rdflib:default> ... }` creates a graph of that name while
+    queries treat it as default." It is refused as the default-graph write it is."""
+    from kg.sparql.analysis import plan_update
+
+    plan = plan_update("INSERT DATA { GRAPH <urn:x-rdflib:default> { <x:s> <x:p> <x:o> } }")
+    assert plan.default_writes and not plan.targets
