@@ -22,17 +22,17 @@ from kg.model import Actor, ActorKind
 from kg.pipeline.evaluate import EvalReport, normalize, score_actors
 from kg.pipeline.ingester import ingest
 from kg.store import Store, open_store
+from kg.terms import sparql_iri
 from kg.vocab import PREFIXES, WD, XSD
 
-_EVENTS = f"""PREFIX dip: <{PREFIXES["dip"]}>
-SELECT ?event ?headline WHERE {{ ?event a dip:Event ; dip:date ?day ; dip:headline ?headline }}"""
-_PARTICIPANTS = f"""PREFIX dip: <{PREFIXES["dip"]}>
-PREFIX rdfs: <{PREFIXES["rdfs"]}>
-PREFIX owl: <{PREFIXES["owl"]}>
-SELECT ?actor ?name ?same WHERE {{
+_PREFIXES = "".join(f"PREFIX {name}: {sparql_iri(PREFIXES[name])}\n"
+                    for name in ("dip", "rdfs", "owl"))
+_EVENTS = _PREFIXES + (
+    "SELECT ?event ?headline WHERE { ?event a dip:Event ; dip:date ?day ; dip:headline ?headline }")
+_PARTICIPANTS = _PREFIXES + """SELECT ?actor ?name ?same WHERE {
   ?event dip:participant ?actor . ?actor rdfs:label ?name .
-  OPTIONAL {{ ?actor owl:sameAs ?same }}
-}}"""
+  OPTIONAL { ?actor owl:sameAs ?same }
+}"""
 
 
 def score_merged(report: EvalReport, folder: Path, gazetteer: Gazetteer,
