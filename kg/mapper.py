@@ -24,11 +24,12 @@ from kg.model import (
     SourceLink,
     Span,
 )
+from kg.names import name_key
 from kg.terms import Triple
 from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
 
 #: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
-MAPPER_VERSION = "3"
+MAPPER_VERSION = "4"
 
 
 
@@ -55,11 +56,17 @@ class _Builder:
 
     # -- actors, posts and the other named nodes --------------------------------------------
 
+    def name_keys(self, node: URIRef, *names: str) -> None:
+        """The keys the node is looked up by (kg.names): one per label and alias."""
+        for name in names:
+            self.add(node, DIP.nameKey, Literal(name_key(name)))
+
     def actor(self, actor: Actor) -> URIRef:
         node = URIRef(iri.actor_iri(actor.kind, actor.name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP[_ACTOR_CLASS[actor.kind.value]])
             self.add(node, RDFS.label, Literal(actor.name))
+            self.name_keys(node, actor.name, *actor.aliases)
             if actor.qid:
                 self.add(node, OWL.sameAs, WD[actor.qid])
             if actor.wikipedia:
@@ -71,6 +78,7 @@ class _Builder:
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Post)
             self.add(node, RDFS.label, Literal(post.name))
+            self.name_keys(node, post.name)
             if post.qid:
                 self.add(node, OWL.sameAs, WD[post.qid])
             if post.state is not None:
@@ -85,6 +93,7 @@ class _Builder:
             self.add(node, RDF.type, DIP.Topic)
             self.add(node, RDFS.label, Literal(name))
             self.add(node, SKOS.prefLabel, Literal(name, lang="en"))
+            self.name_keys(node, name)
         return node
 
     def place(self, place: Place) -> URIRef:
@@ -92,6 +101,7 @@ class _Builder:
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Place)
             self.add(node, RDFS.label, Literal(place.name))
+            self.name_keys(node, place.name)
             if place.qid:
                 self.add(node, OWL.sameAs, WD[place.qid])
         return node
@@ -103,6 +113,7 @@ class _Builder:
             if outlet.is_agency:
                 self.add(node, RDF.type, DIP.NewsAgency)
             self.add(node, RDFS.label, Literal(outlet.name))
+            self.name_keys(node, outlet.name)
             if outlet.qid:
                 self.add(node, OWL.sameAs, WD[outlet.qid])
         return node
@@ -244,9 +255,14 @@ class _Builder:
         self.event_core(node, ref.headline, ref.date)
         for topic in ref.mentions.topics:
             self.add(node, DIP.topic, self.topic(topic))
+        for tag in ref.context:
+            self.add(node, DIP.contextTag, Literal(tag))
         # No evidence here: a related entry points at an event whose own page carries it
         # (evidence on every restated entry would double an event page's triples).
         self.mentions(node, ref.mentions, DIP.participant)
+        for actor in (*ref.mentions.actors, *(p.holder for p in ref.mentions.posts
+                                               if p.holder is not None)):
+            self.add(node, DIP.involves, self.actor(actor))
         return node
 
     def source_link(self, link: SourceLink) -> URIRef:

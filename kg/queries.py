@@ -1,5 +1,12 @@
 """Named queries: the ``queries/*.rq`` files, their comment headers, and safe parameter binding;
-and the counts of what a store holds (``kg stats``)."""
+and the counts of what a store holds (``kg stats``).
+
+A parameter's type says how its value is bound: ``text``, ``iri``, ``date`` and ``integer``
+as a term of that type; ``name`` as the key of a name (``dip:nameKey``, kg.names) or as the
+IRI it is; ``event``, ``article``, ``record`` (an event or an article) and ``entity`` (an
+actor, post, place, topic or outlet) as the things whose words the text index finds, or as the
+IRI given, or left unbound (anything) when empty. No value is ever pasted into a query's text.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +19,30 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.names import name_key, name_words
 from kg.resources import resource_path
-from kg.store import Store
+from kg.search import NAMED_KINDS, SearchError, require_index
+from kg.store import Binding, Store
 from kg.terms import is_iri
 from kg.vocab import XSD
 
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<type>\w+)(?:\s*,\s*default\s+(?P<default>[^)]*))?\))?"
+    r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<type>\w+)"
+    r"(?:\s*,\s*within\s+(?P<first>\w+)\s*\.\.\s*(?P<last>\w+))?"
+    r"(?:\s*,\s*default\s+(?P<default>[^)]*))?\))?"
     r"\s*(?P<description>.*)$"
 )
 # A text parameter that looks like an IRI of these schemes is taken as one (kg.terms checks it).
 _IRI_LIKE = re.compile(r"<?(?:https?|urn|file):\S*>?\Z")
-TYPES = ("text", "iri", "date", "integer")
+#: The kinds of thing a parameter of each lookup type stands for, and the fields of the text
+#: index its words are looked for in (an event's name is its headline, its tags its topics).
+LOOKUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "event": (("event",), ("name", "tags")),
+    "article": (("article",), ("name",)),
+    "record": (("event", "article"), ("name",)),
+    "entity": (NAMED_KINDS, ("name", "body")),
+}
+TYPES = ("text", "iri", "date", "integer", "name", *LOOKUPS)
 
 
 class QueryParamError(ValueError):
@@ -38,6 +57,9 @@ class Param:
     type: str = "text"
     description: str = ""
     default: str | None = None
+    #: For a lookup: the date parameters whose range the things found must be dated in
+    #: (``(event, within from..to)``), so that the index, not the store, keeps to the range.
+    within: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,17 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             default = match["default"]
             if default is not None:
                 default = default.strip().strip('"')
-            params.append(Param(match["name"], kind, match["description"].strip(), default))
+            within = (match["first"], match["last"]) if match["first"] else None
+            if within is not None and kind not in LOOKUPS:
+                raise ValueError(f"{name}.rq: only a lookup ({', '.join(LOOKUPS)}) is "
+                                 f"looked up within a range, not a {kind}")
+            params.append(Param(match["name"], kind, match["description"].strip(), default,
+                                within))
+    dates = {p.name for p in params if p.type == "date"}
+    for param in params:
+        if param.within is not None and not set(param.within) <= dates:
+            raise ValueError(f"{name}.rq: {param.name} is looked up within "
+                             f"{'..'.join(param.within)}, which are not date parameters")
     return NamedQuery(name, title, description, tuple(params), text)
 
 
@@ -95,8 +127,14 @@ def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 
 
 def to_term(value: str, kind: str = "text") -> Node:
-    """A user's parameter value as an RDF term of the declared type; never as query text."""
-    if kind == "iri" or (kind == "text" and _IRI_LIKE.match(value)):
+    """A user's parameter value as an RDF term of the declared type; never as query text.
+
+    A ``name`` is its key (kg.names.name_key), unless it is an IRI; a lookup type's value
+    is taken here only as an IRI (:func:`bind_params` looks its words up).
+    """
+    if kind == "name" and not _IRI_LIKE.match(value):
+        return Literal(name_key(value))
+    if kind in ("iri", "name", *LOOKUPS) or (kind == "text" and _IRI_LIKE.match(value)):
         iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
         if not is_iri(iri):
             raise QueryParamError(f"{value!r} is not an absolute IRI")
@@ -114,8 +152,14 @@ def to_term(value: str, kind: str = "text") -> Node:
     return Literal(value)
 
 
-def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Node]:
-    """Check the given values against the declared parameters and turn them into terms."""
+def bind_params(query: NamedQuery, values: Mapping[str, str], *,
+                store: Store | None = None) -> dict[str, Binding]:
+    """Check the given values against the declared parameters and turn them into terms.
+
+    The words of a lookup parameter (``event``, ``article``, ``record``, ``entity``) are
+    looked up in the text index of ``store``: the parameter is bound to every thing they
+    name (none: no answer); an empty value leaves it unbound.
+    """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(declared))
     if unknown:
@@ -123,15 +167,37 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Node]
         raise QueryParamError(
             f"query {query.name!r} has no parameter {', '.join(unknown)} (it takes: {known})"
         )
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Binding] = {}
     for param in query.params:
         raw = values.get(param.name, param.default)
         if raw is None:
             raise QueryParamError(
                 f"query {query.name!r} needs --param {param.name}=... ({param.description})"
             )
-        bindings[param.name] = to_term(raw, param.type)
+        if param.type not in LOOKUPS or _IRI_LIKE.match(raw):
+            bindings[param.name] = to_term(raw, param.type)
+    for param in query.params:
+        raw = values.get(param.name, param.default) or ""
+        if param.type in LOOKUPS and raw.strip() and not _IRI_LIKE.match(raw):
+            days = None
+            if param.within is not None:
+                days = (str(bindings[param.within[0]]), str(bindings[param.within[1]]))
+            bindings[param.name] = _look_up(param, raw, store, days)
     return bindings
+
+
+def _look_up(param: Param, words: str, store: Store | None,
+             days: tuple[str, str] | None) -> tuple[Node, ...]:
+    """The things of a lookup parameter's kinds that the text index finds for its words."""
+    if store is None:
+        raise QueryParamError(f"{param.name}: words are looked up in a store's text index, "
+                              "and no store was given")
+    kinds, fields = LOOKUPS[param.type]
+    try:
+        found = require_index(store).lookup(name_words(words), kinds, fields, days=days)
+    except SearchError as exc:
+        raise QueryParamError(f"{param.name}: {exc}") from None
+    return tuple(URIRef(iri) for iri in found)
 
 
 # -- what a store holds -------------------------------------------------------------------------

@@ -46,6 +46,9 @@ class DIP(DefinedNamespace):
     ReportLink: URIRef
     LinkGraph: URIRef
     Linking: URIRef
+    ScoredLink: URIRef
+    SameEventLink: URIRef
+    SameEventGraph: URIRef
     # properties
     date: URIRef
     participant: URIRef
@@ -97,6 +100,9 @@ class DIP(DefinedNamespace):
     dateDistance: URIRef
     reason: URIRef
     linkerVersion: URIRef
+    sameEventAs: URIRef
+    linkedEvent: URIRef
+    nameKey: URIRef
     # annotation properties
     cameoCode: URIRef
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
-PURE = ("vocab", "model", "parse", "extract", "iri", "mapper", "link/score", "sparql", "terms",
-        "nesting", "rdfio")
+PURE = ("vocab", "model", "parse", "extract", "iri", "names", "mapper", "link/score",
+        "link/same_event", "sparql", "terms", "nesting", "rdfio")
 FORBIDDEN_IN_PURE = (
     "flask",
     "click",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
+import pytest
+
 from kg import iri
-from kg.iri import actor_iri, article_iri, event_iri, slugify
+from kg.iri import actor_iri, article_iri, event_iri, event_key, slugify
 from kg.model import ActorKind
 
 
@@ -28,6 +31,47 @@ def test_an_event_headline_is_its_identity_up_to_layout() -> None:
     assert a.startswith(
         "https://w3id.org/diplomacy-kg/id/event/2007-06-07/president-bush-and-putin"
     )
+
+
+CABANAS = ("Cuban diplomat José Ramón Cabañas Rodríguez presents his credentials to U.S. "
+           "President Barack Obama, becoming Cuba's first ambassador to the United States.")
+
+
+@pytest.mark.parametrize("variant", [
+    # Issue 13: "with and without an accent ("Cabañas" / "Cabanas") or with citation debris"
+    CABANAS.replace("José Ramón Cabañas Rodríguez", "Jose Ramon Cabanas Rodriguez"),
+    CABANAS.replace("Obama,", "Obama ,").replace(".", " ."),
+    CABANAS.replace("Obama,", "Obama, ,").rstrip(".") + " , ,",
+    CABANAS + "[1]",
+    CABANAS.replace("States.", "States.[citation needed]"),
+    CABANAS.replace("'", "&#39;").replace("ñ", "&ntilde;"),
+    CABANAS.replace("'", "\u2019"),
+    CABANAS.replace("Cuban", "''Cuban''").replace("Obama", "[[Barack Obama|Obama]]"),
+    unicodedata.normalize("NFD", CABANAS),
+    CABANAS.upper(),
+    "  " + CABANAS.replace(" ", "\u00a0 ") + "  ",
+    CABANAS.replace("Obama,", "Obama ( ),"),  # the parentheses of a dropped link
+    "[" + CABANAS + "]",
+])
+def test_every_spelling_of_a_headline_is_one_event(variant: str) -> None:
+    day = date(2015, 9, 17)
+    assert event_iri(day, variant) == event_iri(day, CABANAS)
+
+
+def test_the_event_key_is_the_words() -> None:
+    assert event_key("Russia’s Putin visits Łódź.") == event_key("Russia's Putin visits Lodz")
+    assert event_key("Russia's Putin visits Lodz") == "russias putin visits lodz"
+    assert event_key("Straße") == "strasse"
+    assert event_key("ﬁrst Ｔalks") == "first talks"  # compatibility forms (NFKC)
+    assert event_key("!!!") == "!!!"  # no words: the text itself, never an empty key
+
+
+def test_other_words_or_dates_are_other_events() -> None:
+    day = date(2015, 9, 17)
+    assert event_iri(day, CABANAS) != event_iri(date(2015, 9, 18), CABANAS)
+    assert event_iri(day, CABANAS) != event_iri(day, CABANAS.replace("first", "second"))
+    # A number is a word: "round 12" and "round 1 2" are not one headline.
+    assert event_iri(day, "Talks, round 12.") != event_iri(day, "Talks, round 1, 2.")
 
 
 def test_long_headlines_that_share_a_prefix_stay_distinct() -> None:
@@ -55,6 +99,13 @@ def test_graph_iris_are_what_they_were() -> None:
     assert iri.ENTAILMENT_INPUT_GRAPH == "https://w3id.org/diplomacy-kg/graph/input"
     assert iri.DOCUMENT_GRAPH_BASE == "https://w3id.org/diplomacy-kg/graph/doc/"
     assert iri.LINK_GRAPH_BASE == "https://w3id.org/diplomacy-kg/graph/links/"
+    assert iri.same_event_graph_iri(date(2015, 9, 17)) == (
+        "https://w3id.org/diplomacy-kg/graph/same-event/2015-09-17"
+    )
+    assert iri.same_event_graph_day(iri.same_event_graph_iri(date(2015, 9, 17))) == date(
+        2015, 9, 17)
+    assert iri.same_event_graph_day(iri.LINK_GRAPH_BASE + "2015-09-17") is None
+    assert iri.is_derived_graph(iri.same_event_graph_iri(date(2015, 9, 17)))
     assert iri.NO_SUCH_GRAPH_IRI == "urn:x-kg:no-such-graph"
     assert iri.document_graph_iri("a document key") == (
         "https://w3id.org/diplomacy-kg/graph/doc/42de669cd91f8e114892"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from rdflib import URIRef
 
 from kg.cli import cli
+from kg.iri import event_iri
 from kg.link.find import LINK_GRAPH_BASE, link_all
 from kg.pipeline import SOFTWARE_IRI, Ingester, ingest, validate_store
 from kg.sources import collect_files
@@ -26,12 +28,12 @@ G8_PAGE = EXAMPLES / "000_30323f190908bd9a.txt"  # 2007-06-07, related to the So
 ID = "https://w3id.org/diplomacy-kg/id/"
 GR_ARTICLE = ID + "article/putin-bush-to-debate-missile-defence-plans-aecfb167"
 AJ_ARTICLE = ID + "article/putin-offers-bush-new-missile-plan-1e656a98"
-SOCHI_TALKS = (
-    ID + "event/2008-04-06/president-of-the-united-states-george-w-bush-and-president-85260d16"
-)
-KENNEBUNKPORT_TALKS = (
-    ID + "event/2007-07-02/u-s-president-george-w-bush-holds-talks-with-the-president-e633bdcf"
-)
+SOCHI_TALKS = event_iri(date(2008, 4, 6), "President of the United States George W. Bush and "
+                        "President of Russia Vladimir Putin hold their final talks in their "
+                        "current positions.")
+KENNEBUNKPORT_TALKS = event_iri(date(2007, 7, 2), "U.S. President George W. Bush holds talks "
+                                "with the President of Russia Vladimir Putin in Kennebunkport, "
+                                "Maine discussing missile defense and Iran.")
 
 LINKS = f"""PREFIX dip: <{PREFIXES["dip"]}>
 SELECT ?article ?event ?score WHERE {{

@@ -96,6 +96,8 @@ SUBCLASS_AXIOMS = [
     (DIP.SourceDocument, PROV.Bundle), (DIP.Ingestion, PROV.Activity),
     (DIP.Post, ORG.Post), (DIP.Topic, SKOS.Concept),
     (DIP.ReportLink, PROV.Entity), (DIP.LinkGraph, PROV.Bundle), (DIP.Linking, PROV.Activity),
+    (DIP.ScoredLink, PROV.Entity), (DIP.ReportLink, DIP.ScoredLink),
+    (DIP.SameEventLink, DIP.ScoredLink), (DIP.SameEventGraph, DIP.LinkGraph),
 ]
 
 SUBPROPERTY_AXIOMS = [
@@ -139,8 +141,11 @@ def test_subproperty_axiom(ontology: Graph, sub: URIRef, sup: URIRef) -> None:
         (DIP.sourcePath, DIP.SourceDocument, XSD.string),
         (DIP.article, DIP.ReportLink, DIP.Article),
         (DIP.event, DIP.ReportLink, DIP.Event),
-        (DIP.score, DIP.ReportLink, XSD.decimal),
-        (DIP.sharedActor, DIP.ReportLink, DIP.Actor),
+        (DIP.score, DIP.ScoredLink, XSD.decimal),
+        (DIP.sharedActor, DIP.ScoredLink, DIP.Actor),
+        (DIP.reason, DIP.ScoredLink, XSD.string),
+        (DIP.sameEventAs, DIP.Event, DIP.Event),
+        (DIP.linkedEvent, DIP.SameEventLink, DIP.Event),
         (DIP.dateDistance, DIP.ReportLink, XSD.integer),
     ],
     ids=short,
@@ -165,6 +170,10 @@ def test_inverses_and_symmetry(ontology: Graph) -> None:
     assert (DIP.reports, OWL.inverseOf, DIP.reportedBy) in ontology
     assert (DIP.holds, OWL.inverseOf, DIP.holder) in ontology
     assert (DIP.relatedTo, RDF.type, OWL.SymmetricProperty) in ontology
+    assert (DIP.sameEventAs, RDF.type, OWL.SymmetricProperty) in ontology
+    # A scored link between two nodes is not identity: no transitivity, not owl:sameAs.
+    assert (DIP.sameEventAs, RDF.type, OWL.TransitiveProperty) not in ontology
+    assert (DIP.sameEventAs, RDFS.subPropertyOf, OWL.sameAs) not in ontology
 
 
 def test_owl_rl_closure_makes_related_symmetric_and_events_sem_events(ontology: Graph) -> None:

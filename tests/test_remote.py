@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from kg.pipeline import ingest
 from kg.queries import bind_params, load_queries
 from kg.reason import INFERRED_GRAPH, infer
+from kg.search import use_index
 from kg.store import open_store
 
 from .conftest import EXAMPLES
@@ -17,9 +19,11 @@ from .conftest import EXAMPLES
 pytestmark = pytest.mark.server
 
 
-def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -> None:
+def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str,
+                                                          tmp_path: Path) -> None:
     store = open_store(f"{oxigraph_server}/query")
     store.clear()
+    use_index(store, tmp_path / "index.sqlite")  # a remote store's text index is a local file
     first = ingest(store, [EXAMPLES])
     assert not first.failures, first.failures
     assert first.count("stored") == 12
@@ -30,7 +34,8 @@ def test_ingest_query_and_export_through_a_sparql_server(oxigraph_server: str) -
     queries = load_queries()
     related = queries["related_events"]
     rows = store.query(
-        related.text, bindings=bind_params(related, {"event": "meet to discuss missile defense"})
+        related.text,
+        bindings=bind_params(related, {"event": "meet to discuss missile defense"}, store=store),
     ).rows
     assert sorted(str(r[2]) for r in rows) == [
         "2007-07-02",

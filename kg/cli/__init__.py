@@ -6,8 +6,10 @@ from kg.cli import (  # noqa: F401  (each registers its commands)
     backup,
     base,
     check,
+    events,
     ingest,
     read,
+    search,
     serve,
 )
 from kg.cli.base import cli

@@ -11,6 +11,7 @@ import click
 
 from kg import __version__
 from kg.model import ParseError
+from kg.pipeline import SearchError, use_index
 from kg.queries import QueryParamError
 from kg.rdfio import FORMATS
 from kg.store import Store, StoreError, open_store
@@ -32,7 +33,7 @@ def user_errors(code: int = 1) -> Iterator[None]:
     """Turn the library's expected errors into one-line messages and an exit code."""
     try:
         yield
-    except (StoreError, QueryParamError, ParseError) as exc:
+    except (StoreError, QueryParamError, ParseError, SearchError) as exc:
         fail(str(exc), code)
     except OSError as exc:
         fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), code)
@@ -41,9 +42,10 @@ def user_errors(code: int = 1) -> Iterator[None]:
 class Context:
     """What every command needs: the store (opened on first use) and the IRI base."""
 
-    def __init__(self, store_url: str, base: str) -> None:
+    def __init__(self, store_url: str, base: str, index: str | None = None) -> None:
         self.store_url = store_url
         self.base = base
+        self.index = index  # the text index's file, if not the store's own
         self._store: Store | None = None
 
     @property
@@ -60,6 +62,8 @@ class Context:
         if self._store is None:
             with user_errors():
                 self._store = open_store(self.store_url, create=create)
+                if self.index is not None:
+                    use_index(self._store, self.index)
         return self._store
 
     def close(self) -> None:
@@ -86,16 +90,23 @@ pass_context = click.make_pass_decorator(Context)
     show_default=True,
     help="The IRI base under which data IRIs are minted.",
 )
+@click.option(
+    "--index",
+    envvar="KG_INDEX",
+    type=click.Path(dir_okay=False),
+    help="The text index of a remote store: an SQLite file, made by `kg reindex` (an embedded "
+    "store keeps its own in its folder, memory: in memory).",
+)
 @click.version_option(__version__, prog_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, store_url: str, base: str) -> None:
+def cli(ctx: click.Context, store_url: str, base: str, index: str | None) -> None:
     """Diplomacy KG: turn news into a queryable knowledge graph.
 
     Example:
 
         kg ingest examples/ && kg query events_with_actor --param actor="Vladimir Putin"
     """
-    state = Context(store_url, base)
+    state = Context(store_url, base, index)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -1,4 +1,4 @@
-"""Commands that check and derive: validate, infer, link, eval."""
+"""Commands that check and derive: validate, infer, link, check, eval."""
 
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from kg.pipeline import (
     ENGINES,
     INFERRED_GRAPH,
     SOFTWARE_IRI,
+    check_store,
     infer,
     link_all,
     load_gazetteer,
     read_graph,
+    repair_store,
     validate_store,
 )
 from kg.rdfio import OXIGRAPH_FORMATS
@@ -172,6 +174,36 @@ def link_articles(state: Context) -> None:
     )
 
 
+@cli.command("check")
+@click.option("--repair", is_flag=True, help="Restore what does not hold, then check again.")
+@pass_context
+def check_invariants(state: Context, repair: bool) -> None:
+    """Check the store's invariants, each printed as ok or FAIL; exit status 1 if one fails.
+
+    The default graph is the merge of the named graphs (no orphan, nothing missing; counted
+    inside the store), the inferred graph and the article-event links are current (no run
+    died halfway, no documents written since), and no temporary file of a dead process is
+    left. --repair restores them: the merge written again where it differs, the derived
+    data computed again as it was asked for, the leftovers removed.
+
+    Example:
+
+        kg check || kg check --repair
+    """
+    store = state.existing_store
+    with user_errors():
+        findings = check_store(store)
+        for finding in findings:
+            click.echo(finding.to_text())
+        if repair and not all(f.ok for f in findings):
+            for line in repair_store(store, software=SOFTWARE_IRI):
+                click.echo(f"repaired: {line}")
+            findings = check_store(store)
+            for finding in findings:
+                click.echo(finding.to_text())
+    sys.exit(0 if all(f.ok for f in findings) else 1)
+
+
 
 
 @cli.command("eval")
@@ -180,19 +212,35 @@ def link_articles(state: Context) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @click.option("-v", "--verbose", is_flag=True, help="List the misses and false hits.")
-def eval_extraction(folder: Path, verbose: bool) -> None:
+@click.option(
+    "--context", "context", multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="More pages (files or folders) ingested into the merged graph beside the labelled ones.",
+)
+def eval_extraction(folder: Path, verbose: bool, context: tuple[Path, ...]) -> None:
     """Score the extractors against labelled pages: precision, recall and F1 per field.
 
-    FOLDER holds one JSON label file per page (default: tests/eval).
+    FOLDER holds one JSON label file per page (default: tests/eval). Each page is scored
+    alone, and the participants once more in the merged graph of all the pages ingested
+    together (with the --context pages), which is what users query ("merged participants");
+    and, where FOLDER holds event-pairs/, whether labelled mentions of one event meet.
 
     Example:
 
-        kg eval --verbose tests/eval
+        kg eval --verbose tests/eval/heldout2
     """
+    from kg.pipeline import format_pairs, score_pairs
     from kg.pipeline.evaluate import evaluate_folder, format_report
+    from kg.pipeline.merged_eval import score_merged
 
     with user_errors():
-        report = evaluate_folder(folder, load_gazetteer())
+        gazetteer = load_gazetteer()
+        report = evaluate_folder(folder, gazetteer)
+        score_merged(report, folder, gazetteer, context)
     click.echo(format_report(report, verbose=verbose))
+    pairs = folder / "event-pairs"
+    if (pairs / "pairs.json").is_file():
+        with user_errors():
+            click.echo("\n" + format_pairs(score_pairs(pairs), verbose=verbose))
 
 

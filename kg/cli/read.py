@@ -138,7 +138,7 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
         forbid_network()  # and should the analysis miss one, the store cannot connect
     with user_errors():
         if named_query is not None:
-            bindings = bind_params(named_query, values)
+            bindings = bind_params(named_query, values, store=store)
         else:
             bindings = {name: to_term(value) for name, value in values.items()}
         if fmt != "table":
@@ -177,7 +177,9 @@ def list_queries() -> None:
         click.echo(f"    {named.description}")
         for param in named.params:
             default = f", default {param.default!r}" if param.default is not None else ""
-            click.echo(f"    --param {param.name}=...  ({param.type}{default}) {param.description}")
+            within = f", within {'..'.join(param.within)}" if param.within else ""
+            click.echo(f"    --param {param.name}=...  ({param.type}{within}{default}) "
+                       f"{param.description}")
 
 
 

@@ -71,7 +71,7 @@ def _help_settings(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     metavar="N",
     help="Query worker processes; 0 runs queries in the server process.",
 )
-@click.option("--threads", type=int, metavar="N", help="Request threads.  [default: 8]")
+@click.option("--threads", type=int, metavar="N", help="Request threads.  [default: 24]")
 @click.option(
     "--setting",
     "settings",
@@ -129,6 +129,8 @@ def serve(
         "THREADS": threads,
     }
     config: dict[str, Any] = {"STORE": state.store_url, "BASE": state.base}
+    if state.index is not None:  # kg --index PATH serve: a remote store's text index
+        config["INDEX"] = state.index
     config.update(_named_settings(settings))
     config.update({key: value for key, value in options.items() if value is not None})
     try:

@@ -141,10 +141,18 @@ def _entity_hints(event: Event) -> dict[str, str]:
 
 
 def _ref(ref: EventRef, gazetteer: Gazetteer, fallback: date | None = None) -> EventRef:
+    """A related entry or an older version as this page states it: its headline's actors,
+    read as the event's own page reads its headline, and its Context tags as topics only.
+
+    The tags say what the page linking to it is about ("Americans, Polish"), not who took
+    part in the other event: as participants they made every event that appears in many
+    Related lists gain actors its own page never names.
+    """
     on_date = ref.date or fallback
-    text = recognize(ref.headline, on_date=on_date, gazetteer=gazetteer, field="headline")
+    text = recognize_all([ref.headline], on_date=on_date, gazetteer=gazetteer,
+                         locations=False, fields=("headline",))
     context = classify_context(ref.context, on_date=on_date, gazetteer=gazetteer)
-    return replace(ref, mentions=merge_mentions(text, context))
+    return replace(ref, mentions=merge_mentions(text, Mentions(topics=context.topics)))
 
 
 def _source(link: SourceLink) -> SourceLink:

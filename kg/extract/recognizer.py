@@ -98,6 +98,7 @@ class _Recognizer:
         for text, field, tokens, matches in scanned:
             out.within(text, field, tokens)
             matches = self._compose_posts(tokens, matches)
+            matches = self._administrations(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
             self._find_new_persons(tokens, matches)
             self._emit(tokens, matches, out)
@@ -174,6 +175,28 @@ class _Recognizer:
                 if by_post or by_title:
                     found.append(name)
         return list(dict.fromkeys(found))
+
+    # -- "the Obama Administration": the state its leader led that day ------------------
+    def _administrations(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        out: list[Match] = []
+        for m in matches:
+            state = None
+            if m.end < len(tokens) and tokens[m.end].key in _ADMINISTRATION and (
+                    m.kind == "person" and m.role in (NAME, SHORT)):
+                state = self._led_state(m.names)
+            if state is not None:
+                out.append(Match(m.start, m.end + 1, NAME, (state,), "state"))
+            else:
+                out.append(m)
+        return out
+
+    def _led_state(self, names: tuple[str, ...]) -> str | None:
+        """The one state a person of ``names`` led (held a post of) on the text's date."""
+        states = {entry.of for name in names
+                  for entry in self.gaz.posts_held(name, self.on_date)
+                  if entry.of is not None and (owner := self.gaz.get(entry.of)) is not None
+                  and owner.kind == "state"}
+        return states.pop() if len(states) == 1 else None
 
     # -- "Russian Envoy", "Deputy Prime Minister of the Netherlands" ---------------------
     def _compose_posts(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
@@ -390,6 +413,10 @@ class _Recognizer:
         out.post(post, at=prev, until=nxt)  # "Putin adviser Sergei Prikhodko"
 
 
+
+
+# "the Obama administration", "the Putin government": the state acts, not the person.
+_ADMINISTRATION = {"administration", "government", "cabinet"}
 
 
 def _describes_a_person(m: Match, nxt: Match | None) -> bool:

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from rdflib import URIRef
 from rdflib.term import Node
 
+from kg import derivation
 from kg.iri import LINK_GRAPH_BASE as LINK_GRAPH_BASE  # re-exported: tests/test_linker.py
 from kg.iri import link_graph_iri
 from kg.link.features import (
@@ -73,20 +74,23 @@ class LinkReport:
 
 
 def link_all(store: Store, *, software: str) -> LinkReport:
-    """Compute the links of every article that mentions an actor, and drop any other link graph."""
+    """Compute the links of every article that mentions an actor, and drop any other link graph.
+
+    The run is recorded (:mod:`kg.derivation`): the links are current once it has written all.
+    """
     started = time.perf_counter()
-    articles = select_column(
-        store, "SELECT DISTINCT ?a WHERE { ?a dip:mentions ?x }"
-    )
-    existing = set(
-        select_column(
-            store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a dip:LinkGraph } }"
+    with derivation.running(store, derivation.LINKS):
+        articles = select_column(
+            store, "SELECT DISTINCT ?a WHERE { ?a dip:mentions ?x }"
         )
-    )
-    report = link_articles(store, articles, software=software)
-    stale = existing - {link_graph_iri(a) for a in articles}
-    if stale:
-        store.drop_graphs(sorted(stale))
+        existing = set(
+            select_column(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a dip:LinkGraph } }")
+        )
+        existing.update(g for g in store.named_graphs() if g.startswith(LINK_GRAPH_BASE))
+        report = link_articles(store, articles, software=software)
+        stale = existing - {link_graph_iri(a) for a in articles}
+        if stale:
+            store.drop_graphs(sorted(stale))
     return LinkReport(report.articles, report.links, time.perf_counter() - started)
 
 

@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg import __version__
+from kg import __version__, derivation
 from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
 from kg.iri import document_graph_iri
-from kg.link.find import LinkReport, update_links
+from kg.link.find import LinkReport, link_all, update_links
+from kg.link.same_event_store import SameEventReport, link_same_events_all, update_same_events
 from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
 from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
+from kg.reason import infer, read_infer_command
+from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source
 from kg.store import NotAStore, Store, StoreError
 from kg.validate import gate as shacl_gate
@@ -88,13 +91,21 @@ class Ingester:
         self.link = link
         #: What keeping the article-event links current did at the end of the last ingest.
         self.link_report: LinkReport | None = None
+        #: What keeping the same-event links current did (kg.link.same_event_store).
+        self.same_event_report: SameEventReport | None = None
         self._changed: set[str] = set()  # document graphs written or dropped, to relink
+        # The records of the derived data as they were before this ingest's first write.
+        self._records: dict[derivation.Derivation, derivation.Record] | None = None
         self.base = base
         self.gazetteer = gazetteer or load_gazetteer()
         self.gate = gate
         self.batch_size = batch_size
         self.force = force
         self._known = self._stored_documents() if not force else {}
+        # The text index is derived from the documents, in the same ingest (kg.search): made
+        # again here first if it was not derived from those the store holds.
+        self._index = IndexWriter(store, None if force else {
+            graph: fingerprint for graph, (fingerprint, _) in self._known.items()})
         self._batch: set[str] = set()  # graph IRIs of the documents awaiting the gate
         self._by_path: dict[str, list[str]] = {}
         for graph_iri, (_, location) in self._known.items():
@@ -132,12 +143,25 @@ class Ingester:
                 yield from self._flush(pending)
                 pending = []
         yield from self._flush(pending)
-        if self.link and self._changed:
+        self._index.finish()  # the text index: what this ingest wrote, once for all of it
+        records, self._records = self._records or derivation.read_records(self.store), None
+        if self.link and records[derivation.LINKS].status != derivation.CURRENT:
+            # A run died before the links were current (or never computed them): whichever
+            # documents it wrote, every article and every day's same events are linked anew.
+            # The same-event links go first: the links' record, current once link_all ends,
+            # stands for both.
+            self.same_event_report = link_same_events_all(self.store, software=SOFTWARE_IRI)
+            self.link_report = link_all(self.store, software=SOFTWARE_IRI)
+        elif self.link and self._changed:
             # Links are derived from the documents: those of new or changed articles, of
             # articles that may report the new events, and of links derived from a replaced
-            # or dropped document are computed anew, once for the whole ingest.
+            # or dropped document are computed anew, once for the whole ingest; so are the
+            # same-event links of the days of the events they describe.
             self.link_report = update_links(self.store, self._changed, software=SOFTWARE_IRI)
-            self._changed = set()
+            self.same_event_report = update_same_events(self.store, self._changed,
+                                                        software=SOFTWARE_IRI)
+            derivation.finish(self.store, derivation.LINKS)
+        self._changed = set()
 
     def _prepare(self, source: Source, format: str | None) -> _Pending | FileResult:
         name, named, location = source.name, source.named, source.location
@@ -284,7 +308,10 @@ class Ingester:
             for stale in item.stale:
                 graphs.setdefault(stale, [])
             graphs[item.graph_iri] = item.triples
-        self.store.replace_graphs(graphs)
+        if self._records is None:  # the first write: the derived data stops being current
+            self._records = derivation.documents_changing(self.store)
+        with self._index.writing(graphs):
+            self.store.replace_graphs(graphs)
         self._changed.update(graphs)
 
 
@@ -308,7 +335,10 @@ def ingest(
     whatever its name. With ``validate`` (the default) each document is checked against the
     SHACL shapes first: one with violations is not stored, one with warnings is stored and its
     result carries them. With ``link`` (the default) the article-event links that the stored
-    documents may change are computed anew afterwards (see kg.link.find).
+    documents may change are computed anew afterwards (see kg.link.find), and so are the
+    same-event links of the days their events fall on (kg.link.same_event_store); all of them
+    if an earlier run died before they were current. An inference that died halfway is run
+    again at the end (:mod:`kg.derivation` records both).
     """
     entries: list[Source | InputFile] = []
     known: list[FileResult] = []
@@ -331,6 +361,7 @@ def ingest(
             report.results.append(result)
             if on_result is not None:
                 on_result(result)
+        _finish_inference(store)
     except StoreError as exc:
         # The store cannot go on (unreachable, a full disk, not a store): what was stored
         # stays, and the report says where the run stopped.
@@ -341,3 +372,11 @@ def ingest(
     except StoreError:
         report.triples_after = report.triples_before
     return report
+
+
+def _finish_inference(store: Store) -> None:
+    """Run inference again if its last run died halfway, as that run was asked to."""
+    inference = derivation.read_record(store, derivation.INFERENCE)
+    if inference.status == derivation.INTERRUPTED:
+        engine, same_as = read_infer_command(inference.command)
+        infer(store, engine=engine, same_as=same_as)

@@ -2,7 +2,8 @@
 
 The entailed triples go to the named graph :data:`INFERRED_GRAPH` (and, like every named
 graph, into the merged default graph), never mixed with asserted data: each run computes
-what every other graph entails and brings that graph up to date.
+what the asserted graphs entail (every named graph but the derived ones: the inferred, link
+and state graphs of :mod:`kg.derivation`) and brings that graph up to date.
 
 Two engines:
 
@@ -27,7 +28,8 @@ Two engines:
 
 The modules:
 
-- ``graph``: the inferred graph's name, and the SPARQL that reads it apart from what is asserted;
+- ``graph``: the inferred graph's name, and the SPARQL that reads its parts (what is asserted
+  is read from the asserted graphs themselves: :func:`kg.derivation.asserted`);
 - ``rules``: the schema read from the store, closed, and compiled into rules and their queries;
 - ``sync``: the fast engine, each part of the inferred graph made what the rules entail;
 - ``spool``: the triples a run adds, written in one transaction or bulk-loaded from files;
@@ -41,6 +43,8 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
+from kg import derivation
+from kg.derivation import INFERENCE
 from kg.iri import ENTAILMENT_INPUT_GRAPH
 from kg.reason.graph import INFERRED_GRAPH, count_inferred, ox_triple
 from kg.reason.reference import asserted_graph, owlrl_closure
@@ -54,7 +58,7 @@ from kg.reason.rules import (
     read_schema,
     same_as_classes,
 )
-from kg.reason.sync import MAX_ROUNDS, sync_inferred
+from kg.reason.sync import Change, sync_inferred
 from kg.store import Store, open_store
 
 __all__ = [
@@ -70,7 +74,9 @@ __all__ = [
     "edge_parts",
     "entailed",
     "infer",
+    "infer_command",
     "owlrl_closure",
+    "read_infer_command",
     "read_schema",
     "same_as_classes",
 ]
@@ -90,29 +96,44 @@ class InferenceReport:
 
 
 def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
-    """Bring the inferred graph of ``store`` up to date with ``engine`` (``fast`` or ``owlrl``)."""
+    """Bring the inferred graph of ``store`` up to date with ``engine`` (``fast`` or ``owlrl``).
+
+    The run is recorded (:mod:`kg.derivation`): current once it has written everything. After
+    a run that died halfway, the triples its bulk loads left out of the default graph are
+    put back first; the run then makes the inferred graph what a clean run makes.
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     started = time.perf_counter()
-    if engine == "owlrl":
-        closure = owlrl_closure(asserted_graph(store))
-        store.drop_graphs([INFERRED_GRAPH])
-        store.add_triples(INFERRED_GRAPH, {ox_triple(t) for t in closure})
-        return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
-                               added=len(closure))
-    added = removed = 0
-    for _ in range(MAX_ROUNDS):
-        change = sync_inferred(store, copy_facts=same_as)
-        added, removed = added + change.added, removed + change.removed
-        if not change.still_asserted:
-            break
+    with derivation.running(store, INFERENCE, infer_command(engine, same_as)) as before:
+        if before.status == derivation.INTERRUPTED:
+            store.repair_merge(INFERRED_GRAPH)
+        if engine == "owlrl":
+            closure = owlrl_closure(asserted_graph(store))
+            store.drop_graphs([INFERRED_GRAPH])
+            store.add_triples(INFERRED_GRAPH, {ox_triple(t) for t in closure})
+            change = Change(added=len(closure))
+        else:
+            change = sync_inferred(store, copy_facts=same_as)
     return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
-                           added=added, removed=removed)
+                           added=change.added, removed=change.removed)
+
+
+def infer_command(engine: str = "fast", same_as: bool = False) -> str:
+    """The command that runs inference so, as its record names it."""
+    return f"kg infer --engine {engine}" + (" --same-as" if same_as else "")
+
+
+def read_infer_command(command: str) -> tuple[str, bool]:
+    """The engine and the same-as option of a recorded ``kg infer`` command."""
+    words = command.split()
+    engine = words[words.index("--engine") + 1] if "--engine" in words[:-1] else "fast"
+    return (engine if engine in ENGINES else "fast"), "--same-as" in words
 
 
 def drop_inferred(store: Store) -> None:
-    """Remove the inferred graph."""
-    store.drop_graphs([INFERRED_GRAPH])
+    """Remove the inferred graph and the record of its derivation, in one write."""
+    store.drop_graphs([INFERRED_GRAPH, INFERENCE.state_graph])
 
 
 def entailed(graph: Graph, *, engine: str = "fast", same_as: bool = False) -> Graph:

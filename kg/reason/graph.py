@@ -1,4 +1,4 @@
-"""The inferred graph: its name, and the SPARQL that reads it apart from what is asserted."""
+"""The inferred graph: its name, and the SPARQL that reads its parts."""
 
 from __future__ import annotations
 
@@ -16,14 +16,6 @@ INFERRED = sparql_iri(INFERRED_GRAPH)
 GRAPH_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {INFERRED} {{ ?s ?p ?o }} }}"
 
 
-def asserted(pattern: str) -> str:
-    """A group matching ``pattern`` in what is asserted: the default graph, the inferred aside."""
-    return f"{pattern} MINUS {{ GRAPH {INFERRED} {{ {pattern} }} }}"
-
-
-def not_inferred(graph_var: str) -> str:
-    """A filter that keeps a graph variable off the inferred graph."""
-    return f"FILTER ({graph_var} != {INFERRED})"
 
 
 def part_query(predicate: URIRef, cls: URIRef | None) -> str:

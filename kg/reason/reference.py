@@ -8,8 +8,8 @@ import owlrl
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 
+from kg.iri import is_derived_graph
 from kg.rdffile import to_rdflib
-from kg.reason.graph import INFERRED_GRAPH
 from kg.store import Store
 from kg.terms import Triple
 
@@ -23,13 +23,13 @@ def owlrl_closure(graph: Graph) -> list[Triple]:
 
 
 def asserted_graph(store: Store) -> Graph:
-    """Every asserted triple of the store (its named graphs but the inferred one), as one graph."""
+    """Every asserted triple of the store (its named graphs but the derived ones), as one graph."""
     buffer = io.BytesIO()
     store.dump(buffer, "nquads")
     graph = Graph()
-    inferred = ox.NamedNode(INFERRED_GRAPH)
     for quad in ox.parse(buffer.getvalue(), ox.RdfFormat.N_QUADS):
-        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name != inferred:
+        if isinstance(quad.graph_name, ox.NamedNode) and not is_derived_graph(
+                quad.graph_name.value):
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                        to_rdflib(quad.object)))
     return graph

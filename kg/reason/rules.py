@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.reason.graph import asserted, not_inferred, term
+from kg.derivation import asserted, asserted_graphs, asserted_once
+from kg.reason.graph import term
 from kg.store import Store
 from kg.terms import Triple, sparql_iri
 from kg.vocab import OWL, RDF, RDFS, XSD
@@ -71,7 +72,7 @@ def read_schema(store: Store) -> Schema:
     branches.append(f"{{ GRAPH ?g {{ ?s a {symmetric} }}"
                     f" BIND ({sparql_iri(RDF.type)} AS ?p) BIND ({symmetric} AS ?o) }}")
     result = store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {not_inferred('?g')} }}"
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {' UNION '.join(branches)} {asserted_graphs('?g')} }}"
     )
     return Schema.from_triples((s, p, o) for s, p, o in result.rows if s and p and o)
 
@@ -80,7 +81,7 @@ def same_as_classes(store: Store) -> list[set[URIRef]]:
     """The classes of IRIs that asserted owl:sameAs links make one (two members or more)."""
     result = store.query(
         f"SELECT DISTINCT ?a ?b WHERE {{ GRAPH ?g {{ ?a {sparql_iri(OWL.sameAs)} ?b }}"
-        f" {not_inferred('?g')} FILTER (isIRI(?a) && isIRI(?b)) }}"
+        f" {asserted_graphs('?g')} FILTER (isIRI(?a) && isIRI(?b)) }}"
     )
     parent: dict[URIRef, URIRef] = {}
 
@@ -197,10 +198,10 @@ def edge_parts(rules: Rules) -> dict[Part, list[str]]:
     """The edge rules as CONSTRUCT queries, grouped by the predicate they give.
 
     One query per entailed edge (a super-property, an inverse, a symmetric reverse); the
-    part of a predicate gathers every edge that gives it. Each query reads the store's
-    default graph (the merge of its graphs, so each distinct triple once however many
-    documents repeat it, and no DISTINCT needed) without the inferred graph: what is
-    asserted. What is asserted already is left out (MINUS, a hash anti-join over one
+    part of a predicate gathers every edge that gives it. Each query reads the asserted
+    graphs (:mod:`kg.derivation`: never the default graph, where a fact that no graph holds
+    any more would read as asserted), each distinct triple once however many documents
+    repeat it. What is asserted already is left out (MINUS, a hash anti-join over one
     predicate). Triples with a literal subject are dropped by CONSTRUCT itself.
     """
     parts: dict[Part, list[str]] = defaultdict(list)
@@ -209,8 +210,8 @@ def edge_parts(rules: Rules) -> dict[Part, list[str]]:
             x, y = ("?y", "?x") if back else ("?x", "?y")
             parts[(q, None)].append(
                 f"CONSTRUCT {{ {x} {term(q)} {y} }} WHERE {{"
-                f" {asserted(f'?x {term(prop)} ?y')}"
-                f" MINUS {{ {asserted(f'{x} {term(q)} {y}')} }} }}"
+                f" {asserted_once(f'?x {term(prop)} ?y')}"
+                f" MINUS {asserted(f'{x} {term(q)} {y}', '?h')} }}"
             )
     return dict(parts)
 

@@ -12,11 +12,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg.derivation import asserted, asserted_graphs, asserted_once
 from kg.reason.graph import (
     GRAPH_QUERY,
     INFERRED_GRAPH,
-    asserted,
-    not_inferred,
     ox_triple,
     part_query,
     term,
@@ -35,13 +34,6 @@ from kg.store import Store
 from kg.terms import Triple, sparql_iri
 from kg.vocab import OWL, RDF, RDFS
 
-# A triple asserted after it was inferred is in both the inferred graph and a document's.
-# The rules read what is asserted as "the default graph but the inferred graph", so they miss
-# it: harmless while what entailed it holds, since the schema is closed. When that support is
-# gone, the sync takes the triple out of the inferred graph; one more round then reads it as
-# asserted. Two rounds always suffice; the third is a margin.
-MAX_ROUNDS = 3
-
 
 @dataclass
 class Change:
@@ -49,7 +41,6 @@ class Change:
 
     added: int = 0
     removed: int = 0
-    still_asserted: int = 0  # removed triples that a document also asserts
 
 
 def sync_inferred(store: Store, *, copy_facts: bool) -> Change:
@@ -57,7 +48,8 @@ def sync_inferred(store: Store, *, copy_facts: bool) -> Change:
 
     Each part (the triples of one predicate, or for rdf:type of one class) is compared with
     what the store holds and only the difference is written: rerunning on an unchanged store
-    writes nothing, and memory stays one part's size however large the graph is.
+    writes nothing, and memory stays one part's size however large the graph is. The rules
+    read the asserted graphs alone, never the inferred graph, so one pass reaches the fixpoint.
     """
     rules = compile_rules(read_schema(store))
     change = Change()
@@ -75,7 +67,7 @@ def _sync_parts(store: Store, rules: Rules, change: Change, spool: Spool) -> Non
     """Compare each part of the inferred graph with what the rules give; spool what is new.
 
     Writing the new triples only at the end changes no rule's answer: the rules read the
-    default graph without the inferred graph, and adding to both leaves that as it was.
+    asserted graphs, which the inferred graph is not.
     """
     edges = edge_parts(rules)
     for (predicate, _), queries in edges.items():
@@ -116,7 +108,7 @@ def _apply(store: Store, change: Change, wanted: Iterable[ox.Triple], current_qu
     gone_keys = current - seen
     if gone_keys:
         gone = [t for t in store.stream_triples(current_query) if _key(t) in gone_keys]
-        change.still_asserted += len(store.remove_triples(INFERRED_GRAPH, gone))
+        store.remove_triples(INFERRED_GRAPH, gone)
         change.removed += len(gone)
 
 
@@ -126,7 +118,7 @@ def _apply_class(store: Store, change: Change, cls: URIRef,
     those asserted to have it). Compared by node, in ``nodes`` itself, which is used up."""
     rdf_type, node_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls))
     for t in store.stream_triples(f"CONSTRUCT {{ ?n a {term(cls)} }}"
-                                  f" WHERE {{ {asserted(f'?n a {term(cls)}')} }}"):
+                                  f" WHERE {asserted_once(f'?n a {term(cls)}')}"):
         nodes.discard(t.subject)
     gone = []
     for t in store.stream_triples(part_query(RDF.type, cls)):
@@ -136,7 +128,7 @@ def _apply_class(store: Store, change: Change, cls: URIRef,
             gone.append(t)
     change.added += spool.add(ox.Triple(n, rdf_type, node_class) for n in nodes)
     if gone:
-        change.still_asserted += len(store.remove_triples(INFERRED_GRAPH, gone))
+        store.remove_triples(INFERRED_GRAPH, gone)
         change.removed += len(gone)
 
 
@@ -164,7 +156,7 @@ def _class_members(store: Store, rules: Rules) -> dict[URIRef, set[ox.NamedNode 
     for pattern, given in class_sources(rules).items():
         by_classes[frozenset(given)].append(pattern)
     for classes, patterns in sorted(by_classes.items(), key=lambda item: sorted(item[0])):
-        union = " UNION ".join(f"{{ {asserted(pattern)} }}" for pattern in sorted(patterns))
+        union = " UNION ".join(asserted(pattern) for pattern in sorted(patterns))
         found = store.stream_triples(
             f"CONSTRUCT {{ ?n a {term(RDFS.Resource)} }} WHERE {{ SELECT DISTINCT ?n WHERE"
             f" {{ {union} }} }}")
@@ -220,7 +212,7 @@ def _unasserted(store: Store, triples: set[Triple], chunk: int = 2000) -> set[Tr
                         for s, p, o in todo[start:start + chunk])
         asserted.update(store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }}"
-            f" GRAPH ?g {{ ?s ?p ?o }} {not_inferred('?g')} }}"
+            f" GRAPH ?g {{ ?s ?p ?o }} {asserted_graphs('?g')} }}"
         ).triples)
     return (set(todo) - asserted) | blank
 

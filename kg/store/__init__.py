@@ -18,18 +18,18 @@ from typing import Protocol
 
 from kg.store.answers import DUMP_FORMATS, RESULTS_FORMATS
 from kg.store.base import QueryKind, QueryResult, RawResult, Store
+from kg.store.bindings import Binding
 from kg.store.bindings import _with_values as _with_values  # for tests of the VALUES block
 from kg.store.endpoints import redact_url
 from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
-from kg.store.oxigraph import (
-    MEMORY_URL,
-    OxigraphStore,
+from kg.store.locations import (
     is_memory_url,
     open_file_url,
     open_folder,
     open_memory,
     open_oxigraph_url,
 )
+from kg.store.oxigraph import MEMORY_URL, OxigraphStore
 from kg.store.remote import SparqlStore, open_remote
 from kg.terms import Triple
 
@@ -38,6 +38,7 @@ __all__ = [
     "MEMORY_URL",
     "RESULTS_FORMATS",
     "SCHEMES",
+    "Binding",
     "NotAStore",
     "OxigraphStore",
     "QueryKind",

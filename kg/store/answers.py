@@ -6,6 +6,7 @@ with the answers it parsed from the server.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -152,12 +153,20 @@ def _raw_result(
     if isinstance(raw, ox.QueryTriples | ox.QuadParser):
         rdf_format = _dump_format(graph_format)[0]
         items = iter(raw)
-        head = list(itertools.islice(items, max_rows) if max_rows is not None else items)
+        counted = [0]
+
+        def head() -> Iterator[ox.Triple]:
+            # Serialised as they come, never held as a list of objects (ten times the text).
+            for item in itertools.islice(items, max_rows) if max_rows is not None else items:
+                counted[0] += 1
+                yield item.triple if isinstance(item, ox.Quad) else item
+
+        out = io.BytesIO()
+        ox.serialize(head(), out, format=rdf_format,
+                     prefixes=_dump_prefixes(graph_format, prefixes))
         truncated = max_rows is not None and next(items, None) is not None
-        triples = [t.triple if isinstance(t, ox.Quad) else t for t in head]
-        names = _dump_prefixes(graph_format, prefixes)
-        body = ox.serialize(triples, format=rdf_format, prefixes=names) or b""
-        return RawResult("graph", DUMP_FORMATS[graph_format], body, len(triples), truncated)
+        return RawResult("graph", DUMP_FORMATS[graph_format], out.getvalue(), counted[0],
+                         truncated)
     raise StoreError(f"unexpected query answer: {raw!r}")
 
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.store import merge
+from kg.store.bindings import Binding
 from kg.store.errors import StoreError
 from kg.terms import Triple
 from kg.vocab import PREFIXES
@@ -103,10 +104,11 @@ class Store(abc.ABC):
         """The IRIs of the named graphs, sorted."""
 
     @abc.abstractmethod
-    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         ``bindings`` gives variables values as RDF terms; they are bound, never pasted in as text.
+        A variable bound to a tuple of terms takes each of them (none: no solution).
         """
 
     @abc.abstractmethod
@@ -182,7 +184,7 @@ class Store(abc.ABC):
         graph_format: str = "turtle",
         default_graphs: Sequence[str | None] | None = None,
         named_graphs: Sequence[str] | None = None,
-        bindings: Mapping[str, Node] | None = None,
+        bindings: Mapping[str, Binding] | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> RawResult:

@@ -1,9 +1,13 @@
 """Terms as SPARQL text in the store's queries: kg.terms writes them, here its errors become
-the store's; and variable bindings as a VALUES block, placed by the SPARQL grammar."""
+the store's; and variable bindings as a VALUES block, placed by the SPARQL grammar.
+
+A variable is bound to one term, or to a tuple of the terms it may take (what a text index
+found): one VALUES row each, and no solution at all for an empty tuple.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, Node
@@ -11,6 +15,9 @@ from rdflib.term import BNode, Literal, Node
 from kg.sparql.parse import SparqlSyntaxError, parse_query
 from kg.store.errors import QuerySyntaxError, StoreError
 from kg.terms import TermError, sparql_iri, sparql_term, variable_name
+
+#: What a query variable is bound to: one term, or the terms it may take (a VALUES row each).
+Binding = Node | tuple[Node, ...]
 
 
 def _iri(value: str) -> str:
@@ -51,8 +58,14 @@ def _values_term(term: Node) -> str:
         raise StoreError(str(exc)) from None
 
 
-def _with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
-    """The query with a VALUES block for ``bindings`` first in its WHERE group."""
+def has_alternatives(bindings: Mapping[str, Binding]) -> bool:
+    """Whether a variable is bound to a tuple of terms (which only a VALUES block can say)."""
+    return any(isinstance(value, tuple) for value in bindings.values())
+
+
+def _with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
+    """The query with a VALUES block for ``bindings`` first in its WHERE group: one row for
+    the variables bound to a term, and a block of its own for each bound to a tuple."""
     try:
         shape = parse_query(sparql)
     except SparqlSyntaxError as exc:
@@ -64,7 +77,28 @@ def _with_values(sparql: str, bindings: Mapping[str, Node]) -> str:
         )
     if shape.where_at is None:
         raise StoreError("cannot bind variables: the query has no WHERE clause")
-    names = " ".join(f"?{_variable_name(n)}" for n in bindings)
-    values = " ".join(_values_term(_as_term(v)) for v in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
-    return sparql[: shape.where_at] + block + sparql[shape.where_at :]
+    single = {n: v for n, v in bindings.items() if not isinstance(v, tuple)}
+    block = ""
+    if single:
+        names = " ".join(f"?{_variable_name(n)}" for n in single)
+        values = " ".join(_values_term(_as_term(v)) for v in single.values())
+        block = f" VALUES ({names}) {{ ({values}) }}"
+    for name, terms in bindings.items():
+        if isinstance(terms, tuple):
+            rows = " ".join(_values_term(_as_term(term)) for term in terms)
+            block += f" VALUES ?{_variable_name(name)} {{ {rows} }}"
+    return sparql[: shape.where_at] + block + " " + sparql[shape.where_at :]
+
+
+def dataset_options(
+    default_graphs: Sequence[str | None] | None, named_graphs: Sequence[str] | None
+) -> dict[str, object]:
+    """pyoxigraph's query arguments for a dataset given as graph IRIs (None: the default graph)."""
+    options: dict[str, object] = {}
+    if default_graphs is not None:
+        options["default_graph"] = [
+            ox.DefaultGraph() if g is None else _graph_node(g) for g in default_graphs
+        ]
+    if named_graphs is not None:
+        options["named_graphs"] = [_graph_node(g) for g in named_graphs]
+    return options

@@ -1,11 +1,11 @@
 """The SPARQL updates that write graphs and keep the default graph their merge.
 
 This is the one place that writes them: replacing, creating and dropping named graphs; adding,
-loading and removing triples of a derived graph; and the operations that run around a client's
-update. Each keeps the default graph the RDF merge of the named graphs. Terms are written by
-:mod:`kg.terms`; its errors become :class:`StoreError`. Both backends send these texts (the
-embedded one where it has no faster native write), and report a refused one with
-:func:`_refused`.
+loading and removing triples of a derived graph; the operations that run around a client's
+update; and the repair of the merge (kg check). Each keeps the default graph the RDF merge of
+the named graphs. Terms are written by :mod:`kg.terms`; its errors become :class:`StoreError`.
+Both backends send these texts (the embedded one where it has no faster native write), and
+report a refused one with :func:`_refused`.
 """
 
 from __future__ import annotations
@@ -96,12 +96,12 @@ def _add_updates(graph_iri: str, triples: Collection[ox.Triple]) -> Iterator[str
 
 
 def _load_updates(graph_iri: str, lines: Iterable[str]) -> Iterator[str]:
-    """Updates that add N-Triples ``lines`` to the default graph first, then to a named graph."""
+    """Updates that add N-Triples ``lines`` to a named graph and the default graph, a chunk
+    each (one request, so one transaction, for both graphs)."""
     source = iter(lines)
     while chunk := list(itertools.islice(source, _CHUNK_TRIPLES)):
         body = "".join(chunk)
-        yield (f"INSERT DATA {{\n{body}}} ;\n"
-               f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}} }}\n")
+        yield f"INSERT DATA {{ GRAPH {_iri(graph_iri)} {{\n{body}}}\n{body}}}\n"
 
 
 def _remove_steps(graph_iri: str, triples: Collection[ox.Triple]) -> Iterator[tuple[str, str]]:
@@ -141,6 +141,34 @@ def _refused(update_text: str, error: BaseException) -> StoreError:
 
 #: The update that empties the store: every named graph and the default graph.
 CLEAR_ALL = "DROP ALL"
+
+# What breaks the merge, counted inside the store: triples of the default graph that no named
+# graph holds (orphans), and quads of named graphs whose triple the default graph lacks.
+ORPHANS_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+)
+MISSING_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
+# The default graph made the merge again, writing only the difference (rebuilding it whole in
+# one transaction would hold every triple of the store in memory).
+_REPAIR = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+)
+
+
+def repair_update(graph_iri: str | None = None) -> str:
+    """The update that makes the default graph the merge again, writing only the difference.
+
+    With ``graph_iri``, only what that graph holds and the default graph lacks is added: what
+    an interrupted load into it can leave (:meth:`Store.load_triples`), at the cost of that
+    graph alone.
+    """
+    if graph_iri is None:
+        return _REPAIR
+    return (f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph_iri)} {{ ?s ?p ?o }}"
+            " FILTER NOT EXISTS { ?s ?p ?o } }")
 
 
 def create_update(graph_iri: str) -> str:

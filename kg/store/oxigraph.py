@@ -8,21 +8,18 @@ on disk takes checkpoints (:meth:`OxigraphStore.backup`), which query workers op
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
-import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
 import kg.store.merge as merge
-from kg.rdffile import to_oxigraph
+from kg.rdffile import has_blank_node, to_oxigraph
 from kg.sparql.analysis import UpdatePlan
 from kg.store.answers import (
     _dump_format,
@@ -33,8 +30,24 @@ from kg.store.answers import (
     _result,
 )
 from kg.store.base import QueryResult, RawResult, Store
-from kg.store.bindings import _as_term, _graph_node, _variable_name, _with_values
-from kg.store.errors import QuerySyntaxError, StoreError
+from kg.store.bindings import (
+    Binding,
+    _as_term,
+    _graph_node,
+    _variable_name,
+    _with_values,
+    dataset_options,
+    has_alternatives,
+)
+from kg.store.errors import QuerySyntaxError, StoreError, query_errors
+from kg.store.fault import wrote
+from kg.store.recovery import recovering
+from kg.store.tempfiles import (
+    PREVIEW_PREFIX,
+    TEMP_FOLDER,
+    remove_dead_leftovers,
+    remove_dead_previews,
+)
 from kg.terms import Triple
 from kg.vocab import PREFIXES
 
@@ -51,58 +64,6 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         return to_oxigraph(term)
     except ValueError as exc:
         raise StoreError(f"not a valid RDF term: {term!r}: {exc}") from None
-
-
-def _dataset_options(
-    default_graphs: Sequence[str | None] | None, named_graphs: Sequence[str] | None
-) -> dict[str, object]:
-    """pyoxigraph's query arguments for a dataset given as graph IRIs (None: the default graph)."""
-    options: dict[str, object] = {}
-    if default_graphs is not None:
-        options["default_graph"] = [
-            ox.DefaultGraph() if g is None else _graph_node(g) for g in default_graphs
-        ]
-    if named_graphs is not None:
-        options["named_graphs"] = [_graph_node(g) for g in named_graphs]
-    return options
-
-
-@contextlib.contextmanager
-def _query_errors(what: str) -> Iterator[None]:
-    """pyoxigraph's errors of a query or update as this module's: a syntax error, or a failure."""
-    try:
-        yield
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
-    except (OSError, RuntimeError, ValueError) as exc:
-        raise StoreError(f"{what} failed: {exc}") from None
-
-
-_Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-def _recovering(method: _Method) -> _Method:
-    """A write that, after an I/O error (a full disk), reopens the store at its next call.
-
-    RocksDB refuses every write after a failed one until it is reopened, however much space
-    is free again; the failure is kept for /health (``write_failure``) until a write succeeds.
-    """
-
-    @functools.wraps(method)
-    def write(self: OxigraphStore, *args: Any, **kwargs: Any) -> Any:
-        if self.write_failure is not None and self.path is not None and (
-                self._store is not None or self._broken):
-            self._reopen()
-        try:
-            result = method(self, *args, **kwargs)
-        except StoreError as exc:
-            if isinstance(exc.__context__, OSError):
-                self.write_failure = str(exc)
-            raise
-        self.write_failure = None
-        return result
-
-    return write  # type: ignore[return-value]
 
 
 class OxigraphStore(Store):
@@ -136,6 +97,8 @@ class OxigraphStore(Store):
                     f"({detail})"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {detail}") from None
+        # Open for writing: what killed writers left in the store's temporary folder goes.
+        remove_dead_leftovers(Path(path) / TEMP_FOLDER)
 
     @classmethod
     def read_only(cls, path: str | os.PathLike[str]) -> OxigraphStore:
@@ -163,7 +126,7 @@ class OxigraphStore(Store):
         """On disk: worker processes can query its checkpoints, and be killed at a deadline."""
         return self.supports_checkpoints
 
-    @_recovering
+    @recovering
     def backup(self, target: str | os.PathLike[str]) -> None:
         """Write a consistent copy of the store into the new folder ``target``.
 
@@ -177,7 +140,7 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot back up the store to {target}: {exc}") from None
 
-    @_recovering
+    @recovering
     def preview_update(
         self, body: str, plan: UpdatePlan, graphs: Sequence[str], *, base_iri: str | None = None
     ) -> dict[str, list[Triple]] | None:
@@ -188,12 +151,12 @@ class OxigraphStore(Store):
         """
         if self.path is None:
             return None
-        _remove_dead_previews(self.path.parent)
-        folder = self.path.parent / f"{_PREVIEW_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+        remove_dead_previews(self.path.parent)
+        folder = self.path.parent / f"{PREVIEW_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
         try:
             self.backup(folder)
             copy = ox.Store(os.fspath(folder))
-            with _query_errors("update"):
+            with query_errors("update"):
                 copy.update(merge.client_update(body, plan, base_iri=base_iri))
             after = {g: [_ox_triple(q) for q in copy.quads_for_pattern(None, None, None,
                                                                         _graph_node(g))]
@@ -224,7 +187,7 @@ class OxigraphStore(Store):
             raise StoreError(f"the store {self.url} is closed")
         return self._store
 
-    @_recovering
+    @recovering
     def _write(self, update_text: str) -> None:
         try:
             self._open().update(update_text)
@@ -232,6 +195,7 @@ class OxigraphStore(Store):
             raise merge._refused(update_text, exc) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
+        wrote("update")
         self._written(update_text.count("\n"))
 
     def _written(self, quads: int) -> None:
@@ -246,7 +210,7 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 self._open().flush()
 
-    @_recovering
+    @recovering
     def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
         """Atomically, for each named graph IRI: drop it, then insert these triples."""
         # One SPARQL update is one Oxigraph transaction. Measured against dropping with
@@ -293,9 +257,10 @@ class OxigraphStore(Store):
             self._open().extend(quads)
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
+        wrote("extend")
         self._written(len(quads))
 
-    @_recovering
+    @recovering
     def drop_graphs(self, graph_iris: Iterable[str]) -> None:
         """Drop these named graphs, atomically; unknown graphs are ignored."""
         drops = merge._drops(graph_iris)
@@ -304,13 +269,13 @@ class OxigraphStore(Store):
 
     def stream_triples(self, sparql: str) -> Iterator[ox.Triple]:
         """The triples a CONSTRUCT query gives, streamed as pyoxigraph terms (repeats possible)."""
-        with _query_errors("query"):
+        with query_errors("query"):
             answer = self._open().query(sparql)
             if not isinstance(answer, ox.QueryTriples):
                 raise StoreError("stream_triples needs a CONSTRUCT or DESCRIBE query")
             yield from answer
 
-    @_recovering
+    @recovering
     def add_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> None:
         """Add triples to a named graph, and so to the default graph; a transaction per chunk."""
         graph, default = _graph_node(graph_iri), ox.DefaultGraph()
@@ -322,41 +287,53 @@ class OxigraphStore(Store):
                 self._open().extend(quads)
             except (OSError, RuntimeError, ValueError) as exc:
                 raise StoreError(f"the store failed to write: {exc}") from None
+            wrote("extend")
             self._written(len(quads))
 
-    @_recovering
+    @recovering
     def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
         """Add the triples of an N-Triples file to a named graph, and so to the default graph.
 
         With Oxigraph's bulk loader: several times faster than transactions, and reads
-        afterwards stay as fast (unlike many small bulk writes). Not atomic: the default
-        graph is loaded first, so that an interrupted load leaves nothing in the named graph
-        that the default graph lacks. A blank node in the file is a new one.
+        afterwards stay as fast (unlike many small bulk writes). Not atomic: the named graph
+        is loaded first, so that an interrupted load leaves no triple in the default graph
+        that no named graph holds, only some the default graph lacks (see
+        :meth:`Store.repair_merge`). A blank node in the file is a new one.
         """
         try:
-            for graph in (ox.DefaultGraph(), _graph_node(graph_iri)):
+            for graph in (_graph_node(graph_iri), ox.DefaultGraph()):
                 self._open().bulk_load(path=os.fspath(path), format=ox.RdfFormat.N_TRIPLES,
                                        to_graph=graph)
+                wrote("bulk-load")
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"the store failed to load {path}: {exc}") from None
 
-    @_recovering
+    @recovering
     def remove_triples(self, graph_iri: str, triples: Collection[ox.Triple]) -> set[ox.Triple]:
         """Remove triples from a named graph, and from the default graph those no other holds.
 
         Returns the removed triples that stay in the default graph because another named graph
-        holds them. One transaction per triple: meant for the few a derived graph loses.
+        holds them. Each chunk of triples is removed from both graphs in one SPARQL update; a
+        triple with a blank node, which SPARQL cannot name, from the default graph first and
+        then from the named graph, so that an interruption leaves no orphan in the default graph.
         """
-        store, graph, default = self._open(), _graph_node(graph_iri), ox.DefaultGraph()
         kept: set[ox.Triple] = set()
+        named = [t for t in triples if not has_blank_node(t)]
+        for check, update_text in merge._remove_steps(graph_iri, named):
+            kept.update(self.stream_triples(check))
+            self._write(update_text)
+        store, graph, default = self._open(), _graph_node(graph_iri), ox.DefaultGraph()
         try:
-            for t in triples:
-                store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+            for t in (t for t in triples if has_blank_node(t)):
                 holders = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
-                if any(isinstance(q.graph_name, ox.NamedNode) for q in holders):
+                if any(isinstance(q.graph_name, ox.NamedNode | ox.BlankNode)
+                       and q.graph_name != graph for q in holders):
                     kept.add(t)
                 else:
                     store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+                    wrote("remove")
+                store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+                wrote("remove")
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the store failed to write: {exc}") from None
         return kept
@@ -377,16 +354,18 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot list the named graphs: {exc}") from None
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         Bindings go to pyoxigraph as ``substitutions``. pyoxigraph accepts those only for
         variables a SELECT projects; for the others they become a VALUES block at the start of
         the WHERE group, as the remote backend does.
         """
-        with _query_errors("query"):
+        with query_errors("query"):
             if not bindings:
                 return _result(self._open().query(sparql))
+            if has_alternatives(bindings):  # several terms for a variable: a VALUES block
+                return _result(self._open().query(_with_values(sparql, bindings)))
             terms = {name: _as_term(value) for name, value in bindings.items()}
             substitutions: dict[ox.Variable, _OxTerm] = {
                 ox.Variable(_variable_name(name)): _to_ox(term) for name, term in terms.items()
@@ -397,11 +376,12 @@ class OxigraphStore(Store):
                 raw = self._open().query(_with_values(sparql, terms))
             return _result(raw)
 
-    @_recovering
+    @recovering
     def _update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""
-        with _query_errors("update"):
+        with query_errors("update"):
             self._open().update(sparql)
+        wrote("update")
 
     def dump(
         self,
@@ -438,14 +418,14 @@ class OxigraphStore(Store):
         graph_format: str = "turtle",
         default_graphs: Sequence[str | None] | None = None,
         named_graphs: Sequence[str] | None = None,
-        bindings: Mapping[str, Node] | None = None,
+        bindings: Mapping[str, Binding] | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> RawResult:
         """Run a query and serialise its answer with pyoxigraph (see :meth:`Store.query_raw`)."""
         if bindings:
             sparql = _with_values(sparql, bindings)
-        options = _dataset_options(default_graphs, named_graphs)
+        options = dataset_options(default_graphs, named_graphs)
         try:
             raw = self._open().query(sparql, base_iri=base_iri, **options)  # type: ignore[arg-type]
             return _raw_result(raw, results_format=results_format, graph_format=graph_format,
@@ -469,71 +449,3 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError):
                 store.flush()
         del store  # the RocksDB lock goes with the last reference
-
-
-# --------------------------------------------------------------------------------------------
-# Its URLs, for kg.store's registry
-
-
-def is_memory_url(url: str) -> bool:
-    """Whether ``url`` names the in-memory store (``memory:``, in any case, a ``/`` allowed)."""
-    return url.strip().lower().rstrip("/") == MEMORY_URL
-
-
-def open_folder(
-    path: str | os.PathLike[str], *, create: bool = True, url: str | None = None
-) -> OxigraphStore:
-    """Open the embedded store in a folder, shown as ``url`` if given.
-
-    With ``create=False`` a folder that holds no store is an error rather than a new store.
-    """
-    if not create and not (Path(path) / "CURRENT").is_file():
-        raise StoreError(
-            f"there is no store at {os.fspath(path)} (check --store or KG_STORE; "
-            "`kg ingest` creates a store)"
-        )
-    return OxigraphStore(path, url=url)
-
-
-def open_memory(url: str, *, create: bool = True) -> OxigraphStore:
-    """Open a new, empty store in memory for ``memory:``."""
-    if not is_memory_url(url):
-        raise StoreError(f"{url!r}: an in-memory store is named just 'memory:'")
-    return OxigraphStore(None)
-
-
-def open_oxigraph_url(url: str, *, create: bool = True) -> OxigraphStore:
-    """Open the embedded store that ``oxigraph:PATH`` names."""
-    path = url.partition(":")[2]
-    if not path:
-        raise StoreError(f"{url!r}: give the folder, e.g. oxigraph:./kg-store")
-    return open_folder(path, create=create, url=url)
-
-
-def open_file_url(url: str, *, create: bool = True) -> OxigraphStore:
-    """Open the embedded store in the local folder that a ``file:`` URL names."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.netloc not in ("", "localhost"):
-        raise StoreError(f"{url!r}: a file: URL must name a local folder")
-    return open_folder(urllib.request.url2pathname(parts.path), create=create, url=url)
-
-
-_PREVIEW_PREFIX = ".kg-preview-"
-
-
-def _remove_dead_previews(folder: Path) -> None:
-    """Remove the preview checkpoints that processes no longer alive left beside the store."""
-    for path in folder.glob(_PREVIEW_PREFIX + "*"):
-        pid = path.name[len(_PREVIEW_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

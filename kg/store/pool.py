@@ -2,15 +2,17 @@
 
 ``ProcessEngine`` (a store that takes checkpoints: an embedded store on disk): the process that
 opened the store owns it and is its only writer. After every write request it takes a
-checkpoint of the store with ``Store.backup`` — hard links to RocksDB's immutable files, so it
-costs milliseconds — and queries run in a pool of worker processes that open the newest
-checkpoint read-only. So:
+checkpoint (:mod:`kg.store.checkpoints`), and queries run in a pool of worker processes that
+open the newest checkpoint read-only. So:
 
 - a query that overruns its time is stopped for real: its worker is killed (and a new one
-  started in the background), the CPU is free at once, the caller gets QueryTimeout;
+  forked in the background), the CPU is free at once, the caller gets QueryTimeout;
 - readers get snapshot isolation: a checkpoint is taken only between write requests, so a
   query sees each write request whole or not at all, never half a document;
-- many queries run at once, one per worker, while a write goes on.
+- many queries run at once, one per worker, while a write goes on;
+- cheap queries are not starved by slow ones (:mod:`kg.store.admission`): a query that runs
+  past the fast budget moves to the slow lane, which has fewer places than there are workers,
+  at a lower CPU priority (nice 10); one refused a place is stopped, and answered at once.
 
 ``InlineEngine`` (a remote SPARQL store, or no workers wanted): queries run in the calling
 process. A remote store enforces its own timeout; for a local store the deadline is best
@@ -20,36 +22,39 @@ effort: the caller gets QueryTimeout in time, but the abandoned query runs on to
 from __future__ import annotations
 
 import contextlib
-import itertools
 import multiprocessing
-import queue
-import shutil
-import tempfile
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from kg.store.admission import FAST, SLOW, Admission, EngineBusy, Limits, Ticket
 from kg.store.base import RawResult, Store
+from kg.store.checkpoints import Checkpoints
 from kg.store.errors import QuerySyntaxError, StoreError
-from kg.store.oxigraph import OxigraphStore
 from kg.store.worker import QueryJob
 from kg.store.worker import main as worker_main
 
+__all__ = ["Engine", "EngineBusy", "InlineEngine", "ProcessEngine", "QueryTimeout"]
+
 WORKER_START_TIMEOUT = 60.0
-_SNAPSHOT_PREFIX = "snapshot-"
+#: The niceness of a worker running a slow query: the CPU goes to the others first.
+SLOW_NICE = 10
+ANONYMOUS = "-"
 
 
 class QueryTimeout(StoreError):
     """The query did not finish within the time allowed; its work was stopped."""
 
 
-class EngineBusy(StoreError):
-    """No query worker became free within the time allowed."""
+def job_key(job: QueryJob) -> Hashable:
+    """What makes two jobs the same query for the slow-lane memory: text, dataset, bindings."""
+    return (job.sparql, job.default_graphs, job.named_graphs, job.bindings)
 
 
 class Engine:
@@ -58,8 +63,8 @@ class Engine:
     store: Store
     kind = "inline"
 
-    def run(self, job: QueryJob, timeout: float) -> RawResult:
-        """Run a query job within ``timeout`` seconds."""
+    def run(self, job: QueryJob, timeout: float, *, client: str = ANONYMOUS) -> RawResult:
+        """Run a query job for ``client`` (its remote address) within ``timeout`` seconds."""
         raise NotImplementedError
 
     @contextlib.contextmanager
@@ -74,6 +79,11 @@ class Engine:
         raise NotImplementedError
         yield self.store
 
+    def counts(self) -> tuple[int, int]:
+        """Triples (of the default graph) and quads of the store, for /health."""
+        with self.reading() as store:
+            return store.triple_count(), store.quad_count()
+
     def status(self) -> dict[str, Any]:
         """What /health reports about the engine."""
         return {"engine": self.kind}
@@ -85,13 +95,20 @@ class Engine:
 class InlineEngine(Engine):
     """Queries in the server process: for remote stores, or when no workers are wanted."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, concurrency: int = 8, capacity: int = 16) -> None:
         self.store = store
         self._write_lock = threading.RLock()
         self._abandoned = 0
+        # Tokens, not workers: an abandoned query keeps its token until it really ends, so
+        # a flood of slow queries cannot pile up threads in this process without bound.
+        self.admission: Admission[int] = Admission(
+            Limits(capacity=max(concurrency, capacity), slow_slots=0, per_client=1))
+        for token in range(max(1, concurrency)):
+            self.admission.add(token)
 
-    def run(self, job: QueryJob, timeout: float) -> RawResult:
+    def run(self, job: QueryJob, timeout: float, *, client: str = ANONYMOUS) -> RawResult:
         """Run the job in a thread; past the deadline answer QueryTimeout and let it run out."""
+        ticket = self.admission.acquire(client, FAST, time.monotonic() + timeout)
         outcome: list[RawResult | BaseException] = []
 
         def target() -> None:
@@ -99,10 +116,12 @@ class InlineEngine(Engine):
                 outcome.append(job.run(self.store))
             except BaseException as exc:
                 outcome.append(exc)
+            finally:
+                self.admission.release(ticket, ticket.worker)
 
         thread = threading.Thread(target=target, name="kg-inline-query", daemon=True)
         thread.start()
-        thread.join(timeout)
+        thread.join(max(ticket.deadline - time.monotonic(), 0.0))
         if thread.is_alive():
             self._abandoned += 1
             raise QueryTimeout(
@@ -127,7 +146,8 @@ class InlineEngine(Engine):
 
     def status(self) -> dict[str, Any]:
         """The engine kind and how many timed-out queries were left running."""
-        return {"engine": self.kind, "abandoned_queries": self._abandoned}
+        return {"engine": self.kind, "abandoned_queries": self._abandoned,
+                **self.admission.status()}
 
 
 @dataclass(eq=False)
@@ -136,6 +156,18 @@ class _Worker:
     conn: Connection
     pid: int
     generation: int | None = None
+    niced: bool = False
+
+
+def _context() -> Any:
+    """Fork new workers from a small server process that has imported the worker's modules:
+    a few milliseconds each, where spawning runs the imports again (0.15 s of CPU), which
+    matters when workers are killed and replaced under load."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.store.worker"])
+    return context
 
 
 class ProcessEngine(Engine):
@@ -149,35 +181,45 @@ class ProcessEngine(Engine):
         *,
         workers: int = 2,
         snapshot_dir: str | Path | None = None,
+        slow_workers: int = 0,
+        slow_per_client: int = 0,
+        capacity: int = 0,
+        fast_budget: float = 1.0,
     ) -> None:
         if not store.supports_checkpoints or store.path is None:
             raise StoreError("worker processes need a store on disk")
         self.store = store
         self.size = max(1, workers)
-        self._context = multiprocessing.get_context("spawn")
+        # Fewer slow places than workers, so slow queries never hold them all (one worker
+        # alone is the exception: then it is both lanes).
+        slow = slow_workers or max(1, self.size // 2)
+        slow = max(1, min(slow, self.size - 1)) if self.size > 1 else 1
+        self.fast_budget = fast_budget
+        self.admission: Admission[_Worker] = Admission(Limits(
+            capacity=capacity or 4 * self.size,
+            slow_slots=slow,
+            per_client=slow_per_client or max(1, slow // 2),
+        ))
+        self._context = _context()
         parent = Path(snapshot_dir) if snapshot_dir else store.path.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        # Beside the store, so that the checkpoints can hard-link its files.
-        self.folder = Path(tempfile.mkdtemp(prefix=".kg-snapshots-", dir=parent))
+        self.checkpoints = Checkpoints(store, parent)
         self._write_lock = threading.RLock()
         self._lock = threading.Lock()
-        self._generation = 0
-        self._counter = itertools.count(1)
-        self._path: Path | None = None
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._live: set[_Worker] = set()
-        self._readers: dict[int, int] = {}
-        self._reader_stores: dict[int, OxigraphStore] = {}
         self._closed = False
         self.killed = 0
-        self.last_checkpoint_seconds = 0.0
         try:
-            self._publish()
+            self.checkpoints.publish()
             for started in self._start_workers(self.size):
-                self._idle.put(started)
+                self.admission.add(started)
         except BaseException:
             self.close()
             raise
+
+    @property
+    def folder(self) -> Path:
+        """The folder of this engine's checkpoints."""
+        return self.checkpoints.folder
 
     # -- workers
 
@@ -214,7 +256,7 @@ class ProcessEngine(Engine):
             if self._closed:
                 self._stop(fresh)
             else:
-                self._idle.put(fresh)
+                self.admission.add(fresh)
 
         threading.Thread(target=start, name="kg-worker-starter", daemon=True).start()
 
@@ -227,37 +269,45 @@ class ProcessEngine(Engine):
         with contextlib.suppress(OSError):
             dead.conn.close()
 
-    def run(self, job: QueryJob, timeout: float) -> RawResult:
-        """Run the job in an idle worker; kill the worker if it overruns ``timeout``.
+    def _nice(self, worker: _Worker, slow: bool) -> bool:
+        """Lower a worker's CPU priority for a slow query, or raise it back; False if the
+        system refuses (only a privileged process may raise a priority)."""
+        if worker.niced == slow:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.pid, SLOW_NICE if slow else 0)
+        except OSError:
+            return False
+        worker.niced = slow
+        return True
 
-        Waiting for an idle worker may take up to ``timeout`` too (then EngineBusy): the
-        query's own time starts when a worker has it.
+    # -- queries
+
+    def run(self, job: QueryJob, timeout: float, *, client: str = ANONYMOUS) -> RawResult:
+        """Run the job in a worker within ``timeout`` seconds of now, waiting included.
+
+        It starts in the fast lane, or in the slow one if its text ran slow lately; past
+        the fast budget it must move to the slow lane or stop (EngineBusy); past its deadline
+        its worker is killed (QueryTimeout).
         """
+        key = job_key(job)
+        ticket = self.admission.acquire(client, self.admission.lane_for(key),
+                                        time.monotonic() + timeout)
+        worker = ticket.worker
+        assert worker is not None
         try:
-            chosen = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise EngineBusy(
-                f"all {self.size} query workers stayed busy for {timeout:g} s; try again later"
-            ) from None
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            chosen.generation = self._generation
-            message = (self._generation, str(self._path), job)
-        try:
-            chosen.conn.send(message)
-            if not chosen.conn.poll(max(deadline - time.monotonic(), 0.0)):
-                self.killed += 1
-                self._stop(chosen)
-                self._replace_later()
-                raise QueryTimeout(
-                    f"the query did not finish within {timeout:g} s and was stopped"
-                )
-            status, payload = chosen.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._stop(chosen)
+            status, payload = self._answer(ticket, worker, job, key, timeout)
+        except BaseException:
+            self.admission.release(ticket, None)
             self._replace_later()
-            raise StoreError(f"the query worker failed: {exc or type(exc).__name__}") from None
-        self._idle.put(chosen)
+            raise
+        if worker.niced and not self._nice(worker, False):
+            # It cannot be given its priority back: a fresh worker takes its place.
+            self._stop(worker)
+            self._replace_later()
+            self.admission.release(ticket, None)
+        else:
+            self.admission.release(ticket, worker)
         self._collect()
         if status == "ok":
             assert isinstance(payload, RawResult)
@@ -266,41 +316,49 @@ class ProcessEngine(Engine):
             raise QuerySyntaxError(str(payload))
         raise StoreError(str(payload))
 
+    def _answer(self, ticket: Ticket[_Worker], worker: _Worker, job: QueryJob, key: Hashable,
+                timeout: float) -> tuple[str, object]:
+        """Send the job and wait for its answer; on any failure the worker is stopped."""
+        try:
+            generation, path = self.checkpoints.current()
+            worker.generation = generation
+            if ticket.lane == SLOW:
+                self._nice(worker, True)
+            worker.conn.send((generation, str(path), job, str(self.checkpoints.answers)))
+            started = time.monotonic()
+            budget_ends = started + self.fast_budget
+            if ticket.lane == FAST and budget_ends < ticket.deadline and not worker.conn.poll(
+                self.fast_budget
+            ):
+                reason = self.admission.promote(ticket)
+                self.admission.remember(key, slow=True)
+                if reason is not None:
+                    raise EngineBusy(
+                        f"the query ran past {self.fast_budget:g} s, the time a query has in "
+                        f"the fast lane, and was stopped: {reason}. Sent again, it waits for "
+                        "a place in the slow lane", retry_after=5)
+                self._nice(worker, True)
+            if not worker.conn.poll(max(ticket.deadline - time.monotonic(), 0.0)):
+                raise QueryTimeout(
+                    f"the query did not finish within {timeout:g} s and was stopped")
+            answer: tuple[str, object] = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._stop(worker)
+            raise StoreError(f"the query worker failed: {exc or type(exc).__name__}") from None
+        except BaseException:
+            self.killed += 1
+            self._stop(worker)
+            raise
+        if ticket.lane == SLOW and time.monotonic() - started < self.fast_budget:
+            self.admission.remember(key, slow=False)  # fast after all: the data changed
+        return answer
+
     # -- checkpoints
 
-    def _publish(self) -> None:
-        """Take a checkpoint of the store and make it the one new queries read."""
-        path = self.folder / f"{_SNAPSHOT_PREFIX}{next(self._counter)}"
-        started = time.perf_counter()
-        self.store.backup(path)
-        self.last_checkpoint_seconds = time.perf_counter() - started
-        with self._lock:
-            self._generation = int(path.name.removeprefix(_SNAPSHOT_PREFIX))
-            self._path = path
-        self._collect()
-
     def _collect(self) -> None:
-        """Remove the checkpoints that no worker or reader has open any more."""
-        doomed: list[Path] = []
-        closing: list[OxigraphStore] = []
         with self._lock:
-            in_use = {w.generation for w in self._live} | {self._generation}
-            in_use |= {g for g, n in self._readers.items() if n > 0}
-            for generation in list(self._reader_stores):
-                if generation not in in_use:
-                    closing.append(self._reader_stores.pop(generation))
-                    self._readers.pop(generation, None)
-            for path in self.folder.glob(f"{_SNAPSHOT_PREFIX}*"):
-                number = path.name.removeprefix(_SNAPSHOT_PREFIX)
-                # Newer than the current one: a checkpoint being written right now.
-                if number.isdigit() and int(number) < self._generation and (
-                    int(number) not in in_use
-                ):
-                    doomed.append(path)
-        for reader in closing:
-            reader.close()
-        for path in doomed:
-            shutil.rmtree(path, ignore_errors=True)
+            in_use = [w.generation for w in self._live]
+        self.checkpoints.collect(in_use)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:
@@ -310,56 +368,46 @@ class ProcessEngine(Engine):
                 yield self.store
             finally:
                 if not self._closed:
-                    self._publish()
+                    self.checkpoints.publish()
+                    self._collect()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Store]:
         """The newest checkpoint, opened read-only, kept until the block ends."""
-        with self._lock:
-            generation, path = self._generation, self._path
-            self._readers[generation] = self._readers.get(generation, 0) + 1
-            reader = self._reader_stores.get(generation)
         try:
-            if reader is None:
-                assert path is not None
-                opened = OxigraphStore.read_only(path)
-                with self._lock:
-                    reader = self._reader_stores.setdefault(generation, opened)
-                if reader is not opened:
-                    opened.close()
-            yield reader
+            with self.checkpoints.reading() as (_, reader):
+                yield reader
         finally:
-            with self._lock:
-                self._readers[generation] -= 1
             self._collect()
 
+    def counts(self) -> tuple[int, int]:
+        """Triples and quads of the newest checkpoint, counted once per checkpoint."""
+        return self.checkpoints.counts()
+
     def status(self) -> dict[str, Any]:
-        """Workers (their pids), the checkpoint generation, and how many were killed."""
+        """Workers (their pids), the lanes, the checkpoint, and how many workers were killed."""
         with self._lock:
             pids = sorted(w.pid for w in self._live)
-            generation = self._generation
         return {
             "engine": self.kind,
             "workers": pids,
-            "idle_workers": self._idle.qsize(),
             "killed_workers": self.killed,
-            "checkpoint": generation,
-            "checkpoint_seconds": round(self.last_checkpoint_seconds, 4),
+            "fast_budget_seconds": self.fast_budget,
+            **self.admission.status(),
+            "checkpoint": self.checkpoints.generation,
+            "checkpoint_seconds": round(self.checkpoints.last_seconds, 4),
         }
 
     def close(self) -> None:
         """Stop the workers, close the readers and remove the checkpoints."""
         self._closed = True
+        self.admission.take_idle()
         with self._lock:
             workers = list(self._live)
-            readers = list(self._reader_stores.values())
-            self._reader_stores.clear()
         for each in workers:
             with contextlib.suppress(OSError, ValueError):
                 each.conn.send(None)
         for each in workers:
             each.process.join(2)
             self._stop(each, kill=each.process.is_alive())
-        for reader in readers:
-            reader.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.checkpoints.close()

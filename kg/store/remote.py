@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib.term import Node, URIRef
+from rdflib.term import URIRef
 
 from kg import SERVER_SOFTWARE
 from kg.iri import NO_SUCH_GRAPH_IRI
@@ -28,9 +28,10 @@ from kg.store.answers import (
     _result,
 )
 from kg.store.base import QueryResult, RawResult, Store
-from kg.store.bindings import _graph_node, _iri, _with_values
+from kg.store.bindings import Binding, _graph_node, _iri, _with_values
 from kg.store.endpoints import endpoints_of, redact_url
 from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
+from kg.store.fault import wrote
 from kg.store.merge import (
     _add_updates,
     _drops,
@@ -150,6 +151,7 @@ class SparqlStore(Store):
         )
         with response:
             response.read()
+        wrote("update")
 
     def _write(self, update_text: str) -> None:
         try:
@@ -199,7 +201,7 @@ class SparqlStore(Store):
     def load_triples(self, graph_iri: str, path: str | os.PathLike[str]) -> None:
         """Add an N-Triples file to a named graph and the default graph; a request per chunk.
 
-        The default graph is written first (see :meth:`Store.load_triples`).
+        Each request writes a chunk to both graphs, which the server runs as one transaction.
         """
         with open(path, encoding="utf-8") as lines:
             for update_text in _load_updates(graph_iri, lines):
@@ -228,7 +230,7 @@ class SparqlStore(Store):
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
         return sorted(str(g) for (g,) in rows if isinstance(g, URIRef))
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Run a SPARQL query; its default graph is the merge of all named graphs.
 
         Bindings become a VALUES block at the start of the WHERE group, each term escaped.
@@ -326,7 +328,7 @@ class SparqlStore(Store):
         graph_format: str = "turtle",
         default_graphs: Sequence[str | None] | None = None,
         named_graphs: Sequence[str] | None = None,
-        bindings: Mapping[str, Node] | None = None,
+        bindings: Mapping[str, Binding] | None = None,
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> RawResult:

@@ -1,10 +1,13 @@
 """A query worker process: answers queries on read-only checkpoints of the store.
 
-The pool (:mod:`kg.store.pool`) sends ``(generation, snapshot folder, job)``; the worker opens
-that snapshot (once per generation), runs the job and sends back ``("ok", RawResult)``,
-``("syntax", message)`` or ``("error", message)``. It exits when the pipe closes. A worker
-that overruns its time is killed by the pool, which is the point of running queries here
-rather than in a thread.
+The pool (:mod:`kg.store.pool`) sends ``(generation, snapshot folder, job, answers folder)``;
+the worker opens that snapshot (once per generation), runs the job and sends back
+``("ok", RawResult)``, ``("syntax", message)`` or ``("error", message)``. An answer larger than
+:data:`SPOOL_OVER` of a job that may be streamed is written to a file in the answers folder
+and sent as a :class:`SpooledResult`: the server then streams it to the client in small
+pieces instead of holding it whole (six readers of a large graph held 2.4 GB). It exits when
+the pipe closes. A worker that overruns its time is killed by the pool, which is the point of
+running queries here rather than in a thread.
 
 A worker cannot open network connections (``kg.sandbox``): pyoxigraph would answer a SERVICE
 clause with an HTTP request of its own, and the server's refusal of SERVICE should not be the
@@ -16,15 +19,18 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from rdflib.term import Node
-
 from kg.sandbox import forbid_network
 from kg.store.base import RawResult, Store
+from kg.store.bindings import Binding
 from kg.store.errors import QuerySyntaxError, StoreError
 from kg.store.oxigraph import OxigraphStore
+
+#: Answers larger than this many bytes go through a file when the job may be streamed.
+SPOOL_OVER = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,11 @@ class QueryJob:
     graph_format: str = "turtle"
     default_graphs: tuple[str | None, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    bindings: tuple[tuple[str, Node], ...] = ()
+    bindings: tuple[tuple[str, Binding], ...] = ()
     max_rows: int | None = None
     base_iri: str | None = None
+    #: The caller can send the answer from a file (a :class:`SpooledResult`).
+    stream: bool = False
 
     def run(self, store: Store) -> RawResult:
         """Run on a store: a worker's snapshot, or the live store of an inline engine."""
@@ -52,6 +60,24 @@ class QueryJob:
             max_rows=self.max_rows,
             base_iri=self.base_iri,
         )
+
+
+@dataclass(frozen=True)
+class SpooledResult(RawResult):
+    """An answer whose body is in the file ``path`` (``body`` is empty); its reader removes it."""
+
+    path: str = ""
+
+
+def spool(result: RawResult, folder: str | None) -> RawResult:
+    """The result as a file in ``folder`` if it is large, so that it crosses no pipe whole."""
+    if folder is None or len(result.body) <= SPOOL_OVER:
+        return result
+    descriptor, path = tempfile.mkstemp(prefix=f"answer-{os.getpid()}-", dir=folder)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(result.body)
+    return SpooledResult(result.kind, result.media_type, b"", result.rows, result.truncated,
+                         path=path)
 
 
 def main(conn: Connection) -> None:
@@ -73,7 +99,7 @@ def main(conn: Connection) -> None:
             break
         if message is None:
             break
-        wanted, folder, job = message
+        wanted, folder, job, answers = message
         try:
             if wanted != generation or store is None:
                 if store is not None:
@@ -81,7 +107,8 @@ def main(conn: Connection) -> None:
                     store = None
                 store = OxigraphStore.read_only(folder)
                 generation = wanted
-            reply: tuple[str, object] = ("ok", job.run(store))
+            result = job.run(store)
+            reply: tuple[str, object] = ("ok", spool(result, answers if job.stream else None))
         except QuerySyntaxError as exc:
             reply = ("syntax", str(exc))
         except StoreError as exc:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from kg.iri import INFERRED_GRAPH, LINK_GRAPH_BASE
+from kg.derivation import derived_graph_test
 from kg.ontology import ontology_graph
 from kg.store import Store
 from kg.terms import Triple, is_iri, sparql_iri
@@ -96,10 +96,9 @@ def validate_documents(
 
 
 # The graphs computed from the documents (the article-event links of kg.link.find, the
-# inferred graph of kg.reason) are not context: they are recomputed from the new documents.
-_NOT_DERIVED = (
-    f'!STRSTARTS(STR(?g), "{LINK_GRAPH_BASE}") && ?g != {sparql_iri(INFERRED_GRAPH)}'
-)
+# inferred graph of kg.reason, their records) are not context: they are recomputed from the
+# new documents.
+_NOT_DERIVED = f"!{derived_graph_test('?g')}"
 
 
 def linked_context_query(nodes: Iterable[URIRef]) -> str | None:

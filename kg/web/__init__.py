@@ -27,7 +27,9 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "PUBLIC_URL": (None, "The base URL people and programs use to reach the server (default: "
                    "`http://HOST:PORT/`). New graph IRIs, the service description and the "
                    "origins allowed to write are taken from it, never from the `Host` header."),
-    "THREADS": (8, "Request threads of the waitress server."),
+    "THREADS": (24, "Request threads of the waitress server. A quarter of them (at least 2) "
+                "never wait on queries, so `/health` and pages answer under any load; the rest "
+                "is how many queries are held at once, running or waiting for a worker."),
     "CONNECTION_LIMIT": (1000, "Open connections the server keeps at once; slow or idle ones "
                          "use no thread, only a slot."),
     "CHANNEL_TIMEOUT": (30, "Seconds a connection may stay silent before it is closed."),
@@ -42,8 +44,16 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "MAX_ROWS": (10_000, "The most rows (or triples) one answer holds; a cut answer says so in "
                  "`X-Result-Truncated`."),
     "MAX_BODY": (16 * 1024 * 1024, "The largest request body in bytes; larger ones get 413."),
-    "QUERY_WORKERS": (max(2, os.cpu_count() or 2), "Query worker processes; 0 runs queries "
+    "QUERY_WORKERS": (max(4, os.cpu_count() or 2), "Query worker processes; 0 runs queries "
                       "in the server process with a best-effort timeout."),
+    "FAST_BUDGET": (1.0, "Seconds a query runs in the fast lane; one still running then "
+                    "moves to the slow lane, at a lower CPU priority, or is stopped with 503 "
+                    "and `Retry-After` if the slow lane (or the client's share of it) is full. "
+                    "Sent again, it waits for a slow place."),
+    "SLOW_WORKERS": (0, "Workers that slow queries may hold at once, always fewer than "
+                     "`QUERY_WORKERS`; 0: half of them."),
+    "SLOW_PER_CLIENT": (0, "Places of the slow lane that one client (remote address) may "
+                        "hold, running or waiting; 0: half of them, at least one."),
     "SNAPSHOT_DIR": (None, "Where the workers' checkpoints go (default: beside the store)."),
     "ALLOW_SERVICE": (False, "Let queries use `SERVICE`, which makes the server fetch other "
                       "endpoints."),
@@ -54,6 +64,9 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "ACCESS_LOG": ("-", "Where the JSON access log goes: `-` for stderr, a file, or empty "
                    "for none."),
     "QUERIES_DIR": (None, "A folder of named queries to serve instead of the shipped ones."),
+    "INDEX": (None, "The text index of a remote store (an SQLite file made by `kg reindex`), "
+              "for `/search` and the named queries' word parameters; an embedded store keeps "
+              "its own in its folder."),
 }
 
 
@@ -69,11 +82,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from kg.web import admin, graph_store, http, named_queries, pages, sparql, state
+    from kg.web import admin, graph_store, http, named_queries, pages, search, sparql, state
 
     state.init_app(app)
     http.init_app(app)
-    for module in (sparql, graph_store, named_queries, admin, pages):
+    search.init_app(app)
+    for module in (sparql, graph_store, named_queries, admin, pages, search):
         app.register_blueprint(module.bp)
     return app
 
@@ -107,7 +121,7 @@ def settle_config(config: dict[str, Any]) -> None:
                              "http(s) URL")
 
 
-_TEXT_OR_NONE = ("UPDATE_TOKEN", "SNAPSHOT_DIR", "QUERIES_DIR", "PUBLIC_URL")
+_TEXT_OR_NONE = ("UPDATE_TOKEN", "SNAPSHOT_DIR", "QUERIES_DIR", "PUBLIC_URL", "INDEX")
 
 
 def _truth(value: object) -> bool:

@@ -27,7 +27,7 @@ from kg.validate.writes import (
 )
 from kg.web import formats
 from kg.web.http import fail, public_url, require_write_access, write_failed
-from kg.web.sparql import choose_format, gate_response, run_job
+from kg.web.sparql import choose_format, gate_response, result_response, run_job
 from kg.web.state import get_state
 
 bp = Blueprint("graph_store", __name__)
@@ -96,7 +96,8 @@ def read(graph: str | None) -> Response:
     """The graph's triples in the negotiated format; 404 if there is no such graph.
 
     It runs as any query does: under the query timeout and the row cap (a cut answer says so
-    in ``X-Result-Truncated``; ``/export`` streams a whole graph of any size).
+    in ``X-Result-Truncated``; ``/export`` streams a whole graph of any size). A large answer
+    is streamed from a file the worker wrote, never held whole in the server.
     """
     chosen = choose_format(request.args.get("format"), graph=True)
     state = get_state()
@@ -107,8 +108,8 @@ def read(graph: str | None) -> Response:
     max_rows = current_app.config["MAX_ROWS"]
     result = run_job(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", graph_format=chosen,
                               default_graphs=None if graph is None else (graph,),
-                              max_rows=max_rows))
-    response = Response(result.body, content_type=formats.media_type(chosen, graph=True))
+                              max_rows=max_rows, stream=True))
+    response = result_response(result, formats.media_type(chosen, graph=True))
     response.vary.add("Accept")
     response.headers["X-Result-Rows"] = str(result.rows)
     if result.truncated:

@@ -22,7 +22,8 @@ def describe(query: NamedQuery) -> dict[str, object]:
         "title": query.title,
         "description": query.description,
         "params": [
-            {"name": p.name, "type": p.type, "description": p.description, "default": p.default}
+            {"name": p.name, "type": p.type, "description": p.description, "default": p.default,
+             "within": list(p.within) if p.within else None}
             for p in query.params
         ],
         "url": url_for("named_queries.run", name=query.name),
@@ -44,7 +45,7 @@ def run(name: str) -> Response:
         fail(404, f"no named query {name!r}; see /queries")
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
     try:
-        bindings = bind_params(query, values)
+        bindings = bind_params(query, values, store=get_state().store)
     except QueryParamError as exc:
         fail(400, str(exc))
     return answer_query(query.text, request.args, bindings=bindings)

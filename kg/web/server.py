@@ -64,6 +64,9 @@ def start(config: Mapping[str, Any]) -> Serving:
             port=settings["PORT"],
             threads=settings["THREADS"],
             max_request_body_size=settings["MAX_BODY"],
+            # A streamed answer (a large one, /export) waits for the client past 1 MiB
+            # unsent, where waitress would keep 16 MiB per connection in memory.
+            outbuf_high_watermark=1024 * 1024,
             # Slow and idle connections hold a slot each, never a thread: with many slots and
             # a short silence allowed, they cannot starve the clients that send requests.
             connection_limit=settings["CONNECTION_LIMIT"],

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
-from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 
 from kg.rdfio import OXIGRAPH_FORMATS
 from kg.sparql.analysis import RDFLIB_DEFAULT_GRAPH, SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
-from kg.store import QuerySyntaxError, RawResult, StoreError
+from kg.store import Binding, QuerySyntaxError, RawResult, StoreError
 from kg.store.pool import EngineBusy, QueryTimeout
-from kg.store.worker import QueryJob
+from kg.store.worker import QueryJob, SpooledResult
 from kg.terms import is_iri, sparql_iri
 from kg.validate.writes import GateRejected, UpdateRefused, apply_update
 from kg.web import formats
@@ -89,7 +90,7 @@ def dataset(params: MultiDict[str, str], default_key: str, named_key: str
 
 
 def answer_query(text: str, params: MultiDict[str, str],
-                 bindings: Mapping[str, Node] | None = None) -> Response:
+                 bindings: Mapping[str, Binding] | None = None) -> Response:
     """Run a query and answer it in the negotiated format."""
     config = current_app.config
     base_iri = public_url() + "sparql"
@@ -112,10 +113,10 @@ def answer_query(text: str, params: MultiDict[str, str],
         bindings=tuple((bindings or {}).items()),
         max_rows=config["MAX_ROWS"],
         base_iri=base_iri,
+        stream=True,
     )
     result = run_job(job)
-    response = Response(result.body, content_type=formats.media_type(
-        chosen, graph=result.kind == "graph"))
+    response = result_response(result, formats.media_type(chosen, graph=result.kind == "graph"))
     response.vary.add("Accept")
     if result.kind != "ask":
         response.headers["X-Result-Rows"] = str(result.rows)
@@ -142,18 +143,45 @@ def choose_format(format_param: str | None, *, graph: bool) -> str:
 
 
 def run_job(job: QueryJob) -> RawResult:
-    """Run a query job with the configured timeout; errors become HTTP answers."""
+    """Run a query job for this client with the configured timeout; errors become answers."""
     state = get_state()
     try:
-        return state.engine.run(job, current_app.config["QUERY_TIMEOUT"])
+        return state.engine.run(job, current_app.config["QUERY_TIMEOUT"],
+                                client=request.remote_addr or "-")
     except QuerySyntaxError as exc:
         fail(400, str(exc))
     except QueryTimeout as exc:
         fail(503, f"{exc}; simplify the query or add a LIMIT", {"Retry-After": "1"})
     except EngineBusy as exc:
-        fail(503, str(exc), {"Retry-After": "5"})
+        fail(503, str(exc), {"Retry-After": str(exc.retry_after)})
     except StoreError as exc:
         fail(500, f"the query failed: {exc}")
+
+
+def result_response(result: RawResult, content_type: str) -> Response:
+    """A response with the answer: from memory, or streamed from the file of a large one."""
+    if not isinstance(result, SpooledResult):
+        return Response(result.body, content_type=content_type)
+    body = _FileBody(open(result.path, "rb"))  # noqa: SIM115 (closed by the response)
+    # Gone from the folder at once: the open file is all that keeps it, whatever happens.
+    os.unlink(result.path)
+    response = Response(body, content_type=content_type, direct_passthrough=False)
+    response.content_length = os.fstat(body.file.fileno()).st_size
+    return response
+
+
+class _FileBody:
+    """A response body read from an open file in pieces, closed when the response is."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.file.read(64 * 1024):
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def answer_update(text: str, params: MultiDict[str, str]) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ipaddress
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,11 +13,17 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from kg.pipeline import Finding, check_store
 from kg.queries import NamedQuery, load_queries
 from kg.store import MEMORY_URL, Store, StoreError, is_memory_url, open_folder, open_store
 from kg.store.pool import Engine, InlineEngine, ProcessEngine
+from kg.store.tempfiles import remove_dead_previews
 
 EXTENSION = "kg"
+
+
+# The folder a memory: store is served from, named with the pid so that a dead one is found.
+_MEMORY_PREFIX = "kg-memory-store-"
 
 
 class State:
@@ -29,7 +36,8 @@ class State:
         with_workers = config["QUERY_WORKERS"] > 0
         if with_workers and is_memory_url(url):
             # Worker processes need the store on disk: memory: serves a temporary folder.
-            self._temporary = Path(tempfile.mkdtemp(prefix="kg-memory-store-"))
+            remove_dead_previews(Path(tempfile.gettempdir()), prefix=_MEMORY_PREFIX)
+            self._temporary = Path(tempfile.mkdtemp(prefix=f"{_MEMORY_PREFIX}{os.getpid()}-"))
             self.store: Store = open_folder(self._temporary / "store", url=MEMORY_URL)
         else:
             self.store = open_store(url)
@@ -41,15 +49,26 @@ class State:
                     self.store,
                     workers=config["QUERY_WORKERS"],
                     snapshot_dir=config["SNAPSHOT_DIR"],
+                    slow_workers=config["SLOW_WORKERS"],
+                    slow_per_client=config["SLOW_PER_CLIENT"],
+                    capacity=query_capacity(config["THREADS"]),
+                    fast_budget=config["FAST_BUDGET"],
                 )
             else:
-                self.engine = InlineEngine(self.store)
+                self.engine = InlineEngine(self.store,
+                                           capacity=query_capacity(config["THREADS"]))
         except BaseException:
             self.store.close()
             raise
         folder = Path(config["QUERIES_DIR"]) if config["QUERIES_DIR"] else None
         self.queries: dict[str, NamedQuery] = load_queries(folder)
         self.closed = False
+        # The cheap part of `kg check` at start (derived data current, no leftovers), shown at
+        # /health; the merge scan reads the whole store and is left to `kg check`.
+        try:
+            self.checks: list[Finding] = check_store(self.store, scan=False)
+        except StoreError as exc:
+            self.checks = [Finding("checks", False, f"could not run: {exc}")]
 
     @property
     def remote(self) -> bool:
@@ -65,6 +84,13 @@ class State:
         self.store.close()
         if self._temporary is not None:
             shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def query_capacity(threads: int) -> int:
+    """How many requests may hold a thread for a query, running or waiting: a quarter of the
+    request threads (at least two) stay free, so /health and pages never wait behind
+    queries, and no request waits in the server's own queue, outside every timeout."""
+    return max(1, threads - max(2, threads // 4))
 
 
 def init_app(app: Flask) -> None:

@@ -56,3 +56,24 @@ def test_events_of_a_state_include_those_of_its_president(tmp_path: Path) -> Non
     direct = runner.invoke(cli, ["--store", store, "query", "events_with_actor", "-p",
                                  "actor=Vladimir Putin", "--format", "csv"])
     assert direct.output.strip().splitlines()[1].endswith("participant")
+
+
+def test_an_administration_is_its_state() -> None:
+    """Collective actors the text names plainly ("the Obama Administration") were invisible."""
+    found = participants("The Obama Administration announces new sanctions on Russia.")
+    assert "United States" in found and "Barack Obama" not in found
+
+
+def test_context_tags_of_a_related_entry_make_no_participant() -> None:
+    """"Related-list entries add participants": an entry's Context tags say what the page
+    linking to it is about, not who took part in the other event."""
+    from kg.extract import extract_event
+    from kg.model import Event, EventRef
+
+    entry = EventRef(headline="Prime Minister of Poland Donald Tusk is hospitalized.",
+                     date=date(2013, 1, 24), context=("Americans", "Polish", "missile defense"))
+    event = Event(headline="Donald Tusk announces an agreement with the United States.",
+                  date=date(2008, 8, 14), related=(entry,))
+    related = extract_event(event, load_gazetteer()).related[0]
+    assert {a.name for a in related.mentions.actors} == {"Donald Tusk"}
+    assert "United States" not in {a.name for a in related.mentions.actors}
