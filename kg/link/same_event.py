@@ -40,9 +40,9 @@ from itertools import combinations
 from rdflib import Literal, URIRef
 
 from kg.iri import same_event_link_iri
-from kg.link.score import topic_words
+from kg.link.score import link_graph_provenance, topic_words
 from kg.terms import Triple
-from kg.vocab import DIP, PROV, RDF, RDFS, XSD
+from kg.vocab import DIP, PROV, RDF, XSD
 
 #: Bumped whenever the scoring changes, so that stored links say which rules made them.
 SAME_EVENT_VERSION = "1"
@@ -219,8 +219,6 @@ def same_event_triples(
     """The triples of a same-event graph: each link as a dip:SameEventLink node with its
     score and evidence, the plain ``a dip:sameEventAs b`` both ways, and PROV-O for the graph."""
     g = URIRef(graph_iri)
-    activity = URIRef(graph_iri + "#linking")
-    when = Literal(generated_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     sources: set[str] = set()
     for link in links:
         a, b = URIRef(link.first), URIRef(link.second)
@@ -239,16 +237,7 @@ def same_event_triples(
             yield node, PROV.wasDerivedFrom, URIRef(doc)
         sources.update(link.documents)
     yield g, RDF.type, DIP.SameEventGraph
-    yield g, RDFS.label, Literal(label)
-    yield g, DIP.linkerVersion, Literal(SAME_EVENT_VERSION)
-    yield g, PROV.generatedAtTime, when
-    yield g, PROV.wasGeneratedBy, activity
-    for doc in sorted(sources):
-        yield g, PROV.wasDerivedFrom, URIRef(doc)
-        yield activity, PROV.used, URIRef(doc)
-    yield activity, RDF.type, DIP.Linking
-    yield activity, RDFS.label, Literal(f"same-event linking: {label}")
-    yield activity, PROV.endedAtTime, when
-    yield activity, PROV.wasAssociatedWith, URIRef(software)
-    yield URIRef(software), RDF.type, PROV.SoftwareAgent
-    yield URIRef(software), RDFS.label, Literal("diplomacy-kg " + software.rsplit("/", 1)[-1])
+    yield from link_graph_provenance(
+        graph_iri, label=label, version=SAME_EVENT_VERSION,
+        activity_label=f"same-event linking: {label}", sources=sources,
+        generated_at=generated_at, software=software)

@@ -360,8 +360,6 @@ def link_triples(
     features came from: each link and the graph as a whole are derived from them.
     """
     g, a = URIRef(graph_iri), URIRef(article)
-    activity = URIRef(graph_iri + "#linking")
-    when = Literal(generated_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     article_docs = sorted(set(article_documents))
     sources: set[str] = set(article_docs)
     name = labels.get(article, article)
@@ -387,15 +385,35 @@ def link_triples(
         for doc in sorted(docs):
             yield node, PROV.wasDerivedFrom, URIRef(doc)
     yield g, RDF.type, DIP.LinkGraph
-    yield g, RDFS.label, Literal(f"events reported by {name}")
-    yield g, DIP.linkerVersion, Literal(LINKER_VERSION)
+    yield from link_graph_provenance(
+        graph_iri, label=f"events reported by {name}", version=LINKER_VERSION,
+        activity_label=f"linking of {name} to the events it reports", sources=sources,
+        generated_at=generated_at, software=software)
+
+
+def link_graph_provenance(
+    graph_iri: str,
+    *,
+    label: str,
+    version: str,
+    activity_label: str,
+    sources: Iterable[str],
+    generated_at: datetime,
+    software: str,
+) -> Iterator[Triple]:
+    """PROV-O for a derived link graph: its label and linker version, the linking activity
+    that made it, the document graphs it was derived from, and the software that ran."""
+    g, activity = URIRef(graph_iri), URIRef(graph_iri + "#linking")
+    when = Literal(generated_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    yield g, RDFS.label, Literal(label)
+    yield g, DIP.linkerVersion, Literal(version)
     yield g, PROV.generatedAtTime, when
     yield g, PROV.wasGeneratedBy, activity
     for doc in sorted(sources):
         yield g, PROV.wasDerivedFrom, URIRef(doc)
         yield activity, PROV.used, URIRef(doc)
     yield activity, RDF.type, DIP.Linking
-    yield activity, RDFS.label, Literal(f"linking of {name} to the events it reports")
+    yield activity, RDFS.label, Literal(activity_label)
     yield activity, PROV.endedAtTime, when
     yield activity, PROV.wasAssociatedWith, URIRef(software)
     yield URIRef(software), RDF.type, PROV.SoftwareAgent

@@ -41,14 +41,12 @@ FIELDS = EVENT_FIELDS + ARTICLE_FIELDS + SILVER_FIELDS + MERGED_FIELDS
 
 
 @dataclass
-class FieldScore:
-    """True positives, false hits and misses of one field, with the items for --verbose."""
+class Counts:
+    """True positives, false positives and misses, and the precision and recall they give."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    false_hits: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float | None:
@@ -59,6 +57,14 @@ class FieldScore:
     def recall(self) -> float | None:
         """tp / (tp + fn), or None when nothing was labelled."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+@dataclass
+class FieldScore(Counts):
+    """True positives, false hits and misses of one field, with the items for --verbose."""
+
+    false_hits: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
 
     @property
     def f1(self) -> float | None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kg.extract.gazetteer import Gazetteer
+from kg.pipeline.evaluate import Counts
 from kg.pipeline.ingester import ingest
 from kg.store import Store, open_store
 from kg.terms import sparql_iri
@@ -55,29 +56,20 @@ class Mention:
 
 
 @dataclass
-class PairReport:
-    """Pair precision and recall, and what could not be scored."""
+class PairReport(Counts):
+    """Pair precision and recall, and what could not be scored.
+
+    ``tp``: labelled same, predicted same; ``fp``: labelled different, predicted same;
+    ``fn``: labelled same, predicted different.
+    """
 
     pairs: int = 0
-    tp: int = 0  # labelled same, predicted same
-    fp: int = 0  # labelled different, predicted same
-    fn: int = 0  # labelled same, predicted different
     tn: int = 0
     mentions: int = 0
     unmapped: list[str] = field(default_factory=list)  # mentions that no node was found for
     false_same: list[str] = field(default_factory=list)
     missed_same: list[str] = field(default_factory=list)
     by_kinds: dict[str, list[int]] = field(default_factory=dict)  # "page/related": tp fp fn tn
-
-    @property
-    def precision(self) -> float | None:
-        """Of the pairs predicted the same event, the share labelled so."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        """Of the pairs labelled the same event, the share predicted so."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
 def match_key(text: str) -> str:
