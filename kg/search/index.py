@@ -19,7 +19,7 @@ from pathlib import Path
 from kg.search.things import KINDS, NAMED_KINDS, RECORD_KINDS, Thing
 
 #: Bumped when the tables change: an index of another version is made again.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: The longest search, in characters.
 MAX_QUERY = 256
 #: The most results a search returns.
@@ -68,6 +68,9 @@ _SCHEMA = (
     "CREATE TRIGGER things_changed AFTER UPDATE ON things BEGIN "
     f"{_drop('records', 'old', 'IN')} {_drop('names', 'old', 'NOT IN')} "
     f"{_keep('records', 'new', 'IN')} {_keep('names', 'new', 'NOT IN')} END",
+    # What a lookup reads of each thing it finds, apart from the texts: a thousand matches
+    # of common words cost half as much read from here as from the table's wide rows.
+    "CREATE INDEX things_found ON things(id, kind, day, iri)",
     "CREATE TABLE documents(graph TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID",
     *(f"INSERT INTO {table}({table}, rank) VALUES ('rank', '{_WEIGHTS}')" for table in _FTS),
     f"INSERT INTO meta(key, value) VALUES ('schema', '{SCHEMA_VERSION}')",
@@ -317,8 +320,8 @@ class TextIndex:
             if days is not None:
                 where += " AND t.day BETWEEN ? AND ?"
                 parameters += days
-            sql = (f"SELECT t.iri FROM {table} JOIN things t ON t.id = {table}.rowid "
-                   f"WHERE {table} MATCH ?{where} LIMIT ?")
+            sql = (f"SELECT t.iri FROM {table} JOIN things t INDEXED BY things_found "
+                   f"ON t.id = {table}.rowid WHERE {table} MATCH ?{where} LIMIT ?")
             found += (str(row[0]) for row in self._read(sql, [*parameters, MAX_MATCHES + 1],
                                                         " ".join(words)))
         if len(found) > MAX_MATCHES:
