@@ -7,16 +7,22 @@ validation gate on into an embedded on-disk store) it prints:
 - the gate's cost for new documents against that store: one document alone (one
   pySHACL run) and per document in a batch of ``--probe`` documents (one run for all);
 - ``kg infer`` (the fast engine) and, up to ``--owlrl-max`` events, the owlrl reference;
-- at the largest size, ``kg validate --all`` (pipeline.validate_store, which it runs).
+- ``kg validate --all``: batch by batch (pipeline.validate_store) at every size and, up to
+  ``--whole-max`` events, the whole graph in memory (the reference) with a check that both
+  give the same results; each in a child process, so its peak RSS is its own.
 
     python bench/validate.py --sizes 1000 10000
+    python bench/validate.py --sizes 1000 10000 --all-only   # only kg validate --all
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
 
 from kg.ingest_report import FileResult
-from kg.pipeline import (
-    Ingester,
-    _Pending,
-    validate_store,
-)
+from kg.pipeline import Ingester
+from kg.pipeline import ingest as ingest_quickly
+from kg.pipeline.ingester import _Pending
+from kg.pipeline.store_validation import DEFAULT_BATCH, validate_store, validate_whole_store
 from kg.reason import infer
 from kg.sources import InputFile, collect_files
 from kg.store import Store, open_store
@@ -68,7 +73,62 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole: bool) -> None:
+def validate_all_in_child(store_path: Path, mode: str, batch: int) -> dict[str, object]:
+    """``kg validate --all`` on a store in a fresh process: its time, peak RSS and results."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(store_path), "--mode", mode,
+         "--batch", str(batch)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    answer: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return answer
+
+
+def child(store_path: Path, mode: str, batch: int) -> None:
+    """Run one ``kg validate --all`` and print its figures as one JSON line."""
+    with open_store(store_path, create=False) as store:
+        started = time.perf_counter()
+        if mode == "whole":
+            report = validate_whole_store(store)
+        else:
+            report = validate_store(store, batch_size=batch)
+        seconds = time.perf_counter() - started
+    keys = sorted(repr((r.file, r.severity, r.focus_node, r.path, r.shape, r.value, r.message))
+                  for r in report.results)
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "summary": report.summary(),
+                      "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]}))
+
+
+def report_validate_all(store_path: Path, size: int, *, whole_max: int, batch: int) -> None:
+    """Print ``kg validate --all`` batched, and whole-graph up to ``whole_max`` events."""
+    batched = validate_all_in_child(store_path, "batched", batch)
+    print(f"  kg validate --all, batches of {batch} graphs: {batched['seconds']:.1f} s, "
+          f"peak RSS {batched['peak_mb']:.0f} MB ({batched['summary']})")
+    if size <= whole_max:
+        whole = validate_all_in_child(store_path, "whole", batch)
+        same = "same results" if whole["digest"] == batched["digest"] else "DIFFERENT RESULTS"
+        print(f"  kg validate --all, whole graph in memory: {whole['seconds']:.1f} s, "
+              f"peak RSS {whole['peak_mb']:.0f} MB ({whole['summary']}); {same}")
+
+
+def run_all_only(size: int, workdir: Path, *, whole_max: int, batch: int) -> None:
+    """Only ``kg validate --all``: the corpus ingested without the gate (it all conforms)."""
+    store_path = workdir / f"store-{size}"
+    if not store_path.exists():
+        corpus = workdir / f"corpus-{size}"
+        files_written = write_corpus(corpus, size)
+        with open_store(store_path) as store:
+            started = time.perf_counter()
+            ingest_quickly(store, [corpus], validate=False)
+            print(f"{size} events ({files_written} documents, {store.triple_count()} triples): "
+                  f"ingested without the gate in {time.perf_counter() - started:.1f} s")
+    else:
+        print(f"{size} events: the store in {store_path}")
+    report_validate_all(store_path, size, whole_max=whole_max, batch=batch)
+
+
+def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole_max: int,
+        batch: int) -> None:
     corpus = workdir / f"corpus-{size}"
     files_written = write_corpus(corpus, size)
     probes = workdir / f"probe-{size}"
@@ -105,12 +165,8 @@ def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole: bool) ->
             report = infer(store, engine="owlrl")
             print(f"  kg infer --engine owlrl: {report.seconds:.1f} s, "
                   f"{report.triples} triples inferred")
-        if whole:
-            started = time.perf_counter()
-            result = validate_store(store)
-            print(f"  kg validate --all: {time.perf_counter() - started:.1f} s "
-                  f"({result.summary()})")
     print(f"  peak memory so far: {peak_mb():.0f} MB")
+    report_validate_all(store_path, size, whole_max=whole_max, batch=batch)
 
 
 def main() -> None:
@@ -120,13 +176,27 @@ def main() -> None:
     parser.add_argument("--owlrl-max", type=int, default=1000,
                         help="run the owlrl reference engine up to this many events")
     parser.add_argument("--workdir", type=Path, help="keep corpora and stores here")
+    parser.add_argument("--all-only", action="store_true",
+                        help="only kg validate --all (a store already in --workdir is reused)")
+    parser.add_argument("--whole-max", type=int, default=1000,
+                        help="also validate the whole graph in memory up to this many events")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
+                        help="document graphs per batch of kg validate --all")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("batched", "whole"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child is not None:
+        child(args.child, args.mode, args.batch)
+        return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-validate-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for size in args.sizes:
-            run(size, workdir, probe=args.probe, owlrl_max=args.owlrl_max,
-                whole=size == max(args.sizes))
+            if args.all_only:
+                run_all_only(size, workdir, whole_max=args.whole_max, batch=args.batch)
+            else:
+                run(size, workdir, probe=args.probe, owlrl_max=args.owlrl_max,
+                    whole_max=args.whole_max, batch=args.batch)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

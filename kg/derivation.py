@@ -11,7 +11,10 @@ links keep a record in their own state graph (:data:`kg.iri.INFERRED_STATE_GRAPH
   a start with no end, read as *interrupted*, and the next command that writes redoes it;
 - a run that has written everything writes its start and its end: *current*;
 - a write of documents marks a current record *stale* (``prov:invalidatedAtTime`` on what it
-  generated) and the links' record started, before it writes any document.
+  generated) and the links' record started, before it writes any document;
+- a client's write through ``kg serve`` (an update, a Graph Store write), which recomputes
+  nothing, marks every current record stale before it writes (:func:`mark_stale`), and puts
+  them back if it wrote nothing after all (:func:`put_back`).
 
 The label of a record is the command that redoes the derivation (``kg infer --engine fast``).
 """
@@ -20,8 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from rdflib import Literal, URIRef
@@ -241,3 +244,25 @@ def documents_changing(store: Store) -> dict[Derivation, Record]:
     if graphs:
         store.replace_graphs(graphs)
     return records
+
+
+def mark_stale(store: Store) -> dict[Derivation, Record]:
+    """Before a write of documents that derives nothing: every current record made stale.
+
+    One write, none if no record is current. Returns the records as they were, for
+    :func:`put_back` should the write not happen.
+    """
+    records = read_records(store)
+    now = _now()
+    graphs = {d.state_graph: _triples(replace(r, status=STALE, invalidated=now))
+              for d, r in records.items() if r.status == CURRENT}
+    if graphs:
+        store.replace_graphs(graphs)
+    return records
+
+
+def put_back(store: Store, records: Mapping[Derivation, Record]) -> None:
+    """After a write that changed nothing: the records :func:`mark_stale` made stale, current."""
+    graphs = {d.state_graph: _triples(r) for d, r in records.items() if r.status == CURRENT}
+    if graphs:
+        store.replace_graphs(graphs)

@@ -25,11 +25,13 @@ from kg.model import (
     Span,
 )
 from kg.names import name_key
+from kg.sources import recorded_path
 from kg.terms import Triple
 from kg.vocab import CAMEO, DCTERMS, DEFAULT_BASE, DIP, OWL, PROV, RDF, RDFS, SKOS, WD, XSD
 
 #: Bumped whenever the mapping changes, so that unchanged documents are re-mapped.
-MAPPER_VERSION = "4"
+#: 5: provenance names files by their path within the folder ingested, not a ``file:`` IRI.
+MAPPER_VERSION = "5"
 
 
 
@@ -407,14 +409,20 @@ def provenance_triples(
     ingested_at: datetime,
     software: str,
 ) -> Iterable[Triple]:
-    """PROV-O description of a document graph: which file, when, by which software version."""
+    """PROV-O description of a document graph: which file, when, by which software version.
+
+    The file is recorded by ``location`` (its path relative to the folder ingested, or under
+    the user's base URL) and shown by the path that gives, never by the path the ingesting
+    machine read it from (``doc.path``), which is its own business.
+    """
     g = URIRef(graph_iri)
     activity = URIRef(graph_iri + "#ingestion")
     source = URIRef(location)
+    shown = recorded_path(location)
     when = Literal(ingested_at.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     yield g, RDF.type, DIP.SourceDocument
-    yield g, RDFS.label, Literal(f"{doc.format} {doc.path}")
-    yield g, DIP.sourcePath, Literal(doc.path)
+    yield g, RDFS.label, Literal(f"{doc.format} {shown}")
+    yield g, DIP.sourcePath, Literal(shown)
     yield g, DCTERMS.format, Literal(doc.format)
     yield g, DIP.contentHash, Literal(doc.content_hash)
     yield g, DIP.mapperVersion, Literal(MAPPER_VERSION)
@@ -422,7 +430,7 @@ def provenance_triples(
     yield g, PROV.generatedAtTime, when
     yield g, PROV.wasGeneratedBy, activity
     yield activity, RDF.type, DIP.Ingestion
-    yield activity, RDFS.label, Literal(f"ingestion of {doc.path}")
+    yield activity, RDFS.label, Literal(f"ingestion of {shown}")
     yield activity, PROV.used, source
     yield activity, PROV.endedAtTime, when
     yield activity, PROV.wasAssociatedWith, URIRef(software)

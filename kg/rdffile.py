@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.jsonld import CONTEXT_URL, inline_context
 from kg.model import ParseError
 from kg.nesting import MAX_XML_DEPTH, check_json_depth, check_triple_term_depth, load_json
 from kg.rdfio import BY_EXTENSION, OXIGRAPH_FORMATS
@@ -92,6 +93,7 @@ def parse_rdf(data: bytes, format: str, *, name: str = "<input>", base: str | No
     """Parse ``data`` in ``format`` (a key of :data:`OXIGRAPH_FORMATS`) into a graph, offline."""
     if format == "json-ld":
         check_json_depth(data, path=name)
+        data = _with_project_context(data, name)
         _refuse_remote_contexts(data, name)
     elif format == "rdf-xml":
         _check_xml(data, name)
@@ -251,6 +253,18 @@ def _check_xml(data: bytes, name: str) -> None:
             path=name,
             line=exc.lineno,
         ) from None
+
+
+def _with_project_context(data: bytes, name: str) -> bytes:
+    """The document with the project's own context, named by its URL, put inline from the
+    package (kg.jsonld): exports read back offline; any other URL is still refused."""
+    if CONTEXT_URL.encode("utf-8") not in data:
+        return data
+    try:
+        document = load_json(data.decode("utf-8-sig"), path=name)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return data  # the parser reports it, with its line
+    return json.dumps(inline_context(document), ensure_ascii=False).encode("utf-8")
 
 
 def _refuse_remote_contexts(data: bytes, name: str) -> None:

@@ -8,18 +8,43 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from kg.ingest_report import FileResult
 from kg.model import ParseError
 
+#: Files are recorded under this URN by their path relative to the folder ingested (a file
+#: named alone: by its name), never by where they lie on the ingesting machine.
+FILE_URN = "urn:diplomacy-kg:file:"
+
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file to ingest; ``named`` is False for files found by walking a folder."""
+    """A file to ingest; ``named`` is False for files found by walking a folder.
+
+    ``relative`` is its path relative to the folder ingested (for a file named alone, to the
+    folder it lies in); provenance records it under ``base_url`` if the user gave one, else
+    under :data:`FILE_URN` after that folder's own name (``examples/2007/page.md``), so that
+    two folders' ``index.json`` stay two documents.
+    """
 
     path: Path
     named: bool = True
+    relative: str | None = None
+    base_url: str | None = None
+    folder: str = ""
+
+    @property
+    def location(self) -> str:
+        """The IRI provenance records for this file (and that identifies it in the store)."""
+        relative = self.relative or self.path.name
+        if self.base_url:
+            # The user's URL stands for the folder itself: its name is not repeated.
+            base = self.base_url if self.base_url.endswith(("/", "#", ":")) else self.base_url + "/"
+            return base + quote(relative, safe="/")
+        if self.folder:
+            relative = f"{self.folder}/{relative}"
+        return FILE_URN + quote(relative, safe="/")
 
 
 
@@ -66,8 +91,18 @@ def upload_source(name: str, data: bytes) -> Source:
 MAX_DOCUMENT_BYTES = 64 * 2**20
 
 
+def recorded_path(location: str) -> str:
+    """The path provenance shows for a location: a file's or upload's relative name, or the URL
+    the user chose."""
+    for urn in (FILE_URN, UPLOAD_URN):
+        if location.startswith(urn):
+            return unquote(location[len(urn):])
+    return location
+
+
 def read_source(file: InputFile | Path) -> Source:
-    """A file's bytes as a source, recorded in provenance by its ``file:`` IRI.
+    """A file's bytes as a source, recorded in provenance by its relative path (see
+    :attr:`InputFile.location`), never by its place on this machine.
 
     Raises:
         ParseError: for a file that cannot be read, naming the file.
@@ -83,7 +118,7 @@ def read_source(file: InputFile | Path) -> Source:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, the limit for one "
                          "document: split it", path=str(entry.path))
-    return Source(str(entry.path), data, entry.path.resolve().as_uri(), named=entry.named)
+    return Source(str(entry.path), data, entry.location, named=entry.named)
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -103,21 +138,33 @@ def read_text(path: Path) -> str:
     return decode_text(read_source(path).data, str(path))
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[FileResult]]:
-    """The files named by ``paths`` (folders walked, hidden files skipped), and the misses."""
+def collect_files(
+    paths: Iterable[str | Path | InputFile], *, base_url: str | None = None
+) -> tuple[list[InputFile], list[FileResult]]:
+    """The files named by ``paths`` (folders walked, hidden files skipped), and the misses.
+
+    Each file keeps its path relative to the folder walked (a file named alone: its name)
+    and that folder's name, which provenance records (see :attr:`InputFile.location`);
+    an :class:`InputFile` is kept as it is.
+    """
     files: list[InputFile] = []
     missing: list[FileResult] = []
     for raw in paths:
+        if isinstance(raw, InputFile):
+            files.append(raw)
+            continue
         path = Path(raw)
         if path.is_dir():
             files.extend(
-                InputFile(p, named=False)
+                InputFile(p, named=False, relative=p.relative_to(path).as_posix(),
+                          base_url=base_url, folder=path.resolve().name)
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
-            files.append(InputFile(path))
+            files.append(InputFile(path, relative=path.name, base_url=base_url,
+                                   folder=path.resolve().parent.name))
         else:
             missing.append(
                 FileResult(str(path), "failed", message=f"{path}: no such file or folder")

@@ -1,7 +1,9 @@
-"""Shared fixtures: a real Oxigraph server on loopback, started and stopped by the tests."""
+"""Shared fixtures: real Oxigraph and Virtuoso servers on loopback, started and stopped by the
+tests."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -70,6 +72,106 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.terminate()
             try:
                 process.wait(timeout=SERVER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
+
+
+
+# A throwaway Virtuoso: its files in a temporary folder, both listeners on free loopback ports.
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = {folder}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = 60
+"""
+# Let the anonymous SPARQL user write, as Virtuoso's documentation says to.
+_VIRTUOSO_GRANTS = (
+    'GRANT SPARQL_UPDATE TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL"; '
+    'GRANT EXECUTE ON DB.DBA.L_O_LOOK TO "SPARQL"; '
+)
+
+
+# Virtuoso cuts a CONSTRUCT's answer at ResultSetMaxRows without a word (a SELECT's, it says):
+# the store's own queries (inference) must fit under it.
+VIRTUOSO_MAX_ROWS = 1_000_000
+
+
+def virtuoso_binaries() -> tuple[str, str] | None:
+    """Debian's ``virtuoso-t`` server and ``isql-vt`` client, if installed."""
+    server, client = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    return (server, client) if server and client else None
+
+
+def _virtuoso_answers(sparql_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{sparql_url}?query=ASK%7B%7D", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The SPARQL endpoint URL of a Virtuoso open-source server started for the tests."""
+    binaries = virtuoso_binaries()
+    if binaries is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("virtuoso-t is not installed, and CI runs the Virtuoso tests "
+                        "(.ci/run installs virtuoso-opensource)")
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    server, client = binaries
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port,
+                                        max_rows=VIRTUOSO_MAX_ROWS))
+    sparql_url = f"http://127.0.0.1:{http_port}/sparql"
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([server, "-f", "-c", str(ini)], cwd=folder, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT * 3  # it makes its database
+            while not _virtuoso_answers(sparql_url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Virtuoso did not start ({process.poll()}):\n"
+                                f"{log_path.read_text(errors='replace')}")
+                time.sleep(0.2)
+            granted = subprocess.run(
+                [client, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={_VIRTUOSO_GRANTS}"],
+                capture_output=True, text=True, timeout=SERVER_START_TIMEOUT, check=False)
+            if granted.returncode != 0 or "Error" in granted.stdout + granted.stderr:
+                pytest.fail(f"isql could not grant SPARQL_UPDATE: {granted.stdout}"
+                            f"{granted.stderr}")
+            yield sparql_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=SERVER_STOP_TIMEOUT * 3)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=SERVER_STOP_TIMEOUT)

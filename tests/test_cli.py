@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.cli import cli
+from kg.jsonld import inline_context
 from kg.store import open_store
 
 from .conftest import EXAMPLES
@@ -77,10 +78,22 @@ def test_an_unknown_format_is_refused(runner: CliRunner, tmp_path: Path) -> None
 
 def test_a_store_in_use_gives_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
     with open_store(tmp_path / "busy"):
-        result = runner.invoke(cli, ["--store", str(tmp_path / "busy"), "stats"])
+        result = runner.invoke(cli, ["--store", str(tmp_path / "busy"), "ingest",
+                                     str(KENNEBUNKPORT)])
     assert result.exit_code == 1
     assert "error:" in result.output and "in use" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_read_command_reads_a_store_in_use_in_a_read_only_view(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Issue 15: `kg stats`, `kg query`... failed while another process (kg serve) held it.
+    with open_store(tmp_path / "busy"):  # held by this process, as kg serve would hold it
+        result = runner.invoke(cli, ["--store", str(tmp_path / "busy"), "stats"])
+    assert result.exit_code == 0, result.output
+    assert "read-only view" in result.output
+    assert "documents" in result.output
 
 
 def test_stats(runner: CliRunner, loaded: str) -> None:
@@ -224,6 +237,9 @@ def test_json_ld_export_round_trips_with_its_named_graphs(
     result = runner.invoke(cli, ["--store", loaded, "export", "-f", "json-ld", "-o", str(out)])
     assert result.exit_code == 0, result.output
     _, named = store_graphs(loaded)
+    # The export names the shipped context by URL: put inline, it is read without fetching.
+    inlined = json.dumps(inline_context(json.loads(out.read_bytes())))
+    out.write_text(inlined, encoding="utf-8")
     with warnings.catch_warnings():
         # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph.
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")

@@ -181,11 +181,14 @@ def test_an_upload_is_recorded_by_its_name_and_passes_the_shapes(store: Store) -
     assert provenance(store) == {("Sommet à Genève.md", location, location)}
 
 
-def test_a_file_keeps_its_path_and_file_iri_and_its_text_uploaded_again_is_unchanged(
+def test_a_file_is_recorded_by_its_name_and_its_text_uploaded_again_is_unchanged(
     store: Store,
 ) -> None:
     ingest(store, [SEED_PAGE])
-    recorded = {(str(SEED_PAGE), SEED_PAGE.resolve().as_uri(), SEED_PAGE.resolve().as_uri())}
+    # Issue 15: by its name (relative to the folder ingested), never its place on this machine.
+    named = f"{SEED_PAGE.parent.name}/{SEED_PAGE.name}"
+    location = "urn:diplomacy-kg:file:" + named
+    recorded = {(named, location, location)}
     assert provenance(store) == recorded
     report = ingest(store, [upload_source("seed.txt", SEED_PAGE.read_bytes())])
     assert [r.status for r in report.results] == ["unchanged"]

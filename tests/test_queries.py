@@ -38,6 +38,18 @@ EXAMPLES: dict[str, tuple[dict[str, str], str]] = {
     "evidence": ({"record": "holds talks with the President of Russia"}, "holds talks"),
     "real_events": (
         {"actor": "Vladimir Putin", "from": "2007-07-01", "to": "2007-12-31"}, "Kennebunkport"),
+    # The explorer's (kg/web/explorer.py; more in tests/web/test_explorer.py).
+    "actor_card": ({"actor": "Vladimir Putin"}, "http://www.wikidata.org/entity/Q7747"),
+    "actor_posts": ({"actor": "Vladimir Putin"}, "President of Russia"),
+    "actor_timeline": ({"actor": "Vladimir Putin"}, "2007-06"),
+    "actor_network": ({"actor": "Vladimir Putin"}, "George W. Bush"),
+    "busiest_actors": ({}, "United States"),
+    "event_card": ({"event": "meet to discuss missile defense"}, "Consult, not specified below"),
+    "event_participants": ({"event": "meet to discuss missile defense"}, "through a post"),
+    "event_posts": ({"event": "meet to discuss missile defense"}, "President of Russia"),
+    "event_articles": ({"event": "meet to discuss missile defense"}, "found by the linker"),
+    "event_documents": ({"event": "meet to discuss missile defense"}, "2007-06-7_index.md"),
+    "event_network": ({"event": "meet to discuss missile defense"}, "Kennebunkport"),
 }
 
 

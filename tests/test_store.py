@@ -1,4 +1,4 @@
-"""The store: the same behaviour on disk, in memory, and on a real Oxigraph server."""
+"""The store: the same behaviour on disk, in memory, and on real Oxigraph and Virtuoso servers."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, XSD
 
+from kg.jsonld import inline_context
 from kg.store import (
     DUMP_FORMATS,
     OxigraphStore,
@@ -59,7 +60,12 @@ DOC2: list[Triple] = [
     (EX.bush, EX.tally, Literal(3)),
 ]
 
-BACKENDS = ["disk", "memory", pytest.param("remote", marks=pytest.mark.server)]
+BACKENDS = [
+    "disk",
+    "memory",
+    pytest.param("remote", marks=pytest.mark.server),
+    pytest.param("virtuoso", marks=pytest.mark.server),
+]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -70,11 +76,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = open_store(tmp_path / "store")
     elif request.param == "memory":
         opened = open_store("memory:")
-    else:
+    elif request.param == "remote":
         opened = open_store(request.getfixturevalue("oxigraph_server") + "/query")
+        opened.clear()
+    else:
+        opened = open_store(request.getfixturevalue("virtuoso_server"))
         opened.clear()
     with opened:
         yield opened
+
+
+def virtuoso_bug(request: pytest.FixtureRequest, reason: str) -> None:
+    """Expect this test to fail on Virtuoso, for a bug of its own; should it pass, it fails."""
+    if "[virtuoso" in request.node.name:
+        request.node.add_marker(pytest.mark.xfail(strict=True, reason=f"Virtuoso 7.2: {reason}"))
 
 
 @pytest.fixture
@@ -299,7 +314,11 @@ def test_a_fact_stated_by_three_graphs_is_one_row(store: Store) -> None:
     assert (store.triple_count(), store.quad_count()) == (3, 5 + 3)
 
 
-def test_from_names_the_default_graph_and_from_named_the_graphs(loaded: Store) -> None:
+def test_from_names_the_default_graph_and_from_named_the_graphs(
+    loaded: Store, request: pytest.FixtureRequest
+) -> None:
+    virtuoso_bug(request, "SELECT DISTINCT ... ORDER BY gives a graph name from OPTIONAL "
+                          "{ GRAPH ?g } as a literal")
     only_g1 = loaded.query(f"CONSTRUCT {{ ?s ?p ?o }} FROM <{G1}> WHERE {{ ?s ?p ?o }}")
     assert len(only_g1.triples) == len(DOC1)
     assert_isomorphic(graph_of(list(only_g1.triples)), graph_of(DOC1))
@@ -540,8 +559,16 @@ def rdflib_format(fmt: str) -> str:
 Graphs = dict[str, Graph]  # graph name ("" for the default graph) -> its triples
 
 
+def offline(data: bytes, fmt: str) -> bytes:
+    """JSON-LD with the project's context (named by URL) put inline: nothing is fetched."""
+    if fmt != "json-ld":
+        return data
+    return json.dumps(inline_context(json.loads(data))).encode("utf-8")
+
+
 def parsed_by_pyoxigraph(data: bytes, fmt: str) -> Graphs:
     """Parse with pyoxigraph; each graph goes to rdflib as N-Triples, to be compared."""
+    data = offline(data, fmt)
     by_graph: dict[str, list[ox.Triple]] = {}
     for quad in ox.parse(data, ox.RdfFormat.from_media_type(DUMP_FORMATS[fmt])):
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
@@ -553,6 +580,7 @@ def parsed_by_pyoxigraph(data: bytes, fmt: str) -> Graphs:
 
 
 def parsed_by_rdflib(data: bytes, fmt: str) -> Graphs:
+    data = offline(data, fmt)
     if fmt not in QUAD_FORMATS:
         return {"": Graph().parse(data=data, format=rdflib_format(fmt))}
     graphs: Graphs = {}
@@ -606,7 +634,11 @@ def test_a_triple_in_two_graphs_is_written_once(loaded: Store) -> None:
     assert len(ntriples) == len(set(ntriples)) == loaded.triple_count()
 
 
-def test_a_blank_node_triple_in_two_graphs_is_written_once(store: Store) -> None:
+def test_a_blank_node_triple_in_two_graphs_is_written_once(
+    store: Store, request: pytest.FixtureRequest
+) -> None:
+    virtuoso_bug(request, "an INSERT template with one blank node in two GRAPH blocks fails "
+                          "(SR002 string_output_string)")
     node = BNode("shared")
     store.replace_graphs({G1: [(node, EX.p, Literal("x"))], G2: [(node, EX.p, Literal("x"))]})
     assert store.quad_count() == 3  # in G1, in G2, and once in the default graph

@@ -21,6 +21,7 @@ def backup_store(state: Context, folder: Path) -> None:
 
     Example:
 
+    \b
         kg backup backups/2026-12-05 && kg --store restored restore backups/2026-12-05
     """
     with user_errors():
@@ -39,6 +40,7 @@ def restore_store(state: Context, folder: Path) -> None:
 
     Example:
 
+    \b
         kg --store restored restore backups/2026-12-05 && kg --store restored stats
     """
     with user_errors():

@@ -15,6 +15,7 @@ from kg.pipeline import SearchError, use_index
 from kg.queries import QueryParamError
 from kg.rdfio import FORMATS
 from kg.store import Store, StoreError, open_store
+from kg.store.view import open_for_reading as open_view
 from kg.vocab import DEFAULT_BASE
 
 EXPORT_FORMATS = tuple(FORMATS)
@@ -58,10 +59,18 @@ class Context:
         """The store, which must exist (for commands that only read)."""
         return self._open(create=False)
 
-    def _open(self, *, create: bool) -> Store:
+    @property
+    def existing_writable_store(self) -> Store:
+        """The store, which must exist, opened for writing (never a read-only view)."""
+        return self._open(create=False, write=True)
+
+    def _open(self, *, create: bool, write: bool = False) -> Store:
         if self._store is None:
             with user_errors():
-                self._store = open_store(self.store_url, create=create)
+                if create or write:
+                    self._store = open_store(self.store_url, create=create)
+                else:
+                    self._store = open_for_reading(self.store_url)
                 if self.index is not None:
                     use_index(self._store, self.index)
         return self._store
@@ -69,6 +78,11 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def open_for_reading(url: str) -> Store:
+    """The store for a command that only reads: a read-only view if `kg serve` holds it."""
+    return open_view(url, on_view=lambda note: click.echo(f"kg: {note}", err=True))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -81,18 +95,22 @@ pass_context = click.make_pass_decorator(Context)
     envvar="KG_STORE",
     default=DEFAULT_STORE,
     show_default=True,
-    help="Where the graph lives: a folder (embedded store), memory:, or a SPARQL endpoint URL.",
+    show_envvar=True,
+    help="Where the graph lives: a folder (embedded store), memory:, or a SPARQL endpoint URL "
+    "(or set KG_STORE). Read commands on a folder that `kg serve` holds read a read-only view.",
 )
 @click.option(
     "--base",
     envvar="KG_BASE",
     default=DEFAULT_BASE,
     show_default=True,
+    show_envvar=True,
     help="The IRI base under which data IRIs are minted.",
 )
 @click.option(
     "--index",
     envvar="KG_INDEX",
+    show_envvar=True,
     type=click.Path(dir_okay=False),
     help="The text index of a remote store: an SQLite file, made by `kg reindex` (an embedded "
     "store keeps its own in its folder, memory: in memory).",
@@ -104,6 +122,7 @@ def cli(ctx: click.Context, store_url: str, base: str, index: str | None) -> Non
 
     Example:
 
+    \b
         kg ingest examples/ && kg query events_with_actor --param actor="Vladimir Putin"
     """
     state = Context(store_url, base, index)

@@ -12,9 +12,11 @@ from kg.cli.base import (
     Context,
     cli,
     fail,
+    open_for_reading,
     pass_context,
     user_errors,
 )
+from kg.cli.progress import Reporter
 from kg.model import ParseError
 from kg.pipeline import (
     ENGINES,
@@ -29,7 +31,6 @@ from kg.pipeline import (
     validate_store,
 )
 from kg.rdfio import OXIGRAPH_FORMATS
-from kg.store import open_store
 from kg.validate import INFERENCE, REPORT_FORMATS, ShapesError, load_shapes, merge_reports
 from kg.validate import validate as validate_graph
 
@@ -83,6 +84,7 @@ def validate_files(
 
     Example:
 
+    \b
         kg validate mydata.ttl examples/000_30323f190908bd9a.txt --report json
     """
     if not files and not whole_store:
@@ -105,9 +107,9 @@ def validate_files(
         reports.append(validate_graph(graph, shapes=shapes, inference=inference, source=str(file)))
     if whole_store:
         with user_errors(code=2):
-            store = open_store(state.store_url, create=False)
+            store = open_for_reading(state.store_url)
         try:
-            with user_errors(code=2):
+            with user_errors(code=2), Reporter().phase("validating the store"):
                 reports.append(validate_store(store, shapes=shapes, inference=inference))
         finally:
             store.close()
@@ -141,10 +143,11 @@ def infer_graph(state: Context, engine: str, same_as: bool) -> None:
 
     Example:
 
+    \b
         kg infer && kg query 'PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
         SELECT (COUNT(?e) AS ?n) WHERE { ?e a sem:Event }'
     """
-    with user_errors():
+    with user_errors(), Reporter().phase(f"inferring ({engine} engine)"):
         report = infer(state.store, engine=engine, same_as=same_as)
     click.echo(
         f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
@@ -164,9 +167,10 @@ def link_articles(state: Context) -> None:
 
     Example:
 
+    \b
         kg link && kg query article_events -p article="missile defence plans"
     """
-    with user_errors():
+    with user_errors(), Reporter().phase("linking articles to events"):
         report = link_all(state.store, software=SOFTWARE_IRI)
     click.echo(
         f"{report.links} article-event links computed for {report.articles} articles "
@@ -188,15 +192,19 @@ def check_invariants(state: Context, repair: bool) -> None:
 
     Example:
 
+    \b
         kg check || kg check --repair
     """
-    store = state.existing_store
+    # Only --repair writes: without it a store that `kg serve` holds is checked in a view.
+    store = state.existing_writable_store if repair else state.existing_store
     with user_errors():
         findings = check_store(store)
         for finding in findings:
             click.echo(finding.to_text())
         if repair and not all(f.ok for f in findings):
-            for line in repair_store(store, software=SOFTWARE_IRI):
+            with Reporter().phase("repairing"):
+                repaired = repair_store(store, software=SOFTWARE_IRI)
+            for line in repaired:
                 click.echo(f"repaired: {line}")
             findings = check_store(store)
             for finding in findings:
@@ -208,7 +216,7 @@ def check_invariants(state: Context, repair: bool) -> None:
 
 @cli.command("eval")
 @click.argument(
-    "folder", required=False, default="tests/eval",
+    "folder", required=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @click.option("-v", "--verbose", is_flag=True, help="List the misses and false hits.")
@@ -217,22 +225,29 @@ def check_invariants(state: Context, repair: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="More pages (files or folders) ingested into the merged graph beside the labelled ones.",
 )
-def eval_extraction(folder: Path, verbose: bool, context: tuple[Path, ...]) -> None:
+def eval_extraction(folder: Path | None, verbose: bool, context: tuple[Path, ...]) -> None:
     """Score the extractors against labelled pages: precision, recall and F1 per field.
 
-    FOLDER holds one JSON label file per page (default: tests/eval). Each page is scored
+    FOLDER holds one JSON label file per page (default: the labelled pages shipped in the
+    package, tests/eval of the checkout). Each page is scored
     alone, and the participants once more in the merged graph of all the pages ingested
     together (with the --context pages), which is what users query ("merged participants");
     and, where FOLDER holds event-pairs/, whether labelled mentions of one event meet.
 
     Example:
 
+    \b
         kg eval --verbose tests/eval/heldout2
     """
     from kg.pipeline import format_pairs, score_pairs
-    from kg.pipeline.evaluate import evaluate_folder, format_report
+    from kg.pipeline.evaluate import evaluate_folder, format_report, shipped_labels
     from kg.pipeline.merged_eval import score_merged
 
+    if folder is None:
+        try:
+            folder = shipped_labels()
+        except FileNotFoundError as exc:
+            fail(str(exc))
     with user_errors():
         gazetteer = load_gazetteer()
         report = evaluate_folder(folder, gazetteer)

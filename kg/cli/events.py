@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kg.cli.base import Context, cli, pass_context, user_errors
+from kg.cli.progress import Reporter
 from kg.pipeline import SOFTWARE_IRI, link_same_events_all
 
 
@@ -21,9 +22,10 @@ def same_events(state: Context) -> None:
 
     Example:
 
+    \b
         kg same-events && kg query real_events -p from=2015-09-01 -p to=2015-09-30
     """
-    with user_errors():
+    with user_errors(), Reporter().phase("linking the same events"):
         report = link_same_events_all(state.store, software=SOFTWARE_IRI)
     click.echo(
         f"{report.links} same-event links computed for {report.days} days "

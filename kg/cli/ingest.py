@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -18,7 +18,9 @@ from kg.cli.base import (
     pass_context,
     user_errors,
 )
-from kg.pipeline import FileResult, infer, load_gazetteer
+from kg.cli.progress import Reporter
+from kg.pipeline import FileResult, InputFile, collect_files, infer, load_gazetteer
+from kg.terms import is_iri
 
 
 @cli.command()
@@ -38,6 +40,10 @@ from kg.pipeline import FileResult, infer, load_gazetteer
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Print every warning (else the first few of each kind, and a count).",
+)
+@click.option(
     "--validate/--no-validate",
     "check",
     default=True,
@@ -45,10 +51,21 @@ from kg.pipeline import FileResult, infer, load_gazetteer
     help="Check each document against the SHACL shapes before storing it.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that read and check documents (default: one per core for large inputs).",
+)
+@click.option(
     "--infer",
     "then_infer",
     is_flag=True,
     help="Afterwards recompute the inferred graph (as `kg infer` does).",
+)
+@click.option(
+    "--base-url",
+    help="Record each file in provenance as this URL plus its path relative to the folder "
+    "ingested (default: urn:diplomacy-kg:file:PATH; never its place on this machine).",
 )
 @pass_context
 def ingest(
@@ -57,8 +74,11 @@ def ingest(
     fmt: str | None,
     gazetteers: tuple[Path, ...],
     quiet: bool,
+    verbose: bool,
     check: bool,
+    workers: int | None,
     then_infer: bool,
+    base_url: str | None,
 ) -> None:
     """Ingest event pages, articles and WikiTimes files (folders are walked recursively).
 
@@ -68,6 +88,7 @@ def ingest(
 
     Example:
 
+    \b
         kg ingest examples/ my-pages/2007-06-7_index.md
     """
     try:
@@ -75,30 +96,35 @@ def ingest(
     except ValueError as exc:
         fail(str(exc))
 
-    def show(result: FileResult) -> None:
-        if result.status == "failed":
-            click.echo(f"error: {result.message}", err=True)
-        elif not quiet and result.status == "skipped":
-            click.echo(f"skipped {result.path}: {result.message}", err=True)
-        if not quiet:
-            for warning in result.warnings:
-                click.echo(warning, err=True)
-
-    with user_errors(), _progress(len(paths), quiet) as advance:
+    out = Reporter(quiet=quiet, verbose=verbose)
+    total = _count_inputs(paths)
+    with user_errors(), ExitStack() as phases:
+        advance = phases.enter_context(out.phase("ingesting", total))
+        done = 0
 
         def on_result(result: FileResult) -> None:
-            advance()
-            show(result)
+            nonlocal done
+            advance(1)
+            _show(out, result)
+            done += 1
+            if done == total:
+                # The pipeline links and indexes after its last document and has no hook
+                # to report that, so the phase is shown as one step with its time.
+                phases.close()
+                phases.enter_context(out.phase("linking articles to events", unit="steps"))
 
         report = pipeline.ingest(
             state.store,
-            paths,
+            # pipeline.ingest reads InputFiles as it reads paths (kg.sources.collect_files).
+            cast("list[str]", _located(paths, base_url)),
             format=fmt,
             base=state.base,
             gazetteer=gazetteer,
             on_result=on_result,
             validate=check,
+            workers=workers,
         )
+    out.summarise()
     click.echo(
         f"{report.count('stored')} documents stored, {report.count('unchanged')} unchanged, "
         f"{report.count('skipped')} skipped, {len(report.failures)} failed; "
@@ -120,18 +146,27 @@ def ingest(
         sys.exit(1)
 
 
-@contextmanager
-def _progress(_hint: int, quiet: bool) -> Iterator[Callable[[], None]]:
-    """A progress counter on stderr when it is a terminal; silent otherwise."""
-    if quiet or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    with click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True) as bar:
-
-        def advance() -> None:
-            bar.length = (bar.length or 0) + 1
-            bar.update(1)
-
-        yield advance
+def _located(paths: tuple[str, ...], base_url: str | None) -> list[str | InputFile]:
+    """The inputs, their files recorded under ``base_url`` if one is given."""
+    if base_url is None:
+        return list(paths)
+    if not is_iri(base_url) or base_url.lower().startswith("file:"):
+        fail(f"--base-url {base_url!r} is not an absolute IRI other than a file: one")
+    files, missing = collect_files(paths, base_url=base_url)
+    return [*files, *(result.path for result in missing)]
 
 
+def _count_inputs(paths: tuple[str, ...]) -> int:
+    """How many results the ingest will give: one per file found, and one per missing path."""
+    files, missing = collect_files(paths)
+    return len(files) + len(missing)
+
+
+def _show(out: Reporter, result: FileResult) -> None:
+    """A file's errors always; what was skipped, and its warnings, grouped by kind."""
+    if result.status == "failed":
+        out.say(f"error: {result.message}")
+    elif result.status == "skipped":
+        out.warn(f"skipped {result.path}: {result.message}")
+    for warning in result.warnings:
+        out.warn(warning)

@@ -22,6 +22,8 @@ from kg.cli.base import (
     pass_context,
     user_errors,
 )
+from kg.cli.progress import Reporter
+from kg.pipeline.tables import TABLES
 from kg.queries import NamedQuery, bind_params, load_queries, store_stats, to_term
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_table
@@ -33,13 +35,19 @@ from kg.vocab import PREFIXES
 
 @cli.command()
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice((*EXPORT_FORMATS, "parquet")),
+    default="turtle",
+    show_default=True,
+    help="An RDF format, or parquet: the events, participants and sources tables (-o FOLDER).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here instead of stdout.",
+    type=click.Path(path_type=Path),
+    help="Write here instead of stdout (for parquet: the folder of the tables' files).",
 )
 @click.option("--graph", help="Export only this named graph.")
 @pass_context
@@ -47,24 +55,80 @@ def export(state: Context, fmt: str, output: Path | None, graph: str | None) -> 
     """Export the graph, streamed from the store.
 
     Triple formats (turtle, ntriples, rdf-xml) hold the union of all documents;
-    quad formats (nquads, trig, json-ld) keep each document's named graph.
+    quad formats (nquads, trig, json-ld) keep each document's named graph. parquet
+    writes the analysts' tables, events.parquet, participants.parquet and
+    sources.parquet (defined by the queries in queries/tables/), into a folder.
 
     Example:
 
+    \b
         kg export --format json-ld -o graph.jsonld
+        kg export -f parquet -o tables/
     """
+    if fmt == "parquet":
+        _export_tables(state, output, graph)
+        return
     with user_errors():
         store = state.existing_store
         if graph is not None and graph not in set(store.named_graphs()):
             fail(f"there is no graph <{graph}> in {store.url} (`kg query documents` lists "
                  "the document graphs)")
-        if output is None:
-            store.dump(sys.stdout.buffer, fmt, graph=graph, prefixes=PREFIXES)
-            sys.stdout.buffer.flush()
-        else:
-            _write_atomically(output, lambda out: store.dump(out, fmt, graph=graph,
-                                                             prefixes=PREFIXES))
+        with Reporter().phase("exporting", unit="KiB") as advance:
+            if output is None:
+                counted = _Counted(sys.stdout.buffer, advance)
+                store.dump(counted, fmt, graph=graph, prefixes=PREFIXES)  # type: ignore[arg-type]
+                sys.stdout.buffer.flush()
+            else:
+                _write_atomically(output, lambda out: store.dump(
+                    _Counted(out, advance), fmt, graph=graph,  # type: ignore[arg-type]
+                    prefixes=PREFIXES))
+        if output is not None:
             click.echo(f"wrote {output}", err=True)
+
+
+class _Counted:
+    """A binary stream that tells the progress display every KiB written through it."""
+
+    def __init__(self, out: BinaryIO, advance: Callable[[int], None]) -> None:
+        self._out = out
+        self._advance = advance
+        self._pending = 0
+
+    def write(self, data: bytes) -> int:
+        written = self._out.write(data)
+        self._pending += len(data)
+        if self._pending >= 1024:
+            self._advance(self._pending // 1024)
+            self._pending %= 1024
+        return written
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
+def _export_tables(state: Context, output: Path | None, graph: str | None) -> None:
+    """kg export -f parquet: the analysts' tables as Parquet files in the folder ``output``."""
+    from kg.pipeline.tables import write_parquet
+
+    if output is None:
+        fail("parquet writes one file per table: give the folder with -o, e.g. -o tables/")
+    if graph is not None:
+        fail("--graph does not apply to parquet: the tables are read from the merged graph")
+    if output.exists() and not output.is_dir():
+        fail(f"{output} is a file: parquet writes a folder of tables")
+    store = state.existing_store
+    out = Reporter()
+    with user_errors(), out.phase("exporting tables", len(TABLES), unit="tables") as advance:
+
+        def done(name: str, rows: int) -> None:
+            out.say(f"{name}: {rows} rows")
+            advance(1)
+
+        try:
+            written = write_parquet(store, output, on_table=done)
+        except ImportError as exc:
+            fail(str(exc))
+    click.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
 
 
 def _write_atomically(output: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -122,6 +186,7 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
 
     Example:
 
+    \b
         kg query events_with_two_actors -p actor1="George W. Bush" -p actor2="Vladimir Putin"
     """
     named = load_queries()
@@ -170,6 +235,7 @@ def list_queries() -> None:
 
     Example:
 
+    \b
         kg queries
     """
     for name, named in load_queries().items():
@@ -191,6 +257,7 @@ def stats(state: Context) -> None:
 
     Example:
 
+    \b
         kg stats
     """
     with user_errors():

@@ -8,6 +8,7 @@ import click
 from rdflib import Literal, URIRef
 
 from kg.cli.base import Context, cli, fail, pass_context, user_errors
+from kg.cli.progress import Reporter
 from kg.pipeline import KINDS, MAX_LIMIT, check_index, reindex, search
 from kg.results import format_table
 from kg.store import QueryResult
@@ -31,6 +32,7 @@ def search_command(state: Context, words: tuple[str, ...], kinds: tuple[str, ...
 
     Example:
 
+    \b
         kg search "missile defense"
     """
     with user_errors():
@@ -70,6 +72,7 @@ def reindex_command(state: Context, only_check: bool) -> None:
 
     Example:
 
+    \b
         kg reindex
     """
     with user_errors():
@@ -83,7 +86,8 @@ def reindex_command(state: Context, only_check: bool) -> None:
             if not found.current:
                 fail("the text index is not current: run `kg reindex`")
             return
-        made = reindex(state.existing_store)
+        with Reporter().phase("indexing the documents"):
+            made = reindex(state.existing_store)
     size = f", {made.size / 1e6:.1f} MB" if made.size is not None else ""
     click.echo(f"indexed {made.things} things from {made.documents} documents in "
                f"{made.seconds} s ({made.index}{size})")

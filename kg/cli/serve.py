@@ -108,13 +108,18 @@ def serve(
     Runs the waitress WSGI server on 127.0.0.1 unless told otherwise, on the store
     of --store. Updates are off unless --allow-update; they then need the token
     (Authorization: Bearer ...). Settings are documented in README.md
-    (KG_* environment variables); the options here override them.
+    (KG_* environment variables); the options here override them. At start, an
+    inference or linking that a killed command left halfway is run again; /health
+    shows whether the derived data is current (writes through the server make it
+    stale until `kg infer`, `kg link` or `kg check --repair`).
 
     Example:
 
+    \b
         kg serve --port 8000 --allow-update --update-token "$(openssl rand -hex 16)"
     """
     from kg.web.server import ServeError, run, start
+    from kg.web.state import get_state
 
     options = {
         "HOST": host,
@@ -137,7 +142,9 @@ def serve(
         serving = start(config)
     except ServeError as exc:
         fail(str(exc))
-    for note in serving.notes:
+    with serving.app.app_context():
+        resumed = get_state().resumed  # derivations a killed command left halfway, run again
+    for note in (*resumed, *serving.notes):
         click.echo(f"kg serve: {note}", err=True)
     click.echo(serving.banner())
     sys.stdout.flush()

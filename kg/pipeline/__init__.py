@@ -48,7 +48,7 @@ from kg.search import (
     search,
     use_index,
 )
-from kg.sources import Source, upload_source
+from kg.sources import InputFile, Source, collect_files, upload_source
 
 __all__ = [
     "ENGINES",
@@ -67,6 +67,7 @@ __all__ = [
     "InferenceReport",
     "IngestReport",
     "Ingester",
+    "InputFile",
     "LinkReport",
     "PairReport",
     "ParseError",
@@ -75,6 +76,7 @@ __all__ = [
     "Source",
     "check_index",
     "check_store",
+    "collect_files",
     "format_pairs",
     "index_for",
     "infer",

@@ -25,6 +25,7 @@ from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer
 from kg.model import Actor, ActorKind, Article, Document, Event, Post
 from kg.parse import parse_document
+from kg.resources import resource_path
 
 #: The fields scored, in the order they are printed.
 EVENT_FIELDS = (
@@ -205,6 +206,21 @@ def _without_silver(doc: Document) -> Document:
     return dataclasses.replace(
         doc, events=tuple(dataclasses.replace(e, context=(), entities=()) for e in doc.events)
     )
+
+
+def shipped_labels() -> Path:
+    """The labelled pages shipped with the package (``tests/eval`` in a checkout).
+
+    Raises:
+        FileNotFoundError: if this installation has none, saying which option gives a folder.
+    """
+    try:
+        return resource_path("eval")
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            "no labelled pages are shipped with this installation: give a folder of label "
+            "files as FOLDER (kg eval FOLDER), e.g. tests/eval of a checkout"
+        ) from None
 
 
 def evaluate_folder(folder: Path, gazetteer: Gazetteer) -> EvalReport:

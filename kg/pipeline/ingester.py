@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,17 +21,26 @@ from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provena
 from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
+from kg.pipeline.parallel import WorkerPool, default_workers
 from kg.reason import infer, read_infer_command
 from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source
 from kg.store import NotAStore, Store, StoreError
 from kg.validate import gate as shacl_gate
+from kg.validate.gate import batch_context, validate_documents
+from kg.validate.report import ValidationResult
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
 SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
 
 #: A validation step: returns the problems that must keep a document out of the store.
 Gate = Callable[[Document, Sequence[Triple]], Sequence[str]]
+#: From this many documents, ingest uses worker processes unless told how many to use.
+PARALLEL_FROM = 400
+#: Batches read and waiting for the gate at most, when ingesting with worker processes.
+_QUEUED_BATCHES = 3
+#: The SHACL gate's results for a batch, by the index of each document in the batch.
+Verdicts = dict[int, list[ValidationResult]]
 
 
 @dataclass
@@ -44,6 +55,12 @@ class _Pending:
     paths_before: list[str] | None = None
     # The same text as a document earlier in the batch: "unchanged" if that one is stored.
     duplicate: bool = False
+
+
+def gate_documents(pending: Sequence[_Pending]) -> dict[int, list[Triple]]:
+    """What the SHACL gate checks of a batch: each document's triples by its index (twins of
+    documents earlier in the batch share their verdict)."""
+    return {i: item.triples for i, item in enumerate(pending) if not item.duplicate}
 
 
 def _unreadable(name: str, named: bool, error: ParseError) -> FileResult:
@@ -71,6 +88,68 @@ def prepare_document(
     return extract_document(parse_document(text, path, format), gazetteer)
 
 
+@dataclass
+class _Batch:
+    """A batch of documents in the worker pipeline: gated by a worker, then written."""
+
+    pending: list[_Pending]
+    context: frozenset[Triple] = frozenset()  # the stored facts it was gated with
+    verdicts: Future[Verdicts] | None = None
+    results: list[FileResult] | None = None  # once written
+
+    @property
+    def graphs(self) -> set[str]:
+        """The graphs it writes or drops."""
+        return {g for item in self.pending for g in (item.graph_iri, *item.stale)}
+
+    @property
+    def locations(self) -> set[str]:
+        """The files its documents come from."""
+        return {item.location for item in self.pending}
+
+    def done(self) -> bool:
+        """Whether its gate has finished (or it needs none)."""
+        return self.verdicts is None or self.verdicts.done()
+
+
+@dataclass
+class ReadDocument:
+    """A document parsed and extracted (and mapped, when read by a worker), not yet admitted."""
+
+    name: str
+    location: str
+    doc: Document
+    graph_iri: str
+    triples: list[Triple] | None  # None: mapped when admitted, if it is not unchanged
+
+
+def read_document(
+    source: Source, format: str | None, *, gazetteer: Gazetteer, base: str, with_triples: bool
+) -> ReadDocument | FileResult:
+    """Decode, parse and extract one source (and map it, ``with_triples``): pure, no store.
+
+    The half of ingesting a document that needs nothing stored, so that worker processes
+    can do it (:mod:`kg.pipeline.parallel`); a FileResult for a source that is skipped or
+    failed.
+    """
+    name, named = source.name, source.named
+    try:
+        text = decode_text(source.data, name)
+    except ParseError as exc:
+        return _unreadable(name, named, exc)
+    try:
+        if format is None and not named and detect_format(text, name, guess=False) is None:
+            # A folder may hold READMEs and data files beside its pages: those are
+            # passed over, while a file the user named is read as its best guess.
+            return FileResult(name, "skipped", message="not a recognised document")
+        doc = prepare_document(text, name, gazetteer=gazetteer, format=format)
+    except ParseError as exc:
+        return FileResult(name, "failed", message=str(exc))
+    graph_iri = document_graph_iri(document_key(doc, base=base))
+    triples = list(map_triples(doc, base=base)) if with_triples else None
+    return ReadDocument(name, source.location, doc, graph_iri, triples)
+
+
 class Ingester:
     """Ingests files into a store, one named graph per document, all or nothing per document."""
 
@@ -85,8 +164,14 @@ class Ingester:
         force: bool = False,
         validate: bool = True,
         link: bool = True,
+        workers: int = 1,
     ) -> None:
         self.store = store
+        #: Worker processes that read and gate documents (kg.pipeline.parallel); 1: none.
+        self.workers = workers
+        #: Batches a worker gated with stored facts that changed before they were written,
+        #: so gated again by this process.
+        self.gated_again = 0
         self.validate = validate
         self.link = link
         #: What keeping the article-event links current did at the end of the last ingest.
@@ -131,18 +216,21 @@ class Ingester:
         in memory whole.
         """
         ensure_ontology(self.store)
-        pending: list[_Pending] = []
-        for entry in entries:
-            source = _load(entry)
-            item = source if isinstance(source, FileResult) else self._prepare(source, format)
-            if isinstance(item, FileResult):
-                yield item
-                continue
-            pending.append(item)
-            if len(pending) >= self.batch_size:
-                yield from self._flush(pending)
-                pending = []
-        yield from self._flush(pending)
+        if self.workers > 1:
+            yield from self._ingest_in_workers(entries, format)
+        else:
+            pending: list[_Pending] = []
+            for entry in entries:
+                source = _load(entry)
+                item = source if isinstance(source, FileResult) else self._prepare(source, format)
+                if isinstance(item, FileResult):
+                    yield item
+                    continue
+                pending.append(item)
+                if len(pending) >= self.batch_size:
+                    yield from self._flush(pending)
+                    pending = []
+            yield from self._flush(pending)
         self._index.finish()  # the text index: what this ingest wrote, once for all of it
         records, self._records = self._records or derivation.read_records(self.store), None
         if self.link and records[derivation.LINKS].status != derivation.CURRENT:
@@ -163,21 +251,98 @@ class Ingester:
             derivation.finish(self.store, derivation.LINKS)
         self._changed = set()
 
+    def _ingest_in_workers(
+        self, entries: Iterable[Source | InputFile | Path], format: str | None
+    ) -> Iterator[FileResult]:
+        """Ingest as the loop in :meth:`ingest` does, with the same results in the same order
+        and the same store, while worker processes read the documents and gate the batches.
+
+        Workers read ahead, and gate each batch as it fills, with the stored facts it needs as
+        they will be once the batches before it are written; this process writes the batches
+        in order. Every decision is taken on the store the one-process loop would have seen:
+        a verdict whose stored facts turn out otherwise (a document before it was rejected)
+        is taken again here, and a document whose graph or file is in a batch not yet
+        written waits for that batch.
+        """
+        out: deque[FileResult | _Batch] = deque()  # the results, in the loop's order
+        queued: deque[_Batch] = deque()  # batches gated or being gated, not yet written
+        pending: list[_Pending] = []
+
+        def gate(batch: _Batch) -> None:
+            """Send a batch to a worker's gate, with the stored facts it needs as they will be
+            once the batches before it are written."""
+            documents = gate_documents(batch.pending)
+            if self.validate and any(documents.values()):
+                unwritten = {item.graph_iri: item.triples for b in queued for item in b.pending
+                             if not item.duplicate}
+                batch.context = batch_context(self.store, documents, unwritten=unwritten)
+                batch.verdicts = pool.gate(documents, batch.context)
+
+        def settle() -> None:
+            """Write the oldest batch, with its verdict if its stored facts were foreseen."""
+            batch = queued.popleft()
+            documents = gate_documents(batch.pending)
+            found: Verdicts | None = None
+            if batch.verdicts is not None:
+                context = batch_context(self.store, documents)
+                if context == batch.context:
+                    found = batch.verdicts.result()
+                else:  # a document before it was rejected, or replaced one it links to
+                    self.gated_again += 1
+                    found = validate_documents(documents, context=context)
+            building, self._batch = self._batch, set()
+            batch.results = list(self._flush(batch.pending, found))
+            self._batch = building
+
+        def ready() -> Iterator[FileResult]:
+            while out and (isinstance(out[0], FileResult) or out[0].results is not None):
+                head = out.popleft()
+                if isinstance(head, FileResult):
+                    yield head
+                else:
+                    yield from head.results or ()
+
+        with WorkerPool(self.workers, gazetteer=self.gazetteer, base=self.base,
+                        format=format) as pool:
+            for read in pool.read(_load(entry) for entry in entries):
+                if isinstance(read, ReadDocument) and any(
+                    read.graph_iri in b.graphs or read.location in b.locations for b in queued
+                ):
+                    while queued:  # its graph or file may yet change: decide after them
+                        settle()
+                item = read if isinstance(read, FileResult) else self._admit(read)
+                if isinstance(item, FileResult):
+                    out.append(item)
+                else:
+                    pending.append(item)
+                    if len(pending) >= self.batch_size:
+                        batch = _Batch(list(pending))
+                        pending.clear()
+                        self._batch = set()
+                        gate(batch)
+                        out.append(batch)
+                        queued.append(batch)
+                        # A few batches gated ahead keep the workers busy while one is
+                        # written, and bound what waits in memory.
+                        while queued and (len(queued) > _QUEUED_BATCHES or queued[0].done()):
+                            settle()
+                yield from ready()
+            batch = _Batch(list(pending))
+            gate(batch)
+            out.append(batch)
+            queued.append(batch)
+            while queued:
+                settle()
+            yield from ready()
+
     def _prepare(self, source: Source, format: str | None) -> _Pending | FileResult:
-        name, named, location = source.name, source.named, source.location
-        try:
-            text = decode_text(source.data, name)
-        except ParseError as exc:
-            return _unreadable(name, named, exc)
-        try:
-            if format is None and not named and detect_format(text, name, guess=False) is None:
-                # A folder may hold READMEs and data files beside its pages: those are
-                # passed over, while a file the user named is read as its best guess.
-                return FileResult(name, "skipped", message="not a recognised document")
-            doc = prepare_document(text, name, gazetteer=self.gazetteer, format=format)
-        except ParseError as exc:
-            return FileResult(name, "failed", message=str(exc))
-        graph_iri = document_graph_iri(document_key(doc, base=self.base))
+        read = read_document(source, format, gazetteer=self.gazetteer, base=self.base,
+                             with_triples=False)
+        return read if isinstance(read, FileResult) else self._admit(read)
+
+    def _admit(self, read: ReadDocument) -> _Pending | FileResult:
+        """What a read document becomes against what is stored: unchanged, or to store."""
+        doc, name, location, graph_iri = read.doc, read.name, read.location, read.graph_iri
         fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
         events, articles = len(doc.events), len(doc.articles)
         known = self._known.get(graph_iri)
@@ -186,7 +351,8 @@ class Ingester:
             if graph_iri in self._batch:  # its twin may yet fail the gate: share its fate
                 return _Pending(unchanged, graph_iri, [], [], duplicate=True)
             return unchanged
-        triples: list[Triple] = list(map_triples(doc, base=self.base))
+        triples = read.triples if read.triples is not None else list(
+            map_triples(doc, base=self.base))
         if self.gate is not None:
             problems = self.gate(doc, triples)
             if problems:
@@ -210,10 +376,13 @@ class Ingester:
         self._batch.add(graph_iri)
         return _Pending(result, graph_iri, triples, stale, location, *before)
 
-    def _flush(self, pending: list[_Pending]) -> Iterator[FileResult]:
+    def _flush(
+        self, pending: list[_Pending], found: Verdicts | None = None
+    ) -> Iterator[FileResult]:
+        """Gate (unless ``found`` holds the gate's results already), write, and give results."""
         self._batch = set()
         if pending and self.validate:
-            pending, rejected = self._check(pending)
+            pending, rejected = self._check(pending, found)
             yield from rejected
         if not pending:
             return
@@ -240,11 +409,13 @@ class Ingester:
             return
         yield from (item.result for item in pending)
 
-    def _check(self, pending: list[_Pending]) -> tuple[list[_Pending], list[FileResult]]:
+    def _check(
+        self, pending: list[_Pending], found: Verdicts | None = None
+    ) -> tuple[list[_Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes."""
-        documents = {i: item.triples for i, item in enumerate(pending) if not item.duplicate}
-        found = shacl_gate(self.store, documents)
+        if found is None:
+            found = shacl_gate(self.store, gate_documents(pending))
         kept: list[_Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}
@@ -326,6 +497,7 @@ def ingest(
     on_result: Callable[[FileResult], None] | None = None,
     validate: bool = True,
     link: bool = True,
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest documents into ``store`` and report what happened to each.
 
@@ -338,7 +510,10 @@ def ingest(
     documents may change are computed anew afterwards (see kg.link.find), and so are the
     same-event links of the days their events fall on (kg.link.same_event_store); all of them
     if an earlier run died before they were current. An inference that died halfway is run
-    again at the end (:mod:`kg.derivation` records both).
+    again at the end (:mod:`kg.derivation` records both). ``workers`` processes read and gate
+    the documents (:mod:`kg.pipeline.parallel`; by default one per core for
+    :data:`PARALLEL_FROM` documents or more, else none): the results and the store are the
+    same whatever their number.
     """
     entries: list[Source | InputFile] = []
     known: list[FileResult] = []
@@ -353,9 +528,10 @@ def ingest(
     if on_result is not None:
         for result in known:
             on_result(result)
-    ingester = Ingester(
-        store, base=base, gazetteer=gazetteer, gate=gate, validate=validate, link=link
-    )
+    if workers is None:  # starting processes costs about a second: worth it for many files
+        workers = default_workers() if len(entries) >= PARALLEL_FROM else 1
+    ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate,
+                        link=link, workers=workers)
     try:
         for result in ingester.ingest(entries, format=format):
             report.results.append(result)

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
-from kg.iri import INFERRED_GRAPH
 from kg.mapper import map_triples
 from kg.pipeline.ingester import prepare_document
 from kg.rdffile import rdf_format_of, read_rdf
 from kg.rdfio import OXIGRAPH_FORMATS
 from kg.sources import read_text
 from kg.store import Store
-from kg.terms import sparql_iri
-from kg.validate import ValidationReport, validate
-from kg.vocab import DEFAULT_BASE, PREFIXES
+from kg.validate import ValidationReport
+from kg.vocab import DEFAULT_BASE
 
 
 def read_graph(
@@ -60,28 +56,11 @@ def read_graph(
 def validate_store(
     store: Store, *, shapes: Graph | str | Path | None = None, inference: str = "none"
 ) -> ValidationReport:
-    """Validate everything the store asserts (the inferred graph aside) as one graph.
+    """Validate everything the store asserts (the inferred graph aside), batch by batch.
 
     Each result names the input file of a document that describes its focus node.
     """
-    # Each distinct triple once, however many documents repeat it.
-    asserted = store.query(
-        "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE {"
-        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {sparql_iri(INFERRED_GRAPH)}) }} }}"
-    ).triples
-    report = validate(asserted, shapes=shapes, inference=inference, source=store.url)
-    focus = " ".join(
-        sorted({r.focus_node.n3() for r in report.results if isinstance(r.focus_node, URIRef)})
-    )
-    files: dict[Node, str] = {}
-    if focus:
-        rows = store.query(
-            f"PREFIX dip: {sparql_iri(PREFIXES['dip'])}\n"
-            f"SELECT ?node (MIN(?path) AS ?file) WHERE {{ VALUES ?node {{ {focus} }}"
-            " GRAPH ?g { ?node ?p ?o . ?g dip:sourcePath ?path } } GROUP BY ?node"
-        ).rows
-        files = {node: str(file) for node, file in rows if node is not None and file is not None}
-    results = tuple(
-        dataclasses.replace(r, file=files.get(r.focus_node, store.url)) for r in report.results
-    )
-    return dataclasses.replace(report, results=results)
+    # Imported here so that this module's imports stay as they are for the ingest work.
+    from kg.pipeline import store_validation
+
+    return store_validation.validate_store(store, shapes=shapes, inference=inference)

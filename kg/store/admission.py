@@ -19,6 +19,7 @@ This module keeps the books only; :mod:`kg.store.pool` runs the workers.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -133,6 +134,32 @@ class Admission(Generic[W]):
                 self._cond.wait(left)
             return ticket
 
+    def hold(self, client: str) -> Ticket[W]:
+        """A place in the slow lane for work done outside the workers (a whole-store export),
+        held until :meth:`release` (with no worker); EngineBusy at once if there is none.
+
+        It counts as a running slow query: exports and slow queries share the slow places,
+        so together they never hold every worker's share of the time, and a client holds its
+        share of them only. Where there is no slow lane (no workers to keep free), the queue's
+        bounds alone apply.
+        """
+        with self._cond:
+            lane = SLOW if self.limits.slow_slots else FAST
+            self._refuse_if_full(client, FAST)  # the queue's bounds, and the client's half
+            reason = None
+            if lane == SLOW and self._slow_running() >= self.limits.slow_slots:
+                reason = (f"all {self.limits.slow_slots} places for slow work (slow queries, "
+                          f"exports) are taken ({self._describe()})")
+            elif lane == SLOW and self._client_slow(client) >= self.limits.per_client:
+                reason = (f"this client already has {self._client_slow(client)} slow queries "
+                          "or exports running or waiting, its share of the slow lane")
+            if reason is not None:
+                self.counts["refused"] += 1
+                raise EngineBusy(f"{reason}; try again later", retry_after=self._retry_after(SLOW))
+            ticket: Ticket[W] = Ticket(client, lane, deadline=math.inf)
+            self._running.add(ticket)
+            return ticket
+
     def promote(self, ticket: Ticket[W]) -> str | None:
         """Move a running fast query to the slow lane; None if done, else why it may not."""
         with self._cond:
@@ -151,7 +178,10 @@ class Admission(Generic[W]):
             return reason
 
     def release(self, ticket: Ticket[W], worker: W | None) -> None:
-        """The query is over; its worker (None: gone, a new one comes by :meth:`add`) is idle."""
+        """The query is over; its worker (None: gone, a new one comes by :meth:`add`) is idle.
+
+        Releasing a ticket again without a worker does nothing.
+        """
         with self._cond:
             self._running.discard(ticket)
             if worker is not None:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.rdffile import to_rdflib
-from kg.rdfio import FORMATS, MEDIA_TYPES, OXIGRAPH_FORMATS
+from kg.rdfio import FORMATS, MEDIA_TYPES, OXIGRAPH_FORMATS, write_rdf
 from kg.store.base import QueryResult, RawResult
 from kg.store.errors import StoreError
 from kg.terms import Triple
@@ -151,7 +151,7 @@ def _raw_result(
             body = solutions.serialize(format=fmt) or b""
         return RawResult("select", RESULTS_FORMATS[results_format], body, rows, truncated)
     if isinstance(raw, ox.QueryTriples | ox.QuadParser):
-        rdf_format = _dump_format(graph_format)[0]
+        _dump_format(graph_format)  # an unknown format is a StoreError, before any work
         items = iter(raw)
         counted = [0]
 
@@ -162,8 +162,8 @@ def _raw_result(
                 yield item.triple if isinstance(item, ox.Quad) else item
 
         out = io.BytesIO()
-        ox.serialize(head(), out, format=rdf_format,
-                     prefixes=_dump_prefixes(graph_format, prefixes))
+        # kg.rdfio's writer: JSON-LD compacted with the project's context, only the prefixes used.
+        write_rdf(head(), out, graph_format, prefixes=prefixes)
         truncated = max_rows is not None and next(items, None) is not None
         return RawResult("graph", DUMP_FORMATS[graph_format], out.getvalue(), counted[0],
                          truncated)

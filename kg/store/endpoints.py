@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from kg.store.errors import StoreError
 
 _DEFAULT_TIMEOUT = 60.0
-_OWN_PARAMS = ("update", "store", "timeout")
+_OWN_PARAMS = ("update", "store", "timeout", "dialect")
 
 #: An endpoint URL without ``user:pass@``, and the Basic ``Authorization`` header they make.
 Endpoint = tuple[str, str | None]
@@ -25,6 +25,8 @@ class Endpoints:
     update: Endpoint
     store: tuple[str | None, str | None]
     timeout: float
+    #: The ``dialect=`` parameter (:mod:`kg.store.dialects`); None: ask the server.
+    dialect: str | None = None
 
 
 def endpoints_of(url: str, *, timeout: float | None = None) -> Endpoints:
@@ -59,7 +61,8 @@ def endpoints_of(url: str, *, timeout: float | None = None) -> Endpoints:
         raise StoreError("the timeout must be a positive number of seconds")
     # An override without its own credentials uses the query endpoint's.
     return Endpoints((query_endpoint, query_auth), (update_endpoint, update_auth or query_auth),
-                     (store_endpoint, store_auth or query_auth), timeout)
+                     (store_endpoint, store_auth or query_auth), timeout,
+                     own.get("dialect") or None)
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:

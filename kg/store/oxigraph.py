@@ -20,10 +20,10 @@ from rdflib.term import Node
 
 import kg.store.merge as merge
 from kg.rdffile import has_blank_node, to_oxigraph
+from kg.rdfio import write_rdf
 from kg.sparql.analysis import UpdatePlan
 from kg.store.answers import (
     _dump_format,
-    _dump_prefixes,
     _named_only,
     _ox_triple,
     _raw_result,
@@ -392,21 +392,17 @@ class OxigraphStore(Store):
         prefixes: Mapping[str, str] = PREFIXES,
     ) -> None:
         """Stream the store to ``out`` in ``fmt`` (one of :data:`DUMP_FORMATS`)."""
-        rdf_format, keeps_graphs = _dump_format(fmt)
-        names = _dump_prefixes(fmt, prefixes)
+        _, keeps_graphs = _dump_format(fmt)
+        store = self._open()
         try:
+            # kg.rdfio writes every export: JSON-LD compacted, only the prefixes used.
             if graph is not None:
-                node = _graph_node(graph)
-                if keeps_graphs:
-                    quads = self._open().quads_for_pattern(None, None, None, node)
-                    ox.serialize(quads, out, rdf_format, prefixes=names)
-                else:
-                    self._open().dump(out, rdf_format, from_graph=node, prefixes=names)
+                quads = store.quads_for_pattern(None, None, None, _graph_node(graph))
             elif keeps_graphs:
-                ox.serialize(_named_only(self._open().quads_for_pattern(None, None, None)), out,
-                             rdf_format, prefixes=names)
+                quads = _named_only(store.quads_for_pattern(None, None, None))
             else:
-                self._open().dump(out, rdf_format, from_graph=ox.DefaultGraph(), prefixes=names)
+                quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            write_rdf(quads, out, fmt, prefixes=prefixes)
         except (OSError, ValueError, TypeError) as exc:
             raise StoreError(f"export failed: {exc}") from None
 

@@ -7,7 +7,8 @@ the worker opens that snapshot (once per generation), runs the job and sends bac
 and sent as a :class:`SpooledResult`: the server then streams it to the client in small
 pieces instead of holding it whole (six readers of a large graph held 2.4 GB). It exits when
 the pipe closes. A worker that overruns its time is killed by the pool, which is the point of
-running queries here rather than in a thread.
+running queries here rather than in a thread. A worker whose server died (``kill -9``) exits at
+once, whatever it runs: the server that would have stopped its query at the timeout is gone.
 
 A worker cannot open network connections (``kg.sandbox``): pyoxigraph would answer a SERVICE
 clause with an HTTP request of its own, and the server's refusal of SERVICE should not be the
@@ -16,12 +17,14 @@ only thing standing in the way.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 
 from kg.sandbox import forbid_network
 from kg.store.base import RawResult, Store
@@ -80,6 +83,22 @@ def spool(result: RawResult, folder: str | None) -> RawResult:
                          path=path)
 
 
+def exit_with_server() -> None:
+    """End this process as soon as the server that started it dies, whatever it is doing."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        # The sentinel becomes readable when the server's end of it closes: at its death,
+        # kill -9 included. The pipe's EOF would tell only once the running query ended,
+        # which for a query past its timeout may be never (the soak saw one run 75 s).
+        wait([parent.sentinel])
+        os._exit(1)  # nothing to save: an answer half-written goes with its checkpoint folder
+
+    threading.Thread(target=watch, name="kg-worker-watch", daemon=True).start()
+
+
 def main(conn: Connection) -> None:
     """The worker's loop; the entry point of the child process."""
     # First, before any query can run: the pipe to the server is AF_UNIX and keeps working.
@@ -87,6 +106,7 @@ def main(conn: Connection) -> None:
     if reason is not None:
         print(f"kg query worker: outbound connections are not blocked: {reason}",
               file=sys.stderr, flush=True)
+    exit_with_server()  # its thread starts inside the sandbox, as every thread here
     # Ctrl-C in a terminal reaches the whole process group: the server stops its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store: OxigraphStore | None = None

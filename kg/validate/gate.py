@@ -3,13 +3,14 @@
 pySHACL's fixed cost is high, so the documents about to be stored (by ``kg ingest`` and by
 the endpoint's writes alike) are validated as one graph, and each is handed the results that
 concern it. ``gate`` is the one place that assembles it: the stored facts the cross-document
-shapes need, then ``validate_documents``.
+shapes need (``batch_context``), then ``validate_documents``.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from typing import TypeVar
 
 from rdflib import BNode, Graph, URIRef
@@ -17,8 +18,9 @@ from rdflib.term import Node
 
 from kg.derivation import derived_graph_test
 from kg.ontology import ontology_graph
-from kg.store import Store
+from kg.store import MEMORY_URL, Store, open_store
 from kg.terms import Triple, is_iri, sparql_iri
+from kg.validate.compiled import check_graph, check_triples
 from kg.validate.report import ValidationResult, expand_path
 from kg.validate.run import DataGraph, read_results, run_pyshacl
 from kg.validate.shapes import default_shapes
@@ -41,9 +43,33 @@ def gate(
     """
     if not any(documents.values()):
         return {key: [] for key in documents}
+    return validate_documents(documents, context=batch_context(store, documents))
+
+
+def batch_context(
+    store: Store,
+    documents: Mapping[K, Collection[Triple]],
+    *,
+    unwritten: Mapping[str, Collection[Triple]] | None = None,
+) -> frozenset[Triple]:
+    """The stored facts the cross-document shapes need about some documents' nodes.
+
+    With ``unwritten`` (graph IRI -> triples of documents about to be stored before these),
+    the facts those documents will add too, as far as each fact comes from one store or the
+    other: a guess that the ingest pipeline checks once they are written
+    (:meth:`kg.pipeline.Ingester.ingest`). A set: validation reads it as a graph, so two
+    contexts that are equal as sets give the same verdicts.
+    """
     query = linked_context_query(linked_nodes(t for ts in documents.values() for t in ts))
-    context = store.query(query).triples if query else ()
-    return validate_documents(documents, context=context)
+    if not query:
+        return frozenset()
+    found = set(store.query(query).triples)
+    if unwritten:
+        with open_store(MEMORY_URL) as ahead:
+            graphs = {g: [t for t in ts if t[1] in _LINKING] for g, ts in unwritten.items()}
+            ahead.replace_graphs({g: ts for g, ts in graphs.items() if ts})
+            found.update(ahead.query(query).triples)
+    return frozenset(found)
 
 
 def validate_documents(
@@ -51,8 +77,9 @@ def validate_documents(
     *,
     context: Iterable[Triple] = (),
     shapes: Graph | None = None,
+    engine: str | None = None,
 ) -> dict[K, list[ValidationResult]]:
-    """Validate many documents' graphs in one pySHACL run; the results that concern each.
+    """Validate many documents' graphs in one run; the results that concern each.
 
     The documents are validated as one graph (their union, with the ontology and
     ``context``: stored facts the cross-document constraints need). A result concerns
@@ -62,11 +89,11 @@ def validate_documents(
     the context or the ontology: then it concerns none of them.
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
-    graph = DataGraph()
+    data: list[Triple] = []
     described: dict[Node, list[K]] = defaultdict(list)
     referred: dict[Node, list[K]] = defaultdict(list)
     for key, triples in documents.items():
-        graph.addN((s, p, o, graph) for s, p, o in triples)
+        data.extend(triples)
         for s, _, o in triples:
             owners = described[s]
             if not owners or owners[-1] != key:
@@ -75,14 +102,13 @@ def validate_documents(
                 refs = referred[o]
                 if not refs or refs[-1] != key:
                     refs.append(key)
-    graph.addN((s, p, o, graph) for s, p, o in context)
-    graph += ontology_graph()
-    report_graph = run_pyshacl(graph, shapes_graph, "none")
+    data.extend(context)
+    results, is_subject = _check_data(data, shapes_graph, engine)
     out: dict[K, list[ValidationResult]] = {key: [] for key in documents}
     as_sets: dict[K, set[Triple]] = {}
-    for result in read_results(report_graph, shapes_graph, graph):
+    for result in results:
         keys = list(dict.fromkeys(described.get(result.focus_node, ())))
-        if not keys and (result.focus_node, None, None) not in graph:
+        if not keys and not is_subject(result.focus_node):
             keys = list(dict.fromkeys(referred.get(result.focus_node, ())))
         if len(keys) > 1 and result.value is not None and result.path is not None:
             predicate = expand_path(result.path)
@@ -94,6 +120,48 @@ def validate_documents(
             out[key].append(result)
     return out
 
+
+#: The gate's engines: the shapes compiled to SPARQL (kg.validate.compiled), or pySHACL, the
+#: reference, for every shape. ``KG_GATE_ENGINE`` chooses; the first is the default.
+GATE_ENGINES = ("compiled", "pyshacl")
+
+
+def gate_engine() -> str:
+    """The engine ``KG_GATE_ENGINE`` names (ValueError for an unknown one)."""
+    engine = os.environ.get("KG_GATE_ENGINE", "").strip().lower() or GATE_ENGINES[0]
+    if engine not in GATE_ENGINES:
+        raise ValueError(f"KG_GATE_ENGINE={engine!r}: use one of {', '.join(GATE_ENGINES)}")
+    return engine
+
+
+def check_with_engine(
+    graph: Graph, shapes: Graph, engine: str | None = None
+) -> tuple[ValidationResult, ...]:
+    """The results of validating ``graph`` (changed in place) with one of the gate's engines."""
+    if (engine or gate_engine()) == "compiled":
+        return check_graph(graph, shapes)
+    return read_results(run_pyshacl(graph, shapes, "none"), shapes, graph)
+
+
+def _check_data(
+    data: list[Triple], shapes: Graph, engine: str | None
+) -> tuple[tuple[ValidationResult, ...], Callable[[Node], bool]]:
+    """The results for ``data`` with the ontology, and a test of "is a subject there"."""
+    if (engine or gate_engine()) == "compiled":
+        # No rdflib graph: building one cost more than the compiled checks themselves.
+        subjects = {s for s, _, _ in data}
+        ontology = ontology_graph()
+        return check_triples(data, shapes), (
+            lambda node: node in subjects or (node, None, None) in ontology)
+    graph = DataGraph()
+    graph.addN((s, p, o, graph) for s, p, o in data)
+    graph += ontology_graph()
+    return check_with_engine(graph, shapes, "pyshacl"), (
+        lambda node: (node, None, None) in graph)
+
+
+# What linked_context_query reads of a document.
+_LINKING = frozenset({DIP.date, DIP.published, DIP.reportedBy, DIP.reports})
 
 # The graphs computed from the documents (the article-event links of kg.link.find, the
 # inferred graph of kg.reason, their records) are not context: they are recomputed from the
@@ -139,10 +207,14 @@ CONSTRUCT {{
 def linked_nodes(triples: Iterable[Triple]) -> set[URIRef]:
     """The events and articles of some documents, whose stored links a gate must see."""
     nodes: set[URIRef] = set()
+    # Looked up once: a closed namespace's attribute costs a call each time, and a batch of
+    # ingest has hundreds of thousands of triples.
+    kinds, linking, rdf_type = {DIP.Event, DIP.Article}, _LINKING, RDF.type
     for s, p, o in triples:
-        if p == RDF.type and o in (DIP.Event, DIP.Article) and isinstance(s, URIRef):
-            nodes.add(s)
-        elif p in (DIP.reportedBy, DIP.reports, DIP.date, DIP.published) and isinstance(s, URIRef):
+        if p == rdf_type:
+            if o in kinds and isinstance(s, URIRef):
+                nodes.add(s)
+        elif p in linking and isinstance(s, URIRef):
             nodes.add(s)
             if isinstance(o, URIRef):
                 nodes.add(o)

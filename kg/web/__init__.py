@@ -83,12 +83,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from kg.web import admin, graph_store, http, named_queries, pages, search, sparql, state
+    from kg.web.explorer import bp as explorer_bp
 
     state.init_app(app)
     http.init_app(app)
     search.init_app(app)
     for module in (sparql, graph_store, named_queries, admin, pages, search):
         app.register_blueprint(module.bp)
+    app.register_blueprint(explorer_bp)
     return app
 
 

@@ -6,7 +6,7 @@ import contextlib
 import io
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
@@ -17,11 +17,12 @@ from kg.model import ParseError
 from kg.pipeline import Source, upload_source
 from kg.rdffile import parse_rdf
 from kg.store import DUMP_FORMATS, StoreError
+from kg.store.admission import EngineBusy
 from kg.validate import validate
 from kg.web import formats
 from kg.web.graph_store import BODY_FORMATS
 from kg.web.http import fail, require_write_access, write_failed
-from kg.web.state import get_state
+from kg.web.state import State, get_state
 
 bp = Blueprint("admin", __name__)
 
@@ -85,6 +86,24 @@ def export() -> Response:
         fail(406, f"cannot export as {chosen}; use one of {', '.join(DUMP_FORMATS)}")
     graph = request.args.get("graph") or None
     state = get_state()
+    # A whole-store read is slow work: it takes a place in the slow lane, as a slow query
+    # does, or is refused at once, so that exports cannot starve cheap queries.
+    try:
+        release = state.hold_slow_place(request.remote_addr or "-")
+    except EngineBusy as exc:
+        fail(503, str(exc), {"Retry-After": str(exc.retry_after)})
+    try:
+        response = _export(state, name, graph, release)
+    except BaseException:
+        release()
+        raise
+    response.call_on_close(release)  # also if the client went away before the first byte
+    return response
+
+
+def _export(state: State, name: str, graph: str | None, release: Callable[[], None]
+            ) -> Response:
+    """The streamed answer of /export; ``release`` is called once the last byte is out."""
     chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=16)
     stop = threading.Event()
 
@@ -135,6 +154,7 @@ def export() -> Response:
             while producer.is_alive():  # let a blocked writer finish
                 with contextlib.suppress(queue.Empty):
                     chunks.get(timeout=0.1)
+            release()
 
     extension = formats.EXTENSIONS[name]
     response = Response(stream_with_context(stream()),
@@ -184,7 +204,8 @@ def ingest() -> Response:
         fail(400, "send a document as the body (with ?name=file.txt), or files as "
                   "multipart/form-data")
     state = get_state()
-    with state.engine.writing() as store:
+    # Ingest keeps the derived data's records itself: links recomputed, inference made stale.
+    with state.writing(derives=True) as store:
         try:
             report = pipeline.ingest(store, sources, format=fmt, base=current_app.config["BASE"],
                                     validate=current_app.config["SHACL_GATE"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from werkzeug.datastructures import MIMEAccept
 
 from kg.rdfio import FORMATS, download_extension
@@ -20,7 +22,9 @@ GRAPH_TYPES: dict[str, tuple[str, ...]] = {
     name: FORMATS[name].media_types + FORMATS[name].also_accepted
     for name in ("turtle", "ntriples", "json-ld", "rdf-xml", "trig", "nquads")
 }
-#: ``format=`` values: the names above, short names, and what they mean for each kind.
+#: ``format=`` values: the names above and the short names clients send (SPARQLWrapper sends
+#: ``rdf+xml`` and ``n3``), with what each means for rows and for graphs. N3 is answered as
+#: Turtle, which every N3 reader reads.
 _ALIASES: dict[str, tuple[str | None, str | None]] = {
     "json": ("json", "json-ld"),
     "srj": ("json", None),
@@ -30,12 +34,14 @@ _ALIASES: dict[str, tuple[str | None, str | None]] = {
     "tsv": ("tsv", None),
     "turtle": (None, "turtle"),
     "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
     "ntriples": (None, "ntriples"),
     "n-triples": (None, "ntriples"),
     "nt": (None, "ntriples"),
     "json-ld": (None, "json-ld"),
     "jsonld": (None, "json-ld"),
     "rdf-xml": (None, "rdf-xml"),
+    "rdf+xml": (None, "rdf-xml"),
     "rdfxml": (None, "rdf-xml"),
     "rdf": (None, "rdf-xml"),
     "trig": (None, "trig"),
@@ -59,33 +65,43 @@ def is_graph_form(form: str | None) -> bool:
 
 
 def choose(
-    accept: MIMEAccept, format_param: str | None, *, graph: bool, default: str | None = None
+    accept: MIMEAccept,
+    format_param: str | Sequence[str] | None,
+    *,
+    graph: bool,
+    default: str | None = None,
 ) -> str | None:
     """The format to answer in, or None when the client accepts nothing we can write.
 
-    ``format=`` wins over Accept; it may be a name (``json``, ``ttl``…) or a media type.
+    ``format=`` (a name such as ``json``, ``ttl``, ``rdf+xml``, or a media type) wins over
+    Accept when it names a format of this kind of answer; one that does not (unknown, or a
+    results format asked of a graph) gives way to the Accept header, so that it never turns
+    a usable Accept into an error. Several values (SPARQLWrapper sends ``format=rdf+xml``
+    and ``format=application/rdf+xml``) are tried in order.
 
     Raises:
-        UnknownFormat: if ``format=`` names no format at all.
+        UnknownFormat: if ``format=`` names no format at all and there is no Accept header
+            to go by (a typo is reported rather than answered in a format nobody asked for).
     """
     types = GRAPH_TYPES if graph else RESULT_TYPES
     default = default or ("turtle" if graph else "json")
-    if format_param:
-        wanted = format_param.strip().lower()
-        if wanted in _ALIASES:
-            results_name, graph_name = _ALIASES[wanted]
-            return graph_name if graph else results_name
-        media = wanted.partition(";")[0].strip()
-        for table in (RESULT_TYPES, GRAPH_TYPES):
-            for name, media_types in table.items():
-                if media in media_types:
-                    return name if table is types else None
-        raise UnknownFormat(
-            f"unknown format {format_param!r}; use one of {', '.join(sorted(_ALIASES))} "
-            "or a media type"
-        )
+    given = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    named = [value for value in given if value.strip()]
+    unknown = []
+    for value in named:
+        known, name = _format_named(value, graph=graph)
+        if name is not None:
+            return name
+        if not known:
+            unknown.append(value)
     if not accept:
-        return default
+        if named and len(unknown) == len(named):
+            raise UnknownFormat(
+                f"unknown format {unknown[0]!r}; use one of {', '.join(sorted(_ALIASES))} "
+                "or a media type"
+            )
+        # Formats of the other kind only, and no Accept to fall back on: nothing fits.
+        return None if named else default
     # Media-type parameters (charset…) must not keep "text/turtle; charset=utf-8" from
     # matching text/turtle: only the types and their q-values count.
     accept = MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in accept])
@@ -94,6 +110,21 @@ def choose(
     if best is None:
         return None
     return next(name for name, media_types in types.items() if best in media_types)
+
+
+def _format_named(value: str, *, graph: bool) -> tuple[bool, str | None]:
+    """Whether a ``format=`` value names a format of either kind, and the one of this kind."""
+    # A "+" sent unescaped in a query string arrives as a space ("rdf xml").
+    wanted = value.strip().lower().replace(" ", "+")
+    if wanted in _ALIASES:
+        results_name, graph_name = _ALIASES[wanted]
+        return True, graph_name if graph else results_name
+    media = wanted.partition(";")[0].strip()
+    own, other = (GRAPH_TYPES, RESULT_TYPES) if graph else (RESULT_TYPES, GRAPH_TYPES)
+    for name, media_types in own.items():
+        if media in media_types:
+            return True, name
+    return any(media in media_types for media_types in other.values()), None
 
 
 def media_type(name: str, *, graph: bool) -> str:

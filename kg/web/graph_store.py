@@ -76,7 +76,7 @@ def handle(graph: str | None, *, created_status: int = 201) -> Response:
     state = get_state()
     target = graph or DEFAULT_GRAPH_IRI
     try:
-        with state.engine.writing() as store:
+        with state.writing() as store:
             if request.method == "DELETE":
                 if graph is not None and not graph_exists(store, target):
                     fail(404, f"there is no graph <{graph}>")

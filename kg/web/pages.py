@@ -1,5 +1,8 @@
 """Pages for people: the query editor at /, and linked-data pages for the graph's IRIs.
 
+The ontology's documentation (/ontology) and the validation page (/validate) are blueprints
+of their own (kg/web/ontology_page.py, kg/web/validate_page.py), registered on this one.
+
 Every IRI minted under the data base (``BASE``, by default https://w3id.org/diplomacy-kg/id/)
 dereferences at ``/id/<rest>``; any other IRI at ``/resource?iri=…``. Browsers get HTML
 (label, types, links out and in, the documents each statement comes from); RDF clients get
@@ -19,13 +22,17 @@ from rdflib import URIRef
 from kg.store.worker import QueryJob
 from kg.terms import compact, is_iri, sparql_iri
 from kg.vocab import PREFIXES
-from kg.web import formats
-from kg.web.http import fail
+from kg.web import formats, ontology_page, validate_page
+from kg.web.http import SECURITY_HEADERS, fail
 from kg.web.named_queries import describe
 from kg.web.sparql import choose_format, run_job
 from kg.web.state import get_state
 
 bp = Blueprint("pages", __name__)
+# The documentation and validation pages ride on this blueprint, so the app factory needs
+# no change to serve them.
+bp.register_blueprint(ontology_page.bp)
+bp.register_blueprint(validate_page.bp)
 
 LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -63,18 +70,39 @@ def prefixed(iri: str) -> str:
     return compact(URIRef(iri)).strip("<>")
 
 
+#: The <style> elements YASGUI's column resizer adds (its CSS with the default options), by
+#: their sha-256: allowed by hash, so the page needs no 'unsafe-inline'.
+#: tests/web/test_query_page.py recomputes them from the vendored file.
+YASGUI_STYLE_HASHES = (
+    "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",
+    "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",
+)
+
+
+def content_policy(style_hashes: tuple[str, ...] = ()) -> str:
+    """The server's Content-Security-Policy, with these inline styles allowed by hash."""
+    directives = [d.strip() for d in SECURITY_HEADERS["Content-Security-Policy"].split(";")]
+    extra = "".join(f" '{h}'" for h in style_hashes)
+    return "; ".join(d + extra if d.split()[0] in ("style-src", "style-src-elem") else d
+                     for d in directives if d)
+
+
 @bp.get("/")
-def index() -> str:
-    """The query editor, with the named queries as examples."""
+def index() -> Response:
+    """The query editor (YASGUI), with the named queries as examples."""
     state = get_state()
     queries = [describe(q) for q in state.queries.values()]
-    return render_template(
+    html = render_template(
         "index.html",
         queries_json=json.dumps(queries, ensure_ascii=False).replace("</", "<\\/"),
         base=current_app.config["BASE"],
+        prefixes={**PREFIXES, "id": current_app.config["BASE"]},
         store=state.store.url,
         updates=current_app.config["ALLOW_UPDATE"],
     )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = content_policy(YASGUI_STYLE_HASHES)
+    return response
 
 
 @bp.get("/id/<path:rest>")

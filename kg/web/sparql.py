@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
@@ -11,7 +12,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kg.rdfio import OXIGRAPH_FORMATS
+from kg import jsonld
+from kg.rdfio import write_rdf
 from kg.sparql.analysis import RDFLIB_DEFAULT_GRAPH, SparqlRefused, read_query
 from kg.sparql.parse import SparqlSyntaxError
 from kg.store import Binding, QuerySyntaxError, RawResult, StoreError
@@ -29,12 +31,17 @@ bp = Blueprint("sparql", __name__)
 _FORM = "application/x-www-form-urlencoded"
 _QUERY = "application/sparql-query"
 _UPDATE = "application/sparql-update"
+#: The service description's prefixes, in the formats that declare them.
+_SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "dcterms": "http://purl.org/dc/terms/"}
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Query by GET or POST, update by POST; without either, the service description."""
-    if request.method == "GET":
+    # HEAD is a GET without the body (Flask routes it here): it must not be read as a POST.
+    if request.method in ("GET", "HEAD"):
         if "update" in request.args:
             fail(400, "an update cannot be sent by GET: POST it as update= (form-encoded) or "
                       f"as {_UPDATE}")
@@ -103,7 +110,7 @@ def answer_query(text: str, params: MultiDict[str, str],
                   "default-graph-uri and named-graph-uri")
     default_graphs, named_graphs = dataset(params, "default-graph-uri", "named-graph-uri")
     graph = formats.is_graph_form(form)
-    chosen = choose_format(params.get("format"), graph=graph)
+    chosen = choose_format(params.getlist("format"), graph=graph)
     job = QueryJob(
         text,
         results_format=chosen if not graph else "json",
@@ -128,7 +135,31 @@ def answer_query(text: str, params: MultiDict[str, str],
     return response
 
 
-def choose_format(format_param: str | None, *, graph: bool) -> str:
+def with_served_context(result: RawResult) -> RawResult:
+    """A JSON-LD answer naming the context at this server's ``/context.jsonld``, which its
+    clients can fetch (the stable URL an export names is not served by anyone yet)."""
+    if isinstance(result, SpooledResult):
+        with open(result.path, "rb") as file:
+            body = file.read()
+        os.unlink(result.path)
+    else:
+        body = result.body
+    document = json.loads(body)
+    if isinstance(document, dict) and document.get("@context") == jsonld.CONTEXT_URL:
+        document["@context"] = public_url() + jsonld.CONTEXT_PATH.lstrip("/")
+        body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return RawResult(result.kind, result.media_type, body, result.rows, result.truncated)
+
+
+@bp.get(jsonld.CONTEXT_PATH)
+def context() -> Response:
+    """The project's JSON-LD context, which JSON-LD answers and exports name."""
+    response = Response(jsonld.shipped_bytes(), content_type=f"{jsonld.MEDIA_TYPE}; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def choose_format(format_param: str | Sequence[str] | None, *, graph: bool) -> str:
     """The negotiated format, or 406."""
     try:
         chosen = formats.choose(request.accept_mimetypes, format_param, graph=graph)
@@ -136,7 +167,8 @@ def choose_format(format_param: str | None, *, graph: bool) -> str:
         fail(406, str(exc))
     if chosen is None:
         kind = "graphs (CONSTRUCT, DESCRIBE)" if graph else "rows (SELECT, ASK)"
-        wanted = format_param or request.headers.get("Accept", "")
+        named = [format_param] if isinstance(format_param, str) else list(format_param or ())
+        wanted = ", ".join(named) or request.headers.get("Accept", "")
         fail(406, f"cannot answer {kind} as {wanted}; available: "
                   f"{formats.offered(graph=graph)}")
     return chosen
@@ -159,7 +191,12 @@ def run_job(job: QueryJob) -> RawResult:
 
 
 def result_response(result: RawResult, content_type: str) -> Response:
-    """A response with the answer: from memory, or streamed from the file of a large one."""
+    """A response with the answer: from memory, or streamed from the file of a large one.
+
+    A graph in JSON-LD names the context as this server serves it (:func:`with_served_context`).
+    """
+    if result.kind == "graph" and content_type.startswith(jsonld.MEDIA_TYPE):
+        result = with_served_context(result)
     if not isinstance(result, SpooledResult):
         return Response(result.body, content_type=content_type)
     body = _FileBody(open(result.path, "rb"))  # noqa: SIM115 (closed by the response)
@@ -195,7 +232,7 @@ def answer_update(text: str, params: MultiDict[str, str]) -> Response:
     config = current_app.config
     state = get_state()
     try:
-        with state.engine.writing() as store:
+        with state.writing() as store:
             apply_update(
                 store,
                 text,
@@ -275,7 +312,10 @@ def service_description() -> Response:
     body = turtle.encode("utf-8")
     if chosen != "turtle":
         triples = [quad.triple for quad in ox.parse(body, ox.RdfFormat.TURTLE)]
-        body = ox.serialize(triples, format=OXIGRAPH_FORMATS[chosen]) or b""
+        out = io.BytesIO()
+        write_rdf(triples, out, chosen, prefixes=_SD_PREFIXES,
+                  context_url=public_url() + jsonld.CONTEXT_PATH.lstrip("/"))
+        body = out.getvalue()
     response = Response(body, content_type=formats.media_type(chosen, graph=True))
     response.vary.add("Accept")
     return response

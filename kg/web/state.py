@@ -8,14 +8,26 @@ import ipaddress
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
-from kg.pipeline import Finding, check_store
+from kg import derivation
+from kg.pipeline import SOFTWARE_IRI, Finding, check_store
+from kg.pipeline.resume import finish_interrupted
 from kg.queries import NamedQuery, load_queries
-from kg.store import MEMORY_URL, Store, StoreError, is_memory_url, open_folder, open_store
+from kg.store import (
+    MEMORY_URL,
+    QuerySyntaxError,
+    Store,
+    StoreError,
+    is_memory_url,
+    open_folder,
+    open_store,
+)
+from kg.store.admission import Admission
 from kg.store.pool import Engine, InlineEngine, ProcessEngine
 from kg.store.tempfiles import remove_dead_previews
 
@@ -41,7 +53,17 @@ class State:
             self.store: Store = open_folder(self._temporary / "store", url=MEMORY_URL)
         else:
             self.store = open_store(url)
+        #: What was run again at start: derivations a killed command left halfway.
+        self.resumed: list[str] = []
         try:
+            if not self.store.remote:
+                # As every command that opens a store to write: a derivation that died halfway
+                # is run again, before the workers' first checkpoint. (A remote store is its
+                # own server's to keep.)
+                try:
+                    self.resumed = finish_interrupted(self.store, software=SOFTWARE_IRI)
+                except StoreError as exc:  # serve what there is; /health tells the rest
+                    self.resumed = [f"a derivation left halfway could not run again: {exc}"]
             self.engine: Engine
             # Workers stop an overrunning query by being killed; they query checkpoints.
             if with_workers and self.store.supports_timeouts and self.store.supports_checkpoints:
@@ -63,12 +85,63 @@ class State:
         folder = Path(config["QUERIES_DIR"]) if config["QUERIES_DIR"] else None
         self.queries: dict[str, NamedQuery] = load_queries(folder)
         self.closed = False
-        # The cheap part of `kg check` at start (derived data current, no leftovers), shown at
-        # /health; the merge scan reads the whole store and is left to `kg check`.
+        self.checks: list[Finding] = []
+        self.recheck(self.store)
+
+    def recheck(self, store: Store) -> None:
+        """Run the cheap part of `kg check` again (derived data current, no leftovers), for
+        /health: at start and after each write. The merge scan reads the whole store and is
+        left to `kg check`."""
         try:
-            self.checks: list[Finding] = check_store(self.store, scan=False)
+            self.checks = check_store(store, scan=False)
         except StoreError as exc:
             self.checks = [Finding("checks", False, f"could not run: {exc}")]
+
+    @contextlib.contextmanager
+    def writing(self, *, derives: bool = False) -> Iterator[Store]:
+        """Hold the write lock for a client's write of documents, the derived data's records
+        kept true: the one way the web writes.
+
+        A write that derives nothing (an update, a Graph Store write) marks every current
+        derivation stale before it writes, as ingest does before its first document (one that
+        ``derives``, ingest, keeps the records itself), so that a crash at any point leaves
+        them stale, never wrongly current; the next `kg infer`, `kg link` or `kg check
+        --repair` makes them current again. A write refused before it was made puts them
+        back; one the store failed leaves them stale.
+        """
+        with self.engine.writing() as store:
+            try:
+                records = None if derives else derivation.mark_stale(store)
+                try:
+                    yield store
+                except QuerySyntaxError:
+                    # The store refused the text (a syntax it cannot read, a triple term): an
+                    # update runs whole or not at all, so nothing was written.
+                    if records is not None:
+                        derivation.put_back(store, records)
+                    raise
+                except StoreError:
+                    # The store failed it: an update whole, but a Graph Store write may have
+                    # written part of its steps. Stale is the safe record.
+                    raise
+                except BaseException:
+                    # Refused before anything was written (the gate, a bad body, a missing
+                    # graph) or undone (an update the gate rejects after it ran): the records
+                    # as before.
+                    if records is not None:
+                        derivation.put_back(store, records)
+                    raise
+            finally:
+                self.recheck(store)
+
+    def hold_slow_place(self, client: str) -> Callable[[], None]:
+        """A place in the slow lane for a whole-store read done outside the workers (/export);
+        returns what releases it (again does nothing). EngineBusy if there is none."""
+        admission: Admission[Any] | None = getattr(self.engine, "admission", None)
+        if admission is None:
+            return lambda: None
+        ticket = admission.hold(client)
+        return lambda: admission.release(ticket, None)
 
     @property
     def remote(self) -> bool:

@@ -19,16 +19,23 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from kg.pipeline import ingest
-from kg.store import OxigraphStore
+from kg import derivation
+from kg.cli import cli
+from kg.iri import INFERRED_GRAPH, LINK_GRAPH_BASE
+from kg.pipeline import infer, ingest
+from kg.store import OxigraphStore, open_store
+from kg.store.admission import Admission, Limits
 from kg.store.pool import EngineBusy, ProcessEngine, QueryTimeout
 from kg.store.worker import QueryJob, SpooledResult
-from tests.web.conftest import EXAMPLES, ROOT, Server, copy_store, serve
+from tests.conftest import SEEDS
+from tests.web.conftest import EXAMPLES, ROOT, TOKEN, Server, copy_store, serve
 
 pytestmark = pytest.mark.server
 
@@ -166,6 +173,57 @@ def test_a_client_over_its_share_of_the_slow_lane_gets_503(lanes_server: Server)
     slow.join()
     assert sorted(s for _, s, _, _ in slow.answers) == [503, 503]
     assert all(b"did not finish within" in b for *_, b in slow.answers), slow.answers
+
+
+def test_an_export_waits_for_no_slow_place_and_takes_none_when_the_lane_is_full(
+        lanes_server: Server) -> None:
+    """/export read the whole store beside the lanes: any number at once, whatever the slow
+    lane held. It takes a slow place as a slow query does, or gets 503 at once."""
+    wait_until(lambda: lane(lanes_server, "slow") == 0, "an idle slow lane")
+    slow = Background(lanes_server)
+    slow.query("127.0.0.12", SLOW.format(tag="x"))
+    slow.query("127.0.0.13", SLOW.format(tag="y"))
+    wait_until(lambda: lane(lanes_server, "slow") == 2, "both slow queries in the slow lane")
+    status, headers, body = send(lanes_server, "/export", client="127.0.0.14")
+    assert status == 503 and int(headers["Retry-After"]) > 0, body
+    assert b"places for slow work" in body
+    # Cheap queries still run meanwhile.
+    status, _, body = send(lanes_server, "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+                           client="127.0.0.14")
+    assert status == 200 and json.loads(body)["boolean"] is True
+    slow.join()
+    wait_until(lambda: lane(lanes_server, "slow") == 0, "the slow lane emptied")
+    # With a place free, the export runs whole, and gives its place back when it is sent.
+    status, headers, body = send(lanes_server, "/export", client="127.0.0.14")
+    assert status == 200 and body.endswith(b" .\n") and body.count(b"\n") > 1000, headers
+    assert lane(lanes_server, "slow") == 0
+
+
+def test_an_export_holds_a_slow_place_until_it_is_released() -> None:
+    """The books of /export: a slow place each, a client its share, none past the queue."""
+    admission: Admission[int] = Admission(Limits(capacity=6, slow_slots=2, per_client=1))
+    first = admission.hold("a")
+    assert admission.status()["queries_running"] == {"fast": 0, "slow": 1}
+    with pytest.raises(EngineBusy, match="its share of the slow lane"):
+        admission.hold("a")
+    second = admission.hold("b")
+    with pytest.raises(EngineBusy, match="places for slow work") as refused:
+        admission.hold("c")
+    assert refused.value.retry_after > 0
+    admission.release(first, None)
+    admission.release(first, None)  # again: nothing more is freed
+    third = admission.hold("c")
+    with pytest.raises(EngineBusy, match="places for slow work"):
+        admission.hold("d")
+    for ticket in (second, third):
+        admission.release(ticket, None)
+    assert admission.status()["queries_running"] == {"fast": 0, "slow": 0}
+    # Without a slow lane (queries in the server process), only the queue's bounds hold.
+    inline: Admission[int] = Admission(Limits(capacity=2, slow_slots=0, per_client=1))
+    inline.hold("a")
+    inline.hold("b")
+    with pytest.raises(EngineBusy, match="as many as it takes"):
+        inline.hold("c")
 
 
 def test_health_and_cheap_queries_answer_under_a_flood(example_store: Path,
@@ -312,3 +370,130 @@ def test_checkpoint_folders_of_dead_servers_are_removed(example_store: Path,
         own = list(tmp_path.glob(f".kg-snapshots-{server.process.pid}-*"))
         assert len(own) == 1, "the server's folder is not named for its pid"
     assert not own[0].exists(), "the server did not remove its own folder at exit"
+
+
+# -- web writes and the derived data ------------------------------------------------------------
+
+EX = "http://example.org/"
+#: A document graph changed by a client: the derived data no longer follows from the documents.
+UPDATE = f"INSERT DATA {{ GRAPH <{EX}doc> {{ <{EX}s> <{EX}p> 'x' }} }}"
+#: A write the SHACL gate rejects (an event with none of what an event needs).
+REJECTED = ("PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>\n"
+            f"INSERT DATA {{ GRAPH <{EX}doc> {{ <{EX}event/1> a dip:Event }} }}")
+MORE = next(EXAMPLES.glob("2007-07-2_*.md"))
+
+
+@pytest.fixture(scope="module")
+def derived_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three seed documents, their links and inference current (copy it before use)."""
+    path = tmp_path_factory.mktemp("derived") / "store"
+    with open_store(path) as store:
+        assert not ingest(store, SEEDS).failures
+        infer(store)
+        records = derivation.read_records(store)
+        assert {r.status for r in records.values()} == {derivation.CURRENT}
+    return path
+
+
+def write(server: Server, method: str, path: str, body: bytes, content_type: str) -> int:
+    """A write with the token: its status."""
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers={
+        "Content-Type": content_type, "Authorization": f"Bearer {TOKEN}"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+
+
+def checks(server: Server) -> dict[str, str]:
+    """/health's checks: ok, or FAIL with what was found."""
+    found = server.health()["checks"]
+    assert isinstance(found, dict)
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def kg(store: Path, *args: str) -> tuple[int, str]:
+    """A kg command on ``store``, as a user runs it: exit status and output."""
+    result = CliRunner().invoke(cli, ["--store", str(store), *args])
+    return result.exit_code, result.output
+
+
+WEB_WRITES = {
+    "update": ("POST", "/sparql", UPDATE.encode(), "application/sparql-update", 204),
+    "graph store PUT": ("PUT", f"/store?graph={urllib.parse.quote(EX + 'doc')}",
+                        f"<{EX}s> <{EX}p> 'x' .".encode(), "text/turtle", 201),
+    "graph store DELETE": ("DELETE", "/store?graph=" + urllib.parse.quote(
+        "https://w3id.org/diplomacy-kg/graph/doc/"), b"", "text/plain", 204),
+    "ingest": ("POST", f"/ingest?name={urllib.parse.quote(MORE.name)}", MORE.read_bytes(),
+               "text/markdown", 200),
+}
+
+
+@pytest.mark.parametrize("path", WEB_WRITES)
+def test_a_web_write_of_documents_makes_the_derived_data_stale(
+        path: str, derived_store: Path, tmp_path: Path) -> None:
+    """A SPARQL update or a Graph Store write through `kg serve` left the inferred graph and
+    the links recorded current, so `kg check` and /health passed on data no longer derived
+    from the documents, and nothing brought them back; /health kept its checks from start."""
+    store = copy_store(derived_store, tmp_path / "store")
+    method, target, body, content_type, expected = WEB_WRITES[path]
+    if path == "graph store DELETE":  # a document graph of the store: dropped
+        with open_store(store) as opened:
+            graph = next(g for g in opened.named_graphs() if "/graph/doc/" in g)
+        target = "/store?graph=" + urllib.parse.quote(graph)
+    with serve(store, "--allow-update", "--update-token", TOKEN, log_dir=tmp_path) as server:
+        assert set(checks(server).values()) == {"ok"}
+        assert write(server, method, target, body, content_type) == expected
+        now = checks(server)
+        assert now["inferred"].startswith("FAIL: stale"), now
+        if path == "ingest":  # ingest computes the links of what it wrote, at once
+            assert now["links"] == "ok", now
+        else:
+            assert now["links"].startswith("FAIL: stale"), now
+    status, output = kg(store, "check")
+    assert status == 1 and "stale" in output, output
+    # The next commands bring them back, each its own.
+    assert kg(store, "infer")[0] == 0
+    assert kg(store, "link")[0] == 0
+    status, output = kg(store, "check")
+    assert status == 0, output
+
+
+def test_a_web_write_that_changes_nothing_leaves_the_derived_data_current(
+        derived_store: Path, tmp_path: Path) -> None:
+    """A write refused before it is made (the gate, a missing graph) says nothing is stale."""
+    store = copy_store(derived_store, tmp_path / "store")
+    with serve(store, "--allow-update", "--update-token", TOKEN, log_dir=tmp_path) as server:
+        assert write(server, "POST", "/sparql", REJECTED.encode(),
+                     "application/sparql-update") == 422
+        assert write(server, "DELETE", "/store?graph=" + urllib.parse.quote(EX + "none"), b"",
+                     "text/plain") == 404
+        assert set(checks(server).values()) == {"ok"}
+    status, output = kg(store, "check")
+    assert status == 0, output
+
+
+def test_kg_serve_runs_again_a_derivation_left_halfway(derived_store: Path,
+                                                       tmp_path: Path) -> None:
+    """Every command that opens a store to write finishes what a killed `kg infer` or `kg link`
+    left halfway (a record with a start and no end); `kg serve` served it as it was."""
+    store = copy_store(derived_store, tmp_path / "store")
+    with open_store(store) as opened:
+        inferred = len(opened.graph_triples(INFERRED_GRAPH))
+        links = [g for g in opened.named_graphs() if g.startswith(LINK_GRAPH_BASE)]
+        assert inferred and links
+        # What a kill halfway leaves: both runs started, half their graphs written.
+        derivation.start(opened, derivation.INFERENCE, "kg infer --engine fast")
+        derivation.start(opened, derivation.LINKS)
+        opened.drop_graphs([INFERRED_GRAPH, links[0]])
+    with serve(store, log_dir=tmp_path) as server:
+        assert set(checks(server).values()) == {"ok"}
+        log = server.log.read_text(errors="replace")
+        assert "kg infer --engine fast (interrupted)" in log and "kg link (interrupted)" in log
+    with open_store(store) as opened:
+        assert len(opened.graph_triples(INFERRED_GRAPH)) == inferred
+        assert links[0] in opened.named_graphs()
+    status, output = kg(store, "check")
+    assert status == 0, output
