@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -35,7 +36,7 @@ from corpus import write_corpus
 from kg.ingest_report import FileResult
 from kg.pipeline import Ingester
 from kg.pipeline import ingest as ingest_quickly
-from kg.pipeline.ingester import _Pending
+from kg.pipeline.ingester import Verdicts, _Pending
 from kg.pipeline.store_validation import DEFAULT_BATCH, validate_store, validate_whole_store
 from kg.reason import infer
 from kg.sources import InputFile, collect_files
@@ -48,10 +49,12 @@ class TimedIngester(Ingester):
     gate_seconds = 0.0
     gated = 0
 
-    def _check(self, pending: list[_Pending]) -> tuple[list[_Pending], list[FileResult]]:
+    def _check(
+        self, pending: list[_Pending], found: Verdicts | None = None
+    ) -> tuple[list[_Pending], list[FileResult]]:
         started = time.perf_counter()
         try:
-            return super()._check(pending)
+            return super()._check(pending, found)
         finally:
             self.gate_seconds += time.perf_counter() - started
             self.gated += sum(1 for item in pending if not item.duplicate)
@@ -148,9 +151,9 @@ def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole_max: int,
         event_pages = [f for f in probe_files if not f.path.name.startswith("article_")]
         alone = ingest(store, event_pages[:1], batch_size=1)
         print(f"  gate, one new event page alone:       {ms(alone.gate_seconds)}")
-        batch = ingest(store, event_pages[1:probe + 1], batch_size=probe)
-        print(f"  gate, {batch.gated} new event pages in one batch: "
-              f"{ms(batch.gate_seconds / batch.gated)}/document")
+        together = ingest(store, event_pages[1:probe + 1], batch_size=probe)
+        print(f"  gate, {together.gated} new event pages in one batch: "
+              f"{ms(together.gate_seconds / together.gated)}/document")
 
         report = infer(store)
         print(f"  kg infer (fast): {report.seconds:.1f} s, {report.triples} triples inferred")
@@ -182,9 +185,13 @@ def main() -> None:
                         help="also validate the whole graph in memory up to this many events")
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
                         help="document graphs per batch of kg validate --all")
+    parser.add_argument("--engine", choices=("compiled", "pyshacl"),
+                        help="the gate's engine (sets KG_GATE_ENGINE; default: kg's default)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=("batched", "whole"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.engine:  # read by kg.validate.gate, here and in the child processes
+        os.environ["KG_GATE_ENGINE"] = args.engine
     if args.child is not None:
         child(args.child, args.mode, args.batch)
         return

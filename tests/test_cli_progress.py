@@ -69,10 +69,47 @@ def test_ingest_at_a_terminal_shows_total_percentage_rate_eta_and_the_linking_ph
     assert "12 documents stored" in out
     assert "ingesting" in err and "/12" in err  # the total is known before the first file
     assert "12/12" in err and "100%" in err and "files/s" in err and "eta" in err
-    assert "linking articles to events" in err  # the phase after the last document
+    # the phases after the last document, each with its count of its total and a percentage
+    assert_bar(err, "linking articles to events")
+    assert_bar(err, "linking the same events")
+    assert_bar(err, "indexing what was written")
     # a warning line is whole: printed above the bar, never broken by it
     lines = [line for line in err.replace("\r", "\n").splitlines() if NO_PARTICIPANT in line]
     assert lines and all(line.endswith("[EventShape]") for line in lines), lines
+
+
+def assert_bar(err: str, label: str) -> None:
+    """The phase ``label`` was shown as a bar that reached its total: "n/n 100%"."""
+    done = re.search(re.escape(label) + r"\D*?(\d[\d,]*)/\1\s+100%", err)
+    assert done is not None, f"no finished bar for {label!r} in:\n{err}"
+    assert int(done[1].replace(",", "")) > 0
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``store``, the examples ingested (quietly, not at a terminal)."""
+    folder = tmp_path_factory.mktemp("progress")
+    result = CliRunner().invoke(cli, ["--store", str(folder / "store"), "ingest", "-q",
+                                      str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.mark.parametrize(("args", "label"), [
+    (("infer",), "inferring"),
+    (("infer", "--engine", "owlrl"), "inferring (owlrl closure, then its write)"),
+    (("validate", "--all"), "validating the store"),
+    (("link",), "linking articles to events"),
+    (("same-events",), "linking the same events"),
+    (("reindex",), "writing the text index"),
+])
+def test_a_long_command_shows_a_bar_with_its_total(
+    ingested: Path, args: tuple[str, ...], label: str
+) -> None:
+    status, _, err = run_in_terminal("--store", "store", *args, cwd=ingested)
+    assert status == 0, err
+    assert_bar(err, label)
+    assert "eta" in err
 
 
 def test_progress_is_silent_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:

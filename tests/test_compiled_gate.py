@@ -154,3 +154,40 @@ def test_a_blank_focus_node_is_named_after_its_own_classes() -> None:
     triples = [(BNode(), RDF.type, DIP.Place), (event, RDF.type, DIP.Event)]
     found = assert_same(triples)
     assert ("PlaceShape", "rdfs:label") in {(r[2], r[1]) for r in found}
+
+
+def test_a_term_oxigraph_refuses_is_checked_by_pyshacl() -> None:
+    """An IRI with a space cannot enter Oxigraph: that batch is validated by pySHACL instead.
+
+    Regression: the compiled gate raised ValueError, so the batch was not checked at all.
+    """
+    place = URIRef("http://example.org/place/a place")
+    documents = {"doc": [(place, RDF.type, DIP.Place)]}
+    reference = validate_documents(documents, engine="pyshacl")
+    compiled = validate_documents(documents, engine="compiled")
+    assert rows(compiled["doc"]) == rows(reference["doc"]) != set()
+
+
+def test_shapes_the_compiler_must_not_read_as_node_shapes_fall_back() -> None:
+    """A property shape with its own target, and a shape that is a class, go to pySHACL.
+
+    Regression: the first was compiled as a node shape (its path ignored), and the second,
+    which targets its instances implicitly, was compiled with no focus nodes.
+    """
+    shapes = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:P a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ;
+  sh:datatype <http://www.w3.org/2001/XMLSchema#string> ; sh:message "p is a string" .
+ex:K a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:q ; sh:minCount 1 ;
+  sh:message "needs a q" ] .
+""", format="turtle")
+    plan = compile_shapes(shapes)
+    assert set(plan.pyshacl_only) == {"P", "K"}
+    graph = DataGraph()
+    graph.add((URIRef("http://example.org/a"), RDF.type, URIRef("http://example.org/C")))
+    graph.add((URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal(1)))
+    graph.add((URIRef("http://example.org/b"), RDF.type, URIRef("http://example.org/K")))
+    found = {(r.message, r.path) for r in check_graph(graph, shapes, plan)}
+    assert found == {("p is a string", "<http://example.org/p>"), ("needs a q", "<http://example.org/q>")}

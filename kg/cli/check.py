@@ -28,6 +28,7 @@ from kg.pipeline import (
     load_gazetteer,
     read_graph,
     repair_store,
+    tally,
     validate_store,
 )
 from kg.rdfio import OXIGRAPH_FORMATS
@@ -109,8 +110,12 @@ def validate_files(
         with user_errors(code=2):
             store = open_for_reading(state.store_url)
         try:
-            with user_errors(code=2), Reporter().phase("validating the store"):
-                reports.append(validate_store(store, shapes=shapes, inference=inference))
+            with user_errors(code=2), Reporter().phases() as progress:
+                # A spinner until the first batch is judged: the batches are counted then.
+                progress("validating the store", None, "graphs")
+                reports.append(validate_store(
+                    store, shapes=shapes, inference=inference,
+                    progress=tally(progress, "validating the store", "graphs")))
         finally:
             store.close()
     if reports:
@@ -147,8 +152,8 @@ def infer_graph(state: Context, engine: str, same_as: bool) -> None:
         kg infer && kg query 'PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
         SELECT (COUNT(?e) AS ?n) WHERE { ?e a sem:Event }'
     """
-    with user_errors(), Reporter().phase(f"inferring ({engine} engine)"):
-        report = infer(state.store, engine=engine, same_as=same_as)
+    with user_errors(), Reporter().phases() as progress:
+        report = infer(state.store, engine=engine, same_as=same_as, progress=progress)
     click.echo(
         f"{report.triples} triples inferred into <{INFERRED_GRAPH}> "
         f"(+{report.added} -{report.removed}) by the {engine} engine in {report.seconds:.1f} s"
@@ -170,8 +175,8 @@ def link_articles(state: Context) -> None:
     \b
         kg link && kg query article_events -p article="missile defence plans"
     """
-    with user_errors(), Reporter().phase("linking articles to events"):
-        report = link_all(state.store, software=SOFTWARE_IRI)
+    with user_errors(), Reporter().phases() as progress:
+        report = link_all(state.store, software=SOFTWARE_IRI, progress=progress)
     click.echo(
         f"{report.links} article-event links computed for {report.articles} articles "
         f"({report.seconds:.1f} s)"

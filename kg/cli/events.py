@@ -25,8 +25,8 @@ def same_events(state: Context) -> None:
     \b
         kg same-events && kg query real_events -p from=2015-09-01 -p to=2015-09-30
     """
-    with user_errors(), Reporter().phase("linking the same events"):
-        report = link_same_events_all(state.store, software=SOFTWARE_IRI)
+    with user_errors(), Reporter().phases() as progress:
+        report = link_same_events_all(state.store, software=SOFTWARE_IRI, progress=progress)
     click.echo(
         f"{report.links} same-event links computed for {report.days} days "
         f"({report.seconds:.1f} s)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
 from pathlib import Path
 from typing import cast
 
@@ -54,7 +53,7 @@ from kg.terms import is_iri
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that read and check documents (default: one per core for large inputs).",
+    help="Processes that read and check documents (default 1: this process alone).",
 )
 @click.option(
     "--infer",
@@ -98,21 +97,23 @@ def ingest(
 
     out = Reporter(quiet=quiet, verbose=verbose)
     total = _count_inputs(paths)
-    with user_errors(), ExitStack() as phases:
-        advance = phases.enter_context(out.phase("ingesting", total))
+    with user_errors(), out.phases() as progress:
+        advance = progress("ingesting", total, "files")
         done = 0
 
         def on_result(result: FileResult) -> None:
-            nonlocal done
+            nonlocal advance, done
+            if out.live and not out.showing("ingesting"):
+                # A phase of the library's came first (the text index made again before
+                # the first document): the files' bar comes back where it was.
+                advance = progress("ingesting", total, "files")
+                advance(done)
             advance(1)
             _show(out, result)
             done += 1
-            if done == total:
-                # The pipeline links and indexes after its last document and has no hook
-                # to report that, so the phase is shown as one step with its time.
-                phases.close()
-                phases.enter_context(out.phase("linking articles to events", unit="steps"))
 
+        # After the last document the library reports its own phases (the text index,
+        # the links, the same events) through the same hook: each with its total.
         report = pipeline.ingest(
             state.store,
             # pipeline.ingest reads InputFiles as it reads paths (kg.sources.collect_files).
@@ -123,6 +124,7 @@ def ingest(
             on_result=on_result,
             validate=check,
             workers=workers,
+            progress=progress,
         )
     out.summarise()
     click.echo(
@@ -139,8 +141,8 @@ def ingest(
         click.echo(f"error: the run stopped: {report.error}", err=True)
         sys.exit(1)
     if then_infer:
-        with user_errors():
-            inferred = infer(state.store)
+        with user_errors(), out.phases() as progress:
+            inferred = infer(state.store, progress=progress)
         click.echo(f"{inferred.triples} triples inferred ({inferred.seconds:.1f} s)")
     if report.failures:
         sys.exit(1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -31,6 +31,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+from kg.pipeline import Advance
+from kg.pipeline import Progress as PhaseHook
 
 #: How many warnings of one kind are shown before they are only counted.
 SHOWN_PER_KIND = 3
@@ -81,6 +84,7 @@ class Reporter:
     verbose: bool = False  # every warning, none counted away
     stream: TextIO | None = None  # default: sys.stderr as it is when the reporter is made
     _progress: Progress | None = field(default=None, init=False)
+    _label: str | None = field(default=None, init=False)  # the phase shown, if any
     _kinds: dict[str, int] = field(default_factory=dict, init=False)  # warnings seen, by kind
 
     def __post_init__(self) -> None:
@@ -113,7 +117,7 @@ class Reporter:
         console = Console(file=self.stream, stderr=True, soft_wrap=True, highlight=False)
         progress = Progress(*columns, console=console, transient=True)
         task = progress.add_task(label, total=total, unit=unit)
-        self._progress = progress
+        self._progress, self._label = progress, label
         try:
             with progress:
 
@@ -122,7 +126,23 @@ class Reporter:
 
                 yield advance
         finally:
-            self._progress = None
+            self._progress, self._label = None, None
+
+    @contextmanager
+    def phases(self) -> Iterator[PhaseHook]:
+        """The library's progress hook (:mod:`kg.progress`) while the block runs: each phase
+        it starts is shown, with its total when it has one, until the next one starts."""
+        with ExitStack() as shown:
+
+            def on_phase(label: str, total: int | None, unit: str) -> Advance:
+                shown.close()  # the phase before it is over
+                return shown.enter_context(self.phase(label, total, unit=unit))
+
+            yield on_phase
+
+    def showing(self, label: str) -> bool:
+        """Whether the phase shown at the moment is ``label`` (never, when none is shown)."""
+        return self._label == label
 
     def say(self, line: str) -> None:
         """Print a line on stderr, above the progress display if one is shown."""

@@ -86,8 +86,8 @@ def reindex_command(state: Context, only_check: bool) -> None:
             if not found.current:
                 fail("the text index is not current: run `kg reindex`")
             return
-        with Reporter().phase("indexing the documents"):
-            made = reindex(state.existing_store)
+        with Reporter().phases() as progress:
+            made = reindex(state.existing_store, progress=progress)
     size = f", {made.size / 1e6:.1f} MB" if made.size is not None else ""
     click.echo(f"indexed {made.things} things from {made.documents} documents in "
                f"{made.seconds} s ({made.index}{size})")

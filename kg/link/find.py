@@ -54,6 +54,7 @@ from kg.link.score import (
     link_triples,
     score_link,
 )
+from kg.progress import Progress, no_progress
 from kg.store import Store
 from kg.vocab import DIP
 
@@ -73,7 +74,9 @@ class LinkReport:
     seconds: float
 
 
-def link_all(store: Store, *, software: str) -> LinkReport:
+def link_all(
+    store: Store, *, software: str, progress: Progress = no_progress
+) -> LinkReport:
     """Compute the links of every article that mentions an actor, and drop any other link graph.
 
     The run is recorded (:mod:`kg.derivation`): the links are current once it has written all.
@@ -87,14 +90,20 @@ def link_all(store: Store, *, software: str) -> LinkReport:
             select_column(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a dip:LinkGraph } }")
         )
         existing.update(g for g in store.named_graphs() if g.startswith(LINK_GRAPH_BASE))
-        report = link_articles(store, articles, software=software)
+        report = link_articles(store, articles, software=software, progress=progress)
         stale = existing - {link_graph_iri(a) for a in articles}
         if stale:
             store.drop_graphs(sorted(stale))
     return LinkReport(report.articles, report.links, time.perf_counter() - started)
 
 
-def update_links(store: Store, changed_graphs: Iterable[str], *, software: str) -> LinkReport:
+def update_links(
+    store: Store,
+    changed_graphs: Iterable[str],
+    *,
+    software: str,
+    progress: Progress = no_progress,
+) -> LinkReport:
     """Recompute the links that documents written or dropped may have changed.
 
     ``changed_graphs`` are the document graphs just written or dropped. The articles they
@@ -110,8 +119,8 @@ def update_links(store: Store, changed_graphs: Iterable[str], *, software: str) 
     events, actors, days = _events_in(store, graphs)
     maybe = _reporting_candidates(store, actors, days) - direct
     if maybe and len(events) <= CHECK_EVENTS:
-        maybe = _improvable(store, sorted(maybe), events)
-    report = link_articles(store, direct | maybe, software=software)
+        maybe = _improvable(store, sorted(maybe), events, progress)
+    report = link_articles(store, direct | maybe, software=software, progress=progress)
     return LinkReport(report.articles, report.links, time.perf_counter() - started)
 
 
@@ -182,7 +191,9 @@ def _reporting_candidates(store: Store, actors: set[str], days: set[date]) -> se
     return found
 
 
-def _improvable(store: Store, articles: Sequence[str], events: set[str]) -> set[str]:
+def _improvable(
+    store: Store, articles: Sequence[str], events: set[str], progress: Progress = no_progress
+) -> set[str]:
     """Of ``articles``, those whose links one of ``events`` would enter or change.
 
     An event already linked may have changed; another matters if it scores at least the
@@ -194,6 +205,7 @@ def _improvable(store: Store, articles: Sequence[str], events: set[str]) -> set[
         for actor in event.actors:
             by_actor[actor].append(event)
     out: set[str] = set()
+    advance = progress("checking which articles to link anew", len(articles), "articles")
     for chunk in chunks(articles, CHUNK):
         current: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for row in store.query(
@@ -215,21 +227,26 @@ def _improvable(store: Store, articles: Sequence[str], events: set[str]) -> set[
                 for event in nearby.values()
             ):
                 out.add(iri)
+        advance(len(chunk))
     return out
 
 
-def link_articles(store: Store, articles: Iterable[str], *, software: str) -> LinkReport:
+def link_articles(
+    store: Store, articles: Iterable[str], *, software: str, progress: Progress = no_progress
+) -> LinkReport:
     """Compute the links of ``articles`` and write each article's link graph anew."""
     started = time.perf_counter()
     todo = sorted(set(articles))
     count = 0
     cache = EventCache(store)
+    advance = progress("linking articles to events", len(todo), "articles")
     for chunk in chunks(todo, CHUNK):
         graphs: dict[str, list[tuple[Node, Node, Node]]] = {}
         for article, triples in _link_chunk(store, chunk, cache, software=software):
             graphs[link_graph_iri(article)] = triples
             count += sum(1 for t in triples if t[1] == DIP.reports)
         store.replace_graphs(graphs)
+        advance(len(chunk))
     return LinkReport(len(todo), count, time.perf_counter() - started)
 
 

@@ -46,6 +46,7 @@ from kg.link.same_event import (
     same_event_triples,
     same_events,
 )
+from kg.progress import Progress, no_progress
 from kg.store import Store
 
 #: Days computed per round of queries and per write.
@@ -61,7 +62,9 @@ class SameEventReport:
     seconds: float
 
 
-def link_same_events_all(store: Store, *, software: str) -> SameEventReport:
+def link_same_events_all(
+    store: Store, *, software: str, progress: Progress = no_progress
+) -> SameEventReport:
     """Compute the same-event links of every day that has an event; drop any other such graph."""
     started = time.perf_counter()
     days = sorted(
@@ -70,7 +73,7 @@ def link_same_events_all(store: Store, *, software: str) -> SameEventReport:
         if (day := _parse_day(value)) is not None
     )
     existing = set(_same_event_graphs(store))
-    report = link_days(store, days, software=software)
+    report = link_days(store, days, software=software, progress=progress)
     stale = existing - {same_event_graph_iri(d) for d in days}
     if stale:
         store.drop_graphs(sorted(stale))
@@ -78,7 +81,11 @@ def link_same_events_all(store: Store, *, software: str) -> SameEventReport:
 
 
 def update_same_events(
-    store: Store, changed_graphs: Iterable[str], *, software: str
+    store: Store,
+    changed_graphs: Iterable[str],
+    *,
+    software: str,
+    progress: Progress = no_progress,
 ) -> SameEventReport:
     """Recompute the same-event links that documents written or dropped may have changed.
 
@@ -105,16 +112,19 @@ def update_same_events(
             if (day := same_event_graph_day(graph)) is not None:
                 touched.add(day)
     days = sorted({d - timedelta(days=k) for d in touched for k in range(MAX_DAYS + 1)})
-    report = link_days(store, days, software=software)
+    report = link_days(store, days, software=software, progress=progress)
     return SameEventReport(report.days, report.links, time.perf_counter() - started)
 
 
-def link_days(store: Store, days: Sequence[date], *, software: str) -> SameEventReport:
+def link_days(
+    store: Store, days: Sequence[date], *, software: str, progress: Progress = no_progress
+) -> SameEventReport:
     """Compute the same-event graphs of ``days`` and write each anew (dropped if empty)."""
     started = time.perf_counter()
     todo = sorted(set(days))
     count = 0
     existing = set(_same_event_graphs(store, todo))
+    advance = progress("linking the same events", len(todo), "days")
     for start in range(0, len(todo), DAYS_CHUNK):
         chunk = todo[start : start + DAYS_CHUNK]
         found = find_same_events(store, chunk)
@@ -136,6 +146,7 @@ def link_days(store: Store, days: Sequence[date], *, software: str) -> SameEvent
                 if links else []
             )
         store.replace_graphs(graphs)
+        advance(len(chunk))
     return SameEventReport(len(todo), count, time.perf_counter() - started)
 
 

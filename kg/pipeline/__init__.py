@@ -16,6 +16,10 @@ The CLI and the web call the library through here (and :mod:`kg.store`, :mod:`kg
   :func:`repair_store`: ``kg check [--repair]``);
 - the text index (:mod:`kg.search`), derived from the documents and written by ingest:
   :func:`search`, :func:`reindex`, :func:`check_index`, :func:`use_index`.
+
+The long ones (:func:`ingest`, :func:`link_all`, :func:`link_same_events_all`, :func:`infer`,
+:func:`reindex`) take ``progress=``, a :data:`Progress` (:mod:`kg.progress`), told of each
+phase with its total and of the work done; by default nobody is told.
 """
 
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
@@ -33,6 +37,7 @@ from kg.pipeline.ingester import (
 )
 from kg.pipeline.pair_eval import PairReport, format_pairs, score_pairs
 from kg.pipeline.read import read_graph, validate_store
+from kg.progress import Advance, Progress, no_progress, tally
 from kg.reason import ENGINES, INFERRED_GRAPH, InferenceReport, infer
 from kg.search import (
     KINDS,
@@ -57,6 +62,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_QUERY",
     "SOFTWARE_IRI",
+    "Advance",
     "FileResult",
     "Finding",
     "Gate",
@@ -71,6 +77,7 @@ __all__ = [
     "LinkReport",
     "PairReport",
     "ParseError",
+    "Progress",
     "SameEventReport",
     "SearchError",
     "Source",
@@ -84,12 +91,14 @@ __all__ = [
     "link_all",
     "link_same_events_all",
     "load_gazetteer",
+    "no_progress",
     "prepare_document",
     "read_graph",
     "reindex",
     "repair_store",
     "score_pairs",
     "search",
+    "tally",
     "upload_source",
     "use_index",
     "validate_store",

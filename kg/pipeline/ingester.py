@@ -21,7 +21,8 @@ from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provena
 from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
-from kg.pipeline.parallel import WorkerPool, default_workers
+from kg.pipeline.parallel import WorkerPool
+from kg.progress import Progress, no_progress
 from kg.reason import infer, read_infer_command
 from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source
@@ -35,8 +36,6 @@ SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
 
 #: A validation step: returns the problems that must keep a document out of the store.
 Gate = Callable[[Document, Sequence[Triple]], Sequence[str]]
-#: From this many documents, ingest uses worker processes unless told how many to use.
-PARALLEL_FROM = 400
 #: Batches read and waiting for the gate at most, when ingesting with worker processes.
 _QUEUED_BATCHES = 3
 #: The SHACL gate's results for a batch, by the index of each document in the batch.
@@ -165,8 +164,11 @@ class Ingester:
         validate: bool = True,
         link: bool = True,
         workers: int = 1,
+        progress: Progress = no_progress,
     ) -> None:
         self.store = store
+        #: Told of the phases after the documents: the text index, the links (kg.progress).
+        self.progress = progress
         #: Worker processes that read and gate documents (kg.pipeline.parallel); 1: none.
         self.workers = workers
         #: Batches a worker gated with stored facts that changed before they were written,
@@ -190,7 +192,8 @@ class Ingester:
         # The text index is derived from the documents, in the same ingest (kg.search): made
         # again here first if it was not derived from those the store holds.
         self._index = IndexWriter(store, None if force else {
-            graph: fingerprint for graph, (fingerprint, _) in self._known.items()})
+            graph: fingerprint for graph, (fingerprint, _) in self._known.items()},
+            progress=progress)
         self._batch: set[str] = set()  # graph IRIs of the documents awaiting the gate
         self._by_path: dict[str, list[str]] = {}
         for graph_iri, (_, location) in self._known.items():
@@ -231,23 +234,28 @@ class Ingester:
                     yield from self._flush(pending)
                     pending = []
             yield from self._flush(pending)
-        self._index.finish()  # the text index: what this ingest wrote, once for all of it
+        # The text index: what this ingest wrote, once for all of it.
+        self._index.finish(progress=self.progress)
         records, self._records = self._records or derivation.read_records(self.store), None
         if self.link and records[derivation.LINKS].status != derivation.CURRENT:
             # A run died before the links were current (or never computed them): whichever
             # documents it wrote, every article and every day's same events are linked anew.
             # The same-event links go first: the links' record, current once link_all ends,
             # stands for both.
-            self.same_event_report = link_same_events_all(self.store, software=SOFTWARE_IRI)
-            self.link_report = link_all(self.store, software=SOFTWARE_IRI)
+            self.same_event_report = link_same_events_all(self.store, software=SOFTWARE_IRI,
+                                                          progress=self.progress)
+            self.link_report = link_all(self.store, software=SOFTWARE_IRI,
+                                        progress=self.progress)
         elif self.link and self._changed:
             # Links are derived from the documents: those of new or changed articles, of
             # articles that may report the new events, and of links derived from a replaced
             # or dropped document are computed anew, once for the whole ingest; so are the
             # same-event links of the days of the events they describe.
-            self.link_report = update_links(self.store, self._changed, software=SOFTWARE_IRI)
+            self.link_report = update_links(self.store, self._changed, software=SOFTWARE_IRI,
+                                            progress=self.progress)
             self.same_event_report = update_same_events(self.store, self._changed,
-                                                        software=SOFTWARE_IRI)
+                                                        software=SOFTWARE_IRI,
+                                                        progress=self.progress)
             derivation.finish(self.store, derivation.LINKS)
         self._changed = set()
 
@@ -498,6 +506,7 @@ def ingest(
     validate: bool = True,
     link: bool = True,
     workers: int | None = None,
+    progress: Progress = no_progress,
 ) -> IngestReport:
     """Ingest documents into ``store`` and report what happened to each.
 
@@ -511,9 +520,9 @@ def ingest(
     same-event links of the days their events fall on (kg.link.same_event_store); all of them
     if an earlier run died before they were current. An inference that died halfway is run
     again at the end (:mod:`kg.derivation` records both). ``workers`` processes read and gate
-    the documents (:mod:`kg.pipeline.parallel`; by default one per core for
-    :data:`PARALLEL_FROM` documents or more, else none): the results and the store are the
-    same whatever their number.
+    the documents (:mod:`kg.pipeline.parallel`; by default none): the results and the store
+    are the same whatever their number. ``progress`` (:mod:`kg.progress`) is told of the phases
+    after the last document: the text index, the links, an inference run again.
     """
     entries: list[Source | InputFile] = []
     known: list[FileResult] = []
@@ -528,16 +537,19 @@ def ingest(
     if on_result is not None:
         for result in known:
             on_result(result)
-    if workers is None:  # starting processes costs about a second: worth it for many files
-        workers = default_workers() if len(entries) >= PARALLEL_FROM else 1
+    if workers is None:
+        # One process unless asked: with the compiled gate, 1,000 events took 25 s in one
+        # process and 36 s with two workers (the pickling and the second writer-side pass
+        # cost more than the gate they share out; bench/RESULTS.md).
+        workers = 1
     ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate,
-                        link=link, workers=workers)
+                        link=link, workers=workers, progress=progress)
     try:
         for result in ingester.ingest(entries, format=format):
             report.results.append(result)
             if on_result is not None:
                 on_result(result)
-        _finish_inference(store)
+        _finish_inference(store, progress)
     except StoreError as exc:
         # The store cannot go on (unreachable, a full disk, not a store): what was stored
         # stays, and the report says where the run stopped.
@@ -550,9 +562,9 @@ def ingest(
     return report
 
 
-def _finish_inference(store: Store) -> None:
+def _finish_inference(store: Store, progress: Progress = no_progress) -> None:
     """Run inference again if its last run died halfway, as that run was asked to."""
     inference = derivation.read_record(store, derivation.INFERENCE)
     if inference.status == derivation.INTERRUPTED:
         engine, same_as = read_infer_command(inference.command)
-        infer(store, engine=engine, same_as=same_as)
+        infer(store, engine=engine, same_as=same_as, progress=progress)

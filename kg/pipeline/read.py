@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.mapper import map_triples
+from kg.pipeline import store_validation
 from kg.pipeline.ingester import prepare_document
 from kg.rdffile import rdf_format_of, read_rdf
 from kg.rdfio import OXIGRAPH_FORMATS
@@ -54,13 +56,16 @@ def read_graph(
 
 
 def validate_store(
-    store: Store, *, shapes: Graph | str | Path | None = None, inference: str = "none"
+    store: Store,
+    *,
+    shapes: Graph | str | Path | None = None,
+    inference: str = "none",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationReport:
     """Validate everything the store asserts (the inferred graph aside), batch by batch.
 
-    Each result names the input file of a document that describes its focus node.
+    Each result names the input file of a document that describes its focus node;
+    ``progress(graphs_done, graphs_total)`` is told after each batch.
     """
-    # Imported here so that this module's imports stay as they are for the ingest work.
-    from kg.pipeline import store_validation
-
-    return store_validation.validate_store(store, shapes=shapes, inference=inference)
+    return store_validation.validate_store(store, shapes=shapes, inference=inference,
+                                           progress=progress)

@@ -46,6 +46,7 @@ from rdflib import Graph
 from kg import derivation
 from kg.derivation import INFERENCE
 from kg.iri import ENTAILMENT_INPUT_GRAPH
+from kg.progress import Progress, no_progress
 from kg.reason.graph import INFERRED_GRAPH, count_inferred, ox_triple
 from kg.reason.reference import asserted_graph, owlrl_closure
 from kg.reason.rules import (
@@ -95,12 +96,16 @@ class InferenceReport:
     removed: int = 0  # triples this run took out of it (no longer entailed)
 
 
-def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> InferenceReport:
+def infer(
+    store: Store, *, engine: str = "fast", same_as: bool = False,
+    progress: Progress = no_progress,
+) -> InferenceReport:
     """Bring the inferred graph of ``store`` up to date with ``engine`` (``fast`` or ``owlrl``).
 
     The run is recorded (:mod:`kg.derivation`): current once it has written everything. After
     a run that died halfway, the triples its bulk loads left out of the default graph are
     put back first; the run then makes the inferred graph what a clean run makes.
+    ``progress`` is told as each rule (fast) or step (owlrl) is done.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
@@ -109,12 +114,15 @@ def infer(store: Store, *, engine: str = "fast", same_as: bool = False) -> Infer
         if before.status == derivation.INTERRUPTED:
             store.repair_merge(INFERRED_GRAPH)
         if engine == "owlrl":
+            advance = progress("inferring (owlrl closure, then its write)", 2, "steps")
             closure = owlrl_closure(asserted_graph(store))
+            advance(1)
             store.drop_graphs([INFERRED_GRAPH])
             store.add_triples(INFERRED_GRAPH, {ox_triple(t) for t in closure})
+            advance(1)
             change = Change(added=len(closure))
         else:
-            change = sync_inferred(store, copy_facts=same_as)
+            change = sync_inferred(store, copy_facts=same_as, progress=progress)
     return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
                            added=change.added, removed=change.removed)
 

@@ -13,6 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.derivation import asserted, asserted_graphs, asserted_once
+from kg.progress import Advance, Progress, no_progress
 from kg.reason.graph import (
     GRAPH_QUERY,
     INFERRED_GRAPH,
@@ -43,27 +44,38 @@ class Change:
     removed: int = 0
 
 
-def sync_inferred(store: Store, *, copy_facts: bool) -> Change:
+def sync_inferred(
+    store: Store, *, copy_facts: bool, progress: Progress = no_progress
+) -> Change:
     """One pass of the fast engine: each rule's part of the inferred graph made what it entails.
 
     Each part (the triples of one predicate, or for rdf:type of one class) is compared with
     what the store holds and only the difference is written: rerunning on an unchanged store
     writes nothing, and memory stays one part's size however large the graph is. The rules
     read the asserted graphs alone, never the inferred graph, so one pass reaches the fixpoint.
+    ``progress`` is told as each part is done.
     """
     rules = compile_rules(read_schema(store))
     change = Change()
+    # The parts: one per entailed predicate, the read of the class members, one per class,
+    # the extras, the unowned rest, and the copies across owl:sameAs if asked for.
+    classes = set().union(*class_sources(rules).values())
+    total = (len(edge_parts(rules)) + 1 + len(classes) + len(_EXTRA_PREDICATES) + 1
+             + int(copy_facts))
+    advance = progress("inferring", total, "rules")
     with Spool(store) as spool:
-        _sync_parts(store, rules, change, spool)
+        _sync_parts(store, rules, change, spool, advance)
     if copy_facts:
         copies = {ox_triple(t) for t in _copied_facts(store)}
         copies -= set(store.stream_triples(GRAPH_QUERY))
         store.add_triples(INFERRED_GRAPH, copies)
         change.added += len(copies)
+        advance(1)
     return change
 
 
-def _sync_parts(store: Store, rules: Rules, change: Change, spool: Spool) -> None:
+def _sync_parts(store: Store, rules: Rules, change: Change, spool: Spool,
+                advance: Advance) -> None:
     """Compare each part of the inferred graph with what the rules give; spool what is new.
 
     Writing the new triples only at the end changes no rule's answer: the rules read the
@@ -73,17 +85,22 @@ def _sync_parts(store: Store, rules: Rules, change: Change, spool: Spool) -> Non
     for (predicate, _), queries in edges.items():
         wanted = itertools.chain.from_iterable(store.stream_triples(q) for q in queries)
         _apply(store, change, wanted, part_query(predicate, None), spool)
+        advance(1)
     members = _class_members(store, rules)
+    advance(1)
     classes = sorted(members)
     for cls in classes:
         _apply_class(store, change, cls, members.pop(cls), spool)
+        advance(1)
     extras = _extras(store, rules)
     for predicate in _EXTRA_PREDICATES:
         closed = {ox_triple(t) for t in extras if t[1] == predicate}
         _apply(store, change, closed, part_query(predicate, None), spool)
+        advance(1)
     owned = (set(edges) | {(RDF.type, cls) for cls in classes}
              | {(p, None) for p in _EXTRA_PREDICATES})
     _apply(store, change, set(), unowned_query(owned), spool)
+    advance(1)
 
 
 def _apply(store: Store, change: Change, wanted: Iterable[ox.Triple], current_query: str,

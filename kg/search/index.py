@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.progress import Advance, counted
 from kg.search.things import KINDS, NAMED_KINDS, RECORD_KINDS, Thing
 
 #: Bumped when the tables change: an index of another version is made again.
@@ -254,12 +255,14 @@ class TextIndex:
                                      (graph, fingerprint))
             self._set_meta("pending", None)
 
-    def rebuild(self, things: Iterable[Thing], documents: Mapping[str, str]) -> None:
-        """Replace everything with these entries, derived from these document graphs."""
+    def rebuild(self, things: Iterable[Thing], documents: Mapping[str, str],
+                advance: Advance | None = None) -> None:
+        """Replace everything with these entries, derived from these document graphs
+        (``advance`` told as entries are written)."""
         entries = list(things)  # read from the store before the index is locked for writing
         with self._transaction():
             self._create()  # faster than deleting every entry, and the same
-            self._write(entries, ())
+            self._write(entries if advance is None else counted(entries, advance), ())
             self._db.executemany("INSERT INTO documents VALUES (?, ?)", documents.items())
             self._set_meta("pending", None)
             self._set_meta("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))

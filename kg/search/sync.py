@@ -12,9 +12,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.progress import Progress, no_progress
 from kg.search.index import Hit, IndexUnavailable, SearchError, TextIndex
 from kg.search.things import (
+    CHUNK,
     KINDS,
+    Thing,
     all_things,
     documents_in,
     has_documents,
@@ -122,7 +125,9 @@ class IndexReport:
                                                         or self.changed)
 
 
-def reindex(store: Store, index: TextIndex | None = None) -> IndexReport:
+def reindex(
+    store: Store, index: TextIndex | None = None, *, progress: Progress = no_progress
+) -> IndexReport:
     """Make the text index again, whole, from the documents in the store."""
     index = index or index_for(store)
     if index is None:
@@ -130,7 +135,8 @@ def reindex(store: Store, index: TextIndex | None = None) -> IndexReport:
                                "--index PATH (or KG_INDEX)")
     started = time.perf_counter()
     documents = stored_documents(store)
-    index.rebuild(all_things(store), documents)
+    things = list(all_things(store, progress=progress))
+    index.rebuild(things, documents, progress("writing the text index", len(things), "things"))
     return IndexReport(_name(index), index.count(), len(documents),
                        round(time.perf_counter() - started, 2), _size(index))
 
@@ -158,7 +164,8 @@ def _size(index: TextIndex) -> int | None:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
-def ensure_current(store: Store, documents: Mapping[str, str] | None = None) -> bool:
+def ensure_current(store: Store, documents: Mapping[str, str] | None = None, *,
+                   progress: Progress = no_progress) -> bool:
     """Make the index again if it was not derived from the documents the store holds (never
     built, an ingest that died halfway, or documents written by other means); returns
     whether it did. ``documents``: the store's, with their fingerprints, if already read."""
@@ -169,7 +176,7 @@ def ensure_current(store: Store, documents: Mapping[str, str] | None = None) -> 
         documents = stored_documents(store)
     if index.built and not index.pending and index.documents() == documents:
         return False
-    reindex(store, index)
+    reindex(store, index, progress=progress)
     return True
 
 
@@ -183,11 +190,12 @@ class IndexWriter:
     makes it again whole at the end: one scan of the store costs less than a lookup per thing.
     """
 
-    def __init__(self, store: Store, documents: Mapping[str, str] | None = None) -> None:
+    def __init__(self, store: Store, documents: Mapping[str, str] | None = None, *,
+                 progress: Progress = no_progress) -> None:
         self.store = store
         self.index = index_for(store)
         if self.index is not None:
-            ensure_current(store, documents)
+            ensure_current(store, documents, progress=progress)
         self._reset()
 
     def _reset(self) -> None:
@@ -222,16 +230,21 @@ class IndexWriter:
             self._affected |= things_in_triples(t for triples in graphs.values()
                                                 for t in triples)
 
-    def finish(self) -> None:
+    def finish(self, *, progress: Progress = no_progress) -> None:
         """Make the entries of what the ingest wrote again, and clear the index's mark."""
         index = self.index
         if index is None or not self._begun:
             return
         try:
             if self._affected is None:
-                reindex(self.store, index)
+                reindex(self.store, index, progress=progress)
             else:
-                things = list(things_of(self.store, self._affected))
+                affected = sorted(self._affected)
+                advance = progress("indexing what was written", len(affected), "things")
+                things: list[Thing] = []
+                for start in range(0, len(affected), CHUNK):
+                    things += things_of(self.store, affected[start:start + CHUNK])
+                    advance(len(affected[start:start + CHUNK]))
                 index.update(things, self._affected - {t.iri for t in things}, self._documents)
         except SearchError as exc:
             raise StoreError(f"the documents are stored but the text index could not be "

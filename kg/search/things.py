@@ -10,6 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.names import name_key
+from kg.progress import Progress, no_progress
 from kg.store import Store
 from kg.terms import Triple, sparql_iri
 from kg.vocab import DCTERMS, DIP, PREFIXES, RDF, RDFS
@@ -100,19 +101,24 @@ def things_of(store: Store, iris: Iterable[str]) -> Iterator[Thing]:
                 yield thing
 
 
-def all_things(store: Store) -> Iterator[Thing]:
+def all_things(store: Store, *, progress: Progress = no_progress) -> Iterator[Thing]:
     """The entry of every thing in the store, read by scanning each property once."""
     facts: _Facts = {}
+    advance = progress("reading the store for the text index",
+                       len(KIND_OF_CLASS) + len(_LITERALS) + len(_TAGS), "scans")
     for cls in KIND_OF_CLASS:  # each class by itself: rdf:type has many more triples
         for (s,) in store.query(_SCAN_CLASS.format(cls=sparql_iri(cls))).rows:
             _add(facts, s, RDF.type, cls)
+        advance(1)
     for predicate in _LITERALS:
         for s, o in store.query(_SCAN.format(predicate=sparql_iri(predicate))).rows:
             _add(facts, s, predicate, o)
+        advance(1)
     for predicate in _TAGS:
         text = _PREFIXES + _SCAN_TAGS.format(predicate=sparql_iri(predicate))
         for s, o in store.query(text).rows:
             _add(facts, s, predicate, o)
+        advance(1)
     for iri in sorted(facts):
         entry = _thing(iri, facts.pop(iri))
         if entry is not None:

@@ -27,7 +27,7 @@ from kg.rdffile import to_oxigraph, to_rdflib
 from kg.terms import Triple, sparql_iri, sparql_literal, sparql_term
 from kg.validate.report import ValidationResult, report_term
 from kg.validate.run import DataGraph, read_results, run_pyshacl
-from kg.vocab import RDF, RDFS
+from kg.vocab import OWL, RDF, RDFS
 
 
 class Unsupported(Exception):
@@ -105,17 +105,25 @@ def compile_shapes(shapes: Graph) -> Plan:
 def check_graph(graph: Graph, shapes: Graph, plan: Plan | None = None) -> tuple[
         ValidationResult, ...]:
     """The results of validating ``graph`` (changed in place when pySHACL must run)."""
+    try:
+        quads = _quads(graph)
+    except ValueError:  # a term Oxigraph refuses: pySHACL checks the graph
+        return read_results(run_pyshacl(graph, shapes, "none"), shapes, graph)
     store = ox.Store()
-    store.bulk_extend(_quads(graph))
+    store.bulk_extend(quads)
     return _check(store, shapes, plan, lambda: graph)
 
 
 def check_triples(triples: Collection[Triple], shapes: Graph, plan: Plan | None = None) -> tuple[
         ValidationResult, ...]:
-    """The results of validating ``triples`` together with the ontology."""
+    """The results of validating ``triples`` with the ontology (Unsupported: use pySHACL)."""
+    try:
+        quads = _quads(triples)
+    except ValueError as exc:  # a term Oxigraph refuses (an IRI with a space): pySHACL's
+        raise Unsupported(str(exc)) from exc
     store = ox.Store()
     store.bulk_extend(_ontology_quads())
-    store.bulk_extend(_quads(triples))
+    store.bulk_extend(quads)
 
     def graph() -> Graph:  # only built for the shapes left to pySHACL
         data = DataGraph()
@@ -161,13 +169,16 @@ def _ontology_quads() -> tuple[ox.Quad, ...]:
 
 
 _PLANS: dict[int, tuple[Graph, Plan]] = {}
+_PLANS_KEPT = 8  # the shipped shapes, and a few a test or a caller passes
 
 
 def compiled_plan(shapes: Graph) -> Plan:
-    """The plan of a shapes graph, compiled once per graph object."""
+    """The plan of a shapes graph, compiled once per graph object (the last few kept)."""
     held = _PLANS.get(id(shapes))
     if held is None or held[0] is not shapes:
         held = (shapes, compile_shapes(shapes))
+        while len(_PLANS) >= _PLANS_KEPT:
+            del _PLANS[next(iter(_PLANS))]
         _PLANS[id(shapes)] = held
     return held[1]
 
@@ -260,13 +271,19 @@ def _types(store: ox.Store, node: Node) -> set[Node]:
 
 def _target_shapes(shapes: Graph) -> set[Node]:
     found = {s for t in _TARGETS for s in shapes.subjects(t, None)}
-    if any((s, RDF.type, RDFS.Class) in shapes for s in shapes.subjects(RDF.type, SH.NodeShape)):
-        found.add(URIRef("urn:implicit-class-target"))  # not compiled: falls back
+    # A shape that is also a class targets its instances: not compiled, but it falls back.
+    found.update(s for s in shapes.subjects(RDF.type, SH.NodeShape) if _is_class(shapes, s))
     return found
 
 
+def _is_class(shapes: Graph, node: Node) -> bool:
+    return any((node, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
+
+
 def _node_shape(shapes: Graph, shape: Node) -> Iterator[Check]:
-    if not isinstance(shape, URIRef) or (shape, RDF.type, RDFS.Class) in shapes:
+    if not isinstance(shape, URIRef) or _is_class(shapes, shape):
+        raise Unsupported(shape)
+    if (shape, SH.path, None) in shapes:  # a property shape with its own targets
         raise Unsupported(shape)
     if (shape, SH.deactivated, None) in shapes:
         raise Unsupported(shape)

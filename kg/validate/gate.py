@@ -8,6 +8,7 @@ shapes need (``batch_context``), then ``validate_documents``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
@@ -20,7 +21,7 @@ from kg.derivation import derived_graph_test
 from kg.ontology import ontology_graph
 from kg.store import MEMORY_URL, Store, open_store
 from kg.terms import Triple, is_iri, sparql_iri
-from kg.validate.compiled import check_graph, check_triples
+from kg.validate.compiled import Unsupported, check_graph, check_triples
 from kg.validate.report import ValidationResult, expand_path
 from kg.validate.run import DataGraph, read_results, run_pyshacl
 from kg.validate.shapes import default_shapes
@@ -151,8 +152,9 @@ def _check_data(
         # No rdflib graph: building one cost more than the compiled checks themselves.
         subjects = {s for s, _, _ in data}
         ontology = ontology_graph()
-        return check_triples(data, shapes), (
-            lambda node: node in subjects or (node, None, None) in ontology)
+        with contextlib.suppress(Unsupported):  # then pySHACL checks this batch
+            return check_triples(data, shapes), (
+                lambda node: node in subjects or (node, None, None) in ontology)
     graph = DataGraph()
     graph.addN((s, p, o, graph) for s, p, o in data)
     graph += ontology_graph()
