@@ -22,8 +22,8 @@ from kg.model import Document, ParseError
 from kg.ontology import ensure_ontology
 from kg.parse import detect_format, parse_document
 from kg.pipeline.parallel import WorkerPool
+from kg.pipeline.resume import finish_inference
 from kg.progress import Progress, no_progress
-from kg.reason import infer, read_infer_command
 from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files, decode_text, read_source
 from kg.store import NotAStore, Store, StoreError
@@ -549,7 +549,7 @@ def ingest(
             report.results.append(result)
             if on_result is not None:
                 on_result(result)
-        _finish_inference(store, progress)
+        finish_inference(store, progress=progress)
     except StoreError as exc:
         # The store cannot go on (unreachable, a full disk, not a store): what was stored
         # stays, and the report says where the run stopped.
@@ -561,10 +561,3 @@ def ingest(
         report.triples_after = report.triples_before
     return report
 
-
-def _finish_inference(store: Store, progress: Progress = no_progress) -> None:
-    """Run inference again if its last run died halfway, as that run was asked to."""
-    inference = derivation.read_record(store, derivation.INFERENCE)
-    if inference.status == derivation.INTERRUPTED:
-        engine, same_as = read_infer_command(inference.command)
-        infer(store, engine=engine, same_as=same_as, progress=progress)

@@ -10,10 +10,11 @@ Stale records are left alone: they are reported (``kg check``, ``/health``), and
 from __future__ import annotations
 
 from kg import derivation
-from kg.derivation import INFERENCE, INTERRUPTED, LINKS
+from kg.derivation import INFERENCE, INTERRUPTED, LINKS, Record
 from kg.link.find import link_all
 from kg.link.same_event_store import link_same_events_all
-from kg.reason import infer, read_infer_command
+from kg.progress import Progress, no_progress
+from kg.reason import InferenceReport, infer, read_infer_command
 from kg.store import Store
 
 
@@ -30,10 +31,23 @@ def finish_interrupted(store: Store, *, software: str) -> list[str]:
         linked = link_all(store, software=software)
         done.append(f"{records[LINKS].command} (interrupted): {linked.links} links for "
                     f"{linked.articles} articles, same-event links for {same.days} days")
-    if records[INFERENCE].status == INTERRUPTED:
-        command = records[INFERENCE].command
-        engine, same_as = read_infer_command(command)
-        inferred = infer(store, engine=engine, same_as=same_as)
-        done.append(f"{command} (interrupted): {inferred.triples} triples inferred "
-                    f"(+{inferred.added} -{inferred.removed})")
+    inferred = finish_inference(store, records[INFERENCE])
+    if inferred is not None:
+        done.append(f"{records[INFERENCE].command} (interrupted): {inferred.triples} triples "
+                    f"inferred (+{inferred.added} -{inferred.removed})")
     return done
+
+
+def finish_inference(
+    store: Store, record: Record | None = None, *, progress: Progress = no_progress
+) -> InferenceReport | None:
+    """Run inference again, as its record's command asked, if its last run died halfway.
+
+    ``record`` is the inference's record if the caller has read it already.
+    """
+    if record is None:
+        record = derivation.read_record(store, INFERENCE)
+    if record.status != INTERRUPTED:
+        return None
+    engine, same_as = read_infer_command(record.command)
+    return infer(store, engine=engine, same_as=same_as, progress=progress)
