@@ -9,7 +9,6 @@ violation) and leaves screenshots in tests/artifacts/screenshots/, whose paths i
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,47 +16,23 @@ from typing import Any
 
 import pytest
 
+from tests.web.chromium import WAIT, console_errors, headless_chromium, save_screenshot
 from tests.web.conftest import Server
 
 pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 BAD_TURTLE = ROOT / "tests" / "shapes" / "invalid" / "actor-without-label.ttl"
 EVENT_PAGE = ROOT / "examples" / (
     "2008-04-13_trevor-immelman-of-south-africa-wins-the-2008-masters-tournament.md")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage", "--disable-default-apps", "--disable-extensions",
-    "--window-size=1280,1000",
-)
-WAIT = 30
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A headless Chromium with a fresh profile, keeping its console log."""
-    if CHROMIUM is None or DRIVER is None:
-        pytest.skip("chromium and chromium-driver are not installed (CI installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-profile"),
+                           window="1280,1000") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -67,20 +42,11 @@ def driver(browser: Any) -> Iterator[Any]:
     yield browser
 
 
-def console_errors(driver: Any, *expected: str) -> list[str]:
-    """The console's errors since the last look, but those naming one of ``expected``."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and not any(e in entry["message"] for e in expected)]
-
-
 @pytest.fixture
 def shoot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     """Save a screenshot under tests/artifacts/screenshots/ and print where."""
     def save(driver: Any, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{request.node.name}-{name}.png"
-        driver.save_screenshot(str(path))
-        print(f"screenshot: {path}")
+        path = save_screenshot(driver, f"{request.node.name}-{name}")
         request.node.user_properties.append(("screenshot", str(path)))
         return path
     return save

@@ -6,54 +6,29 @@ tests/artifacts/screenshots/ (kept out of git) for people to look at.
 
 from __future__ import annotations
 
-import shutil
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.web.chromium import WAIT, console_errors, headless_chromium, save_screenshot
 from tests.web.conftest import Server
 
 pytestmark = pytest.mark.server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage", "--disable-default-apps", "--disable-extensions",
-    "--window-size=1280,1800",
-)
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 ID = "https://w3id.org/diplomacy-kg/id/"
 PUTIN = ID + "person/vladimir-putin"
 MEETING = ID + ("event/2007-06-07/president-of-the-united-states-george-w-bush-and-president"
                 "-4770f9d9")
-WAIT = 30
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A headless Chromium with a fresh profile that keeps the page's console log."""
-    if CHROMIUM is None or DRIVER is None:
-        pytest.skip("chromium and chromium-driver are not installed (CI installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=DRIVER))
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-profile"),
+                           window="1280,1800") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def page(path: str, iri: str) -> str:
@@ -76,18 +51,6 @@ def open_and_draw(driver: Any, url: str) -> list[Any]:
     return figures
 
 
-def console_errors(driver: Any) -> list[str]:
-    """What the page logged as errors: failed scripts, refused styles (CSP), failed loads."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE"]
-
-
-def screenshot(driver: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    driver.save_screenshot(str(path))
-    print(f"screenshot: {path}")
-    return path
 
 
 def test_the_pages_answer_over_http(server: Server) -> None:
@@ -124,7 +87,7 @@ def test_the_actor_page_draws_its_timeline_and_network(browser: Any, server: Ser
     assert len(nodes) == 8
     legend = browser.find_element(By.CSS_SELECTOR, "#network-section .legend").text
     assert "person" in legend and "state" in legend
-    screenshot(browser, "explorer-actor")
+    save_screenshot(browser, "explorer-actor")
     assert console_errors(browser) == []
 
 
@@ -143,7 +106,7 @@ def test_the_event_page_highlights_the_evidence_and_draws_its_links(
     background = browser.find_element(By.CSS_SELECTOR, "#headline .evidence").value_of_css_property(
         "background-color")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
-    screenshot(browser, "explorer-event")
+    save_screenshot(browser, "explorer-event")
     assert console_errors(browser) == []
 
     browser.find_element(By.LINK_TEXT, "Vladimir Putin").click()
@@ -161,7 +124,7 @@ def test_the_search_box_leads_to_an_actor(browser: Any, server: Server) -> None:
     box.send_keys("putin")
     box.submit()
     WebDriverWait(browser, WAIT).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".hit")))
-    screenshot(browser, "explorer-search")
+    save_screenshot(browser, "explorer-search")
     browser.find_element(By.CSS_SELECTOR, ".hit.kind-actor a").click()
     open_and_draw(browser, browser.current_url)
     assert browser.find_element(By.ID, "name").text == "Vladimir Putin"
