@@ -58,6 +58,16 @@ _PEOPLE_NOUNS = {
     "woman", "women", "child", "children", "family", "families", "people", "hostages",
     "climbers", "villagers", "asylum",
 }
+# Things of a nation that act for no state: "a Vietnamese cargo ship sinks", "a South Korean
+# palm oil company", "the Israeli Amos-6 communication satellite".
+_THING_NOUNS = {
+    "ship", "ships", "vessel", "vessels", "boat", "boats", "freighter", "tanker", "trawler",
+    "airliner", "company", "firm", "satellite", "carmaker", "brand",
+    "conglomerate", "manufacturer", "organization", "organisation", "club", "team",
+}
+# Words that end the noun phrase a demonym begins.
+_PHRASE_ENDS = {",", ".", ";", ":", "(", ")", "and", "or", "of", "in", "on", "at", "to", "for",
+                "with", "by", "from", "that", "which", "who", "is", "are", "was", "were"}
 # Verbs whose subject, when it is a capital, is the government: "Moscow warns ...".
 _GOVERNMENT_VERBS = {
     "says", "said", "warns", "warned", "accuses", "accused", "rejects", "rejected", "urges",
@@ -161,6 +171,8 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         if [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"]:
             return _owns_a_place(tokens, m.end + 2)  # "in China's Yunnan province"
         return True
+    if k >= 1 and tokens[k].key == "with" and tokens[k - 1].key in _BORDER_NOUNS:
+        return True  # "near the borders with Iraq"
     return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
         _PEOPLE_NOUNS | _BORDER_NOUNS | {"part", "parts", "rest"}
     )
@@ -306,12 +318,33 @@ def doubtful_state(
         and before not in {x.end - 1 for x in matches}
 
 
+def thing_demonym(tokens: list[Token], m: Match) -> bool:
+    """ "a Vietnamese cargo ship", "a South Korean palm oil company": a demonym that says
+    whose a ship, a company or a satellite is, not that its state takes part."""
+    for token in tokens[m.end:m.end + 5]:
+        if token.key in _PHRASE_ENDS:
+            return False
+        if token.key in _THING_NOUNS:
+            return True
+    return False
+
+
 def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
-    """ "Palestinian protesters", "Syrian migrants", "Greek and Turkish Cypriots": people
-    of a nation, not its state, take part."""
+    """ "Palestinian protesters", "Syrian migrants", "Greek and Turkish Cypriots",
+    "Iranian-born", "an American and a Swede": people of a nation, not its state, take
+    part."""
     head = _demonym_head(tokens, m.end)
     if head in _PEOPLE_NOUNS:
         return True
+    if [t.key for t in tokens[m.end:m.end + 2]] == ["-", "born"]:
+        return True
+    after = tokens[m.end].key if m.end < len(tokens) else "."
+    if after == "-" and m.end + 1 < len(tokens) \
+            and tokens[m.end + 1].start == tokens[m.end].end and tokens[m.end + 1].key != "-":
+        after = "-word"  # "a Saudi-led coalition": not a dash that ends the phrase
+    if m.start > 0 and tokens[m.start - 1].key in {"a", "an", "one"} \
+            and after in {",", ".", ";", ")", "-", "and", "or"}:
+        return True  # "an American and a Swede": a person of that nation
     entry = gazetteer.get(m.names[0])
     singulars = {d.casefold() for d in entry.demonyms} if entry is not None else set()
     plural = [t.key for t in tokens[m.start:m.end]]
@@ -323,6 +356,18 @@ def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
     # "Greek and Turkish Cypriots": a coordinated demonym shares a plural nationality.
     return i > m.end and i < len(tokens) and tokens[i].text[:1].isupper() \
         and tokens[i].text.endswith("s")
+
+
+def acts_as_subject(tokens: list[Token], end: int) -> bool:
+    """Whether the phrase ending at ``end`` is the subject of a verb of statement or policy,
+    past a place it is in: "the Iranian ambassador in Baghdad says" (not "a plot to kill
+    the Saudi ambassador in Cairo")."""
+    i = end
+    if i < len(tokens) and tokens[i].key in {"in", "to", "at"}:
+        i += 1
+        while i < len(tokens) and (is_name_word(tokens[i].text) or tokens[i].key == "the"):
+            i += 1
+    return i < len(tokens) and tokens[i].key in _GOVERNMENT_VERBS
 
 
 def government_seat(

@@ -9,6 +9,7 @@ parts ("Latin American").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
@@ -54,7 +55,11 @@ ROLES = (
     "Admiral", "Judge", "District Judge", "Justice", "Chief Justice", "Mayor",
     "Cardinal", "Archbishop", "Bishop", "Rabbi", "Imam", "Sheikh", "Prince", "Princess",
     "Commissioner", "Attorney General", "Secretary", "Dr.", "Mr.", "Mrs.", "Ms.",
+    "politician", "entertainer", "singer", "actor", "actress", "footballer", "golfer",
+    "player", "players", "national", "attorney general",
 )
+# Roles that are also words of names ("National Hockey League"): only in lower case.
+LOWER_CASE_ROLES = frozenset({"national"})
 RELATIONS = (
     "adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
     "senior adviser", "top aide", "envoy", "special envoy",
@@ -119,6 +124,9 @@ class Matcher:
                 tokens = _tokens_of(alias, strip_the=alias != entry.name)
                 strict = len(tokens) == 1 or alias in strict_forms or _is_acronym(alias)
                 self._add(tokens, _Leaf(tuple(tokens), NAME, (entry.name,), strict, entry.kind))
+                for variant in _spelling_variants(alias) if entry.kind == "person" else ():
+                    tokens = _tokens_of(variant)
+                    self._add(tokens, _Leaf(tuple(tokens), NAME, (entry.name,), True, "person"))
             for demonym in entry.demonyms:
                 tokens = _tokens_of(demonym)
                 self._add(tokens, _Leaf(tuple(tokens), DEMONYM, (entry.name,), True, "state"))
@@ -133,7 +141,8 @@ class Matcher:
             self._add(tokens, _Leaf(tuple(tokens), TITLE, (title,), False, "title"))
         for role in ROLES:
             tokens = _tokens_of(role)
-            self._add(tokens, _Leaf(tuple(tokens), TITLE, (role,), False, "role"))
+            self._add(tokens, _Leaf(tuple(tokens), TITLE, (role,), role in LOWER_CASE_ROLES,
+                                    "role"))
         for relation in RELATIONS:
             tokens = _tokens_of(relation)
             self._add(tokens, _Leaf(tuple(tokens), RELATION, (relation,), True, "relation"))
@@ -215,6 +224,21 @@ def _fits(leaf: _Leaf, tokens: list[Token], i: int, j: int) -> bool:
     return not any(c.isupper() for c in "".join(leaf.form)) or any(
         c.isupper() for c in "".join(texts)
     )
+
+
+def _spelling_variants(name: str) -> list[str]:
+    """A name with letters outside ASCII as sources often print it: "Abdullah Gul" (accents
+    dropped) and "Abdullah Gl" (the letter lost upstream, as thecontext.net pages lose
+    it). Only for names of several words, so that a lost letter cannot make a common word."""
+    if name.isascii() or len(name.split()) < 2:
+        return []
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name)
+                     if not unicodedata.combining(c))
+    dropped = "".join(c for c in name if c.isascii())
+    forms = [f for f in (folded, dropped) if f.isascii() and f != name]
+    # A lost letter must leave every word at least two letters long ("Gl", not "G").
+    return [f for f in dict.fromkeys(forms)
+            if len(f.split()) == len(name.split()) and all(len(w) > 1 for w in f.split())]
 
 
 def _is_acronym(alias: str) -> bool:

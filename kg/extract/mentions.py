@@ -32,7 +32,7 @@ class Collector:
         self._evidence(actor, at)
 
     def person(self, actor: Actor, *, at: Match | None = None) -> None:
-        """A person (perhaps one the gazetteer does not know), named by ``at``."""
+        """A person or a body (perhaps one the gazetteer does not know), named by ``at``."""
         self.actors.setdefault((actor.kind, actor.name), actor)
         self._evidence(actor, at)
 

@@ -16,6 +16,7 @@ from datetime import date
 from kg.extract.cues import (
     FORMER,
     WORDLIKE_SHORT,
+    acts_as_subject,
     closes_apposition,
     doubtful_state,
     government_seat,
@@ -28,6 +29,7 @@ from kg.extract.cues import (
     pattern_places,
     people_demonym,
     qualified,
+    thing_demonym,
 )
 from kg.extract.gazetteer import Gazetteer, Tenure
 from kg.extract.matcher import (
@@ -44,6 +46,7 @@ from kg.extract.matcher import (
     tokenize,
 )
 from kg.extract.mentions import Collector
+from kg.extract.organisations import Body, find_bodies
 from kg.model import Actor, ActorKind, Mentions, Post
 
 
@@ -100,6 +103,7 @@ class _Recognizer:
             matches = self._compose_posts(tokens, matches)
             matches = self._administrations(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
+            matches = _longer_names(tokens, matches, self.gaz)
             self._find_new_persons(tokens, matches)
             self._emit(tokens, matches, out)
         for text, field, tokens, _ in scanned:
@@ -260,11 +264,18 @@ class _Recognizer:
     def _emit(self, tokens: list[Token], matches: list[Match], out: Collector) -> None:
         words = [t.text for t in tokens if t.text[:1].isalpha()]
         title_case = len(words) > 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+        # Bodies named by form ("the Parliament of Cambodia"); in Title Case every word is
+        # capitalised, so the form says nothing there.
+        bodies = [] if title_case else find_bodies(tokens, matches)
+        waiting = list(bodies)
         for index, m in enumerate(matches):
             prev = matches[index - 1] if index > 0 else None
             nxt = matches[index + 1] if index + 1 < len(matches) else None
-            if m.role == BLOCK:
-                continue
+            while waiting and waiting[0].owner_start <= m.start:
+                self._emit_body(tokens, waiting.pop(0), out)
+            if m.role == BLOCK or any(b.owner_start <= m.start and m.end <= b.end
+                                      for b in bodies):
+                continue  # a word of a body's name, or the state that owns it
             if m.new_person is not None:
                 out.person(Actor(name=m.new_person, kind=ActorKind.PERSON), at=m)
                 continue
@@ -275,7 +286,7 @@ class _Recognizer:
             if m.role == DEMONYM:
                 if not self.locations and (
                     locates_by_demonym(tokens, m) or people_demonym(tokens, m, self.gaz)
-                    or _describes_a_person(m, nxt)
+                    or thing_demonym(tokens, m) or _describes_a_person(m, nxt)
                 ):
                     continue
                 out.actor(m.names[0], at=m)
@@ -289,6 +300,8 @@ class _Recognizer:
                     continue
                 if not self.locations and m.kind in ("state", "organization") \
                         and locates(tokens, m, matches):
+                    continue
+                if m.kind == "state" and _posted_to(tokens, m, prev):
                     continue
                 out.actor(m.names[0], at=m)
                 continue
@@ -306,6 +319,15 @@ class _Recognizer:
                 self._emit_title(tokens, m, prev, nxt, out)
             elif m.role == RELATION:
                 self._emit_relation(tokens, m, prev, nxt, out)
+        for body in waiting:
+            self._emit_body(tokens, body, out)
+
+    def _emit_body(self, tokens: list[Token], body: Body, out: Collector) -> None:
+        name = body.name
+        if body.state is not None:  # "Philippine Supreme Court", as the body is known
+            name = f"{body.title} of {self._owner_phrase(body.state)}"
+        at = Match(body.start, body.end, NAME, (name,), "organization")
+        out.person(Actor(name=name, kind=ActorKind.ORGANIZATION), at=at)
 
     def _holder_after(self, tokens: list[Token], m: Match, nxt: Match | None) -> Actor | None:
         if nxt is None:
@@ -350,7 +372,7 @@ class _Recognizer:
         if m.owner is not None:
             if holder is not None:  # a made-up post only counts with someone holding it
                 out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder), at=m)
-            elif m.names[0].startswith("Ambassador of"):
+            elif m.names[0].startswith("Ambassador of") and acts_as_subject(tokens, m.end):
                 out.actor(m.owner, at=m)  # "the Iranian ambassador says": Iran speaks
             return
         if holder is None and not qualified(tokens, m):
@@ -422,6 +444,69 @@ _ADMINISTRATION = {"administration", "government", "cabinet"}
 def _describes_a_person(m: Match, nxt: Match | None) -> bool:
     """ "Cuban diplomat Jose Ramon Cabañas": a nationality of a person, not a state acting."""
     return nxt is not None and nxt.start == m.end and nxt.kind == "role"
+
+
+# Words that make "Surname Word" a thing named after someone, not a person's full name.
+_NAMED_AFTER = {
+    "administration", "government", "cabinet", "doctrine", "tower", "towers", "foundation",
+    "center", "centre", "institute", "street", "square", "plan", "era", "library", "museum",
+    "prize", "award", "cup", "trophy", "stadium", "airport", "university", "school",
+    "college", "hospital", "bridge", "park", "avenue", "road", "house", "hall", "act", "law",
+    "report", "commission", "committee", "party", "camp", "regime", "family", "campaign",
+}
+
+
+def _longer_names(
+    tokens: list[Token], matches: list[Match], gazetteer: Gazetteer
+) -> list[Match]:
+    """ "Kim Yang Gon", "Kim Yong-il": a surname the gazetteer knows, left unresolved,
+    that begins a longer name is the full name of a person the gazetteer does not know."""
+    shorts = {m.start for m in matches if m.role == SHORT}
+    others = {m.start for m in matches} - shorts
+    out: list[Match] = []
+    skip_until = -1
+    for m in matches:
+        if m.start < skip_until:
+            continue
+        if m.role == SHORT:
+            end = name_span(tokens, m.start, others)
+            if end is not None and end > m.end and not any(
+                    t.key in _NAMED_AFTER for t in tokens[m.start:end]) \
+                    and not any(o < end for o in others if o > m.start):
+                name = join_tokens(tokens, m.start, end)
+                known = _known_person(gazetteer, name)
+                new = Match(m.start, end, NAME, (known,) if known else (), "person")
+                new.new_person = None if known else name
+                out.append(new)
+                skip_until = end
+                continue
+        out.append(m)
+    return out
+
+
+def _known_person(gazetteer: Gazetteer, name: str) -> str | None:
+    """The gazetteer's person of this name, spaces and hyphens alike ("Kim Jong Un")."""
+    for form in dict.fromkeys((name, name.replace(" ", "-"), _hyphenate_last(name))):
+        for entry in gazetteer.lookup(form):
+            if entry.kind == "person":
+                return entry.name
+    return None
+
+
+def _hyphenate_last(name: str) -> str:
+    """ "Kim Jong Un" -> "Kim Jong-un": the Korean way of writing a given name."""
+    words = name.split()
+    if len(words) < 3:
+        return name
+    return " ".join(words[:-2]) + f" {words[-2]}-{words[-1].lower()}"
+
+
+def _posted_to(tokens: list[Token], m: Match, prev: Match | None) -> bool:
+    """ "the Israeli ambassador to Egypt": the state a diplomat is sent to, named inside
+    the diplomat's post title."""
+    return prev is not None and [t.key for t in tokens[prev.end:m.start]] == ["to"] \
+        and any(n.casefold().startswith(("ambassador", "envoy", "special envoy"))
+                for n in prev.names)
 
 
 def _overlap(a: Tenure, b: Tenure) -> bool:

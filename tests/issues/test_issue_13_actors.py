@@ -77,3 +77,76 @@ def test_context_tags_of_a_related_entry_make_no_participant() -> None:
     related = extract_event(event, load_gazetteer()).related[0]
     assert {a.name for a in related.mentions.actors} == {"Donald Tusk"}
     assert "United States" not in {a.name for a in related.mentions.actors}
+
+
+@pytest.mark.parametrize(("text", "body", "not_a_participant"), [
+    ("The Parliament of Cambodia plans to strip the immunity of opposition politician Thak "
+     "Lany of the Cambodia National Rescue Party.", "Cambodia National Rescue Party",
+     "Cambodia"),
+    ("Canada's Samuel Lunenfeld Research Institute discovers a new method.",
+     "Samuel Lunenfeld Research Institute", "Canada"),
+    ("The United States Department of the Treasury imposes sanctions on five Iranian "
+     "companies.", "United States Department of the Treasury", "United States"),
+    ("The South Asian Association for Regional Cooperation holds a summit in Colombo.",
+     "South Asian Association for Regional Cooperation", None),
+    ("Female victims speak at the Philippine Supreme Court.",
+     "Supreme Court of the Philippines", "Philippines"),
+])
+def test_a_body_the_gazetteer_does_not_know_is_found_by_the_form_of_its_name(
+        text: str, body: str, not_a_participant: str | None) -> None:
+    """"collective actors that the text names plainly": a party, an institute, a parliament
+    named by its form; the state in its name or owning it is not a participant."""
+    found = participants(text)
+    assert body in found
+    assert not_a_participant is None or not_a_participant not in found
+
+
+def test_a_body_named_by_generic_words_alone_is_not_guessed() -> None:
+    """"Unknown is fine; wrong is not": "the National Assembly" says not whose."""
+    assert participants("The President is re-elected by the National Assembly.") == []
+
+
+@pytest.mark.parametrize(("text", "state"), [
+    ("A Vietnamese cargo ship sinks in the South China Sea.", "Vietnam"),
+    ("A South Korean palm oil company is accused of causing the wildfires.", "South Korea"),
+    ("Iranian-born Australian politician Sam Dastyari backs China's position.", "Iran"),
+    ("Two UN officials--an American and a Swede--are kidnapped.", "Sweden"),
+    ("Protesters storm the embassy, forcing the Israeli ambassador to Egypt to flee.",
+     "Egypt"),
+    ("Police foil a plot to kill the Saudi ambassador in Cairo.", "Saudi Arabia"),
+    ("Air strikes hit fighters near the borders with Iraq.", "Iraq"),
+])
+def test_a_state_named_as_an_owner_a_nationality_or_a_destination_is_no_participant(
+        text: str, state: str) -> None:
+    """"Unknown is fine; wrong is not: a false actor costs more than a missing one."""
+    assert state not in participants(text)
+
+
+def test_an_ambassador_who_speaks_still_speaks_for_the_state() -> None:
+    assert "Iran" in participants("The Iranian ambassador in Baghdad says the release "
+                                  "is no sign of a deal.")
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("Iranian-born Australian politician Sam Dastyari backs China's position.",
+     "Sam Dastyari"),
+    ("A court convicts the killer of the family of American entertainer Jennifer Hudson.",
+     "Jennifer Hudson"),
+    ("The talks fail over the pairing of Ryoo Kihl-jae and Kim Yang Gon.", "Kim Yang Gon"),
+    ("North Korean Premier Kim Yong-il begins a tour of China.", "Kim Yong-il"),
+    ("The President of Turkey, Abdullah Gl, meets Shimon Peres.", "Abdullah Gül"),
+])
+def test_people_by_role_by_full_name_and_by_a_name_that_lost_a_letter(
+        text: str, person: str) -> None:
+    """A known surname that begins a longer name is someone else ("Kim Yang Gon" is not Kim
+    Jong-un); a name printed without its accented letter is still the gazetteer's person."""
+    found = participants(text)
+    assert person in found
+    assert "Kim Jong-un" not in found
+
+
+def test_a_name_word_of_an_organisation_is_not_a_role() -> None:
+    """"National" before a name is a role only in lower case ("Philippine national Mary
+    Jane Veloso"), not in "the National Hockey League"."""
+    assert participants("Martin Brodeur becomes the National Hockey League's best.") == []
+    assert "Mary Jane Veloso" in participants("Philippine national Mary Jane Veloso is spared.")

@@ -1,0 +1,139 @@
+"""Organisations the gazetteer lacks, told by the form of their names.
+
+"The Basque Nationalist Party", "Canada's Samuel Lunenfeld Research Institute", "the Parliament
+of Cambodia", "the United States Department of the Treasury", "the South Asian Association for
+Regional Cooperation": capitalised words ending in a word that names a body (Party, Institute,
+Assembly, ...), perhaps continued by "of"/"for" and more capitalised words. A state named
+inside such a name, or as its owner ("Canada's"), is where the body is, not a participant.
+
+State organs (army, police, armed forces, government) are not read here: by the project's
+conventions they stand for their state, which the gazetteer's names already give.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from kg.extract.cues import is_name_word, join_tokens
+from kg.extract.matcher import DEMONYM, NAME, Match, Token
+
+# The last word of a body's name.
+_HEADS = {
+    "Party", "Institute", "Association", "Agency", "Foundation", "Movement", "Front",
+    "Parliament", "Assembly", "Court", "Department", "University", "Commission", "Committee",
+    "Tribunal", "Organization", "Organisation", "Alliance", "Congress", "Senate",
+}
+# Heads that take a complement: "Parliament of Cambodia", "Association for Regional ...".
+_COMPLEMENTS = {"of", "for"}
+# Words that name no particular body on their own: "the National Assembly", "the Supreme
+# Court" need a state or a proper name beside them.
+_GENERIC = {
+    "National", "Supreme", "Constitutional", "High", "Federal", "Grand", "General", "Central",
+    "People's", "Popular", "Democratic", "Republican", "Socialist", "Communist", "Islamic",
+    "International", "Legislative", "Electoral", "Election", "Research", "State", "Regional",
+    "European", "Labour", "Labor", "Liberal", "Conservative", "Green", "New", "United",
+    "Workers", "Workers'", "Independent", "Progressive", "Justice", "Freedom", "Appeal",
+    "Appeals", "District", "Provincial", "Military", "Criminal", "Civil", "Upper", "Lower",
+}
+
+
+@dataclass(frozen=True)
+class Body:
+    """An organisation named by its form: its name and the tokens it spans."""
+
+    name: str
+    start: int  # token index of the first word of the name
+    end: int  # token index after the name
+    owner_start: int  # token index of an owning state ("Canada's"), else ``start``
+    state: str | None = None  # "Philippine Supreme Court": the Supreme Court of this state
+    title: str = ""  # then its words after the demonym: "Supreme Court"
+
+
+def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
+    """The organisations named by form in ``tokens`` that no gazetteer match covers."""
+    by_start = {m.start: m for m in matches}
+    known = [m for m in matches if m.role == NAME and m.kind == "organization"]
+    bodies: list[Body] = []
+    for i, token in enumerate(tokens):
+        if token.text not in _HEADS:
+            continue
+        start = _name_start(tokens, i, by_start)
+        end = _complement_end(tokens, i + 1)
+        words = [t.text for t in tokens[start:i + 1] if t.text[:1].isalnum()]
+        proper = [w for w in words[:-1] if w not in _GENERIC]
+        states = [m for m in matches if start <= m.start and m.end <= end
+                  and m.kind == "state" and m.role in (NAME, DEMONYM)]
+        if not proper and end == i + 1:
+            continue  # "the National Assembly": which one, the words do not say
+        if len(words) < 2 and end == i + 1:
+            continue
+        if any(k.start <= start and end <= k.end for k in known):
+            continue  # the gazetteer knows it
+        if any(start <= k.start < end for k in known) and not states:
+            continue
+        owner = _owner_start(tokens, start, matches)
+        body = Body(join_tokens(tokens, start, end), start, end, owner)
+        bodies.append(_of_a_state(tokens, body, i, states))
+    return bodies
+
+
+def _of_a_state(tokens: list[Token], body: Body, head: int, states: list[Match]) -> Body:
+    """ "Philippine Supreme Court", "Hungarian Parliament": a demonym, then only generic
+    words; the body's usual name is then "Supreme Court of" the state."""
+    if body.end != head + 1 or not states or states[0].start != body.start \
+            or states[0].role != DEMONYM:
+        return body
+    rest = [t.text for t in tokens[states[0].end:head]]
+    if not all(w in _GENERIC for w in rest):
+        return body
+    title = join_tokens(tokens, states[0].end, head + 1)
+    return dataclasses.replace(body, state=states[0].names[0], title=title)
+
+
+def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> int:
+    """The first word of the name ending at ``head``: capitalised words (or a state's name,
+    "United States", "South Asian") back to "the", an owner's "'s" or the text's start."""
+    start = head
+    k = head - 1
+    while k >= 0:
+        text = tokens[k].text
+        if text in {"'s", "s"} or tokens[k].key in {"the", "a", "an"}:
+            break
+        if is_name_word(text) or text in _GENERIC or (text.isupper() and len(text) > 1):
+            start = k
+            k -= 1
+            continue
+        # A match ending here (a state, a demonym of several words) belongs to the name.
+        match = next((m for m in by_start.values() if m.end == k + 1), None)
+        if match is not None and match.kind == "state":
+            start = match.start
+            k = match.start - 1
+            continue
+        break
+    return start
+
+
+def _complement_end(tokens: list[Token], after: int) -> int:
+    """The end of "of the Treasury", "for Regional Cooperation" after a head, else ``after``."""
+    if after >= len(tokens) or tokens[after].key not in _COMPLEMENTS:
+        return after
+    k = after + 1
+    if k < len(tokens) and tokens[k].key == "the":
+        k += 1
+    end = after
+    while k < len(tokens) and (is_name_word(tokens[k].text) or (
+            tokens[k].key == "and" and k + 1 < len(tokens)
+            and is_name_word(tokens[k + 1].text))):
+        k += 1
+        end = k
+    return end
+
+
+def _owner_start(tokens: list[Token], start: int, matches: list[Match]) -> int:
+    """Where "Canada's" begins, when a state owns the body named from ``start``."""
+    if start >= 2 and tokens[start - 1].text == "s" and tokens[start - 2].text == "'":
+        owner = next((m for m in matches if m.end == start - 2 and m.kind == "state"), None)
+        if owner is not None:
+            return owner.start
+    return start

@@ -1,0 +1,91 @@
+"""The held-out label sets (tests/eval/heldout2, tests/eval/heldout3) load, match their pages
+and are kept apart from the development data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.extract import Gazetteer, load_gazetteer
+from kg.parse import parse_document
+from kg.pipeline.evaluate import evaluate_folder, normalize
+
+EVAL = Path(__file__).parent / "eval"
+HELDOUT = ("heldout2", "heldout3")
+HELDOUT3 = EVAL / "heldout3"
+HELDOUT3_PAGE = HELDOUT3 / "pages" / "wikitimes_CEP_2015-09.heldout3.json"
+# The WikiTimes dev file the held-out records were cut from (a copy of ../shared/data's).
+DEV_FILE = EVAL.parent / "data" / "wikitimes" / "wikitimes_CEP_2015-09.dev.json"
+# What the extractor must not see: the entity lists are the silver labels, the story links
+# name the topic.
+REMOVED_KEYS = {"entity", "belongsToStory"}
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+def _labels(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    return [(p, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))]
+
+
+@pytest.mark.parametrize("name", HELDOUT)
+def test_every_held_out_label_names_a_page_shipped_beside_it(name: str) -> None:
+    labels = _labels(EVAL / name)
+    assert labels
+    for path, label in labels:
+        assert (EVAL / name / label["page"]).is_file(), path.name
+
+
+@pytest.mark.parametrize("name", HELDOUT)
+def test_every_held_out_event_is_found_and_scored(name: str, gazetteer: Gazetteer) -> None:
+    labelled = sum(len(label.get("events", ())) for _, label in _labels(EVAL / name))
+    report = evaluate_folder(EVAL / name, gazetteer)
+    assert not report.unmatched
+    assert report.events == labelled
+    assert report.fields["participants"].tp + report.fields["participants"].fn > 0
+
+
+@pytest.mark.parametrize("name", HELDOUT)
+def test_held_out_qids_agree_with_the_gazetteer(name: str, gazetteer: Gazetteer) -> None:
+    """A labelled QID that the gazetteer gives another entry of the same name is a typo."""
+    by_name = {normalize(e.name): e.qid for e in gazetteer.entries() if e.qid}
+    for path, label in _labels(EVAL / name):
+        for event in label.get("events", ()):
+            for actor in event.get("participants", ()):
+                known = by_name.get(normalize(actor["name"]))
+                if actor.get("qid") and known:
+                    assert actor["qid"] == known, (path.name, actor["name"])
+
+
+def test_heldout3_labels_every_record_once_in_order() -> None:
+    text = HELDOUT3_PAGE.read_text(encoding="utf-8")
+    events = parse_document(text, str(HELDOUT3_PAGE), "wikitimes").events
+    (label,) = [label for _, label in _labels(HELDOUT3)]
+    gold = label["events"]
+    assert len(events) == len(gold) == 52
+    headlines = [normalize(e.headline) for e in events]
+    for number, (event, item) in enumerate(zip(events, gold, strict=True)):
+        key = normalize(item["headline"])
+        # The prefix must pick out this record alone: the scorer takes the first match.
+        assert [i for i, h in enumerate(headlines) if h.startswith(key)] == [number], key
+        assert item["date"] == event.date.isoformat(), key
+
+
+def test_heldout3_page_has_no_silver_and_no_development_record() -> None:
+    records = json.loads(HELDOUT3_PAGE.read_text(encoding="utf-8"))
+    assert all(not REMOVED_KEYS & record.keys() for record in records)
+    seen = set()
+    for other in ("wikitimes_CEP_2015-09.sample.json", "wikitimes_CEP_2015-09.heldout.json"):
+        seen |= {r["id"] for r in json.loads((EVAL / "pages" / other).read_text("utf-8"))}
+    assert not seen & {r["id"] for r in records}
+
+
+def test_heldout3_page_is_every_8th_dev_record_from_the_3rd() -> None:
+    dev = json.loads(DEV_FILE.read_text(encoding="utf-8"))
+    expected = [{k: v for k, v in r.items() if k not in REMOVED_KEYS} for r in dev[2::8]]
+    assert json.loads(HELDOUT3_PAGE.read_text(encoding="utf-8")) == expected
