@@ -56,15 +56,23 @@ _PEOPLE_NOUNS = {
     "pilgrims", "civilian", "civilians", "tourist", "tourists", "worker", "workers",
     "student", "students", "fishermen", "passengers", "residents", "immigrants", "man", "men",
     "woman", "women", "child", "children", "family", "families", "people", "hostages",
-    "climbers", "villagers", "asylum",
+    "climbers", "villagers", "asylum", "girl", "girls", "boy", "boys", "teenager",
+    "teenagers", "baby", "babies", "travelers", "travellers", "prisoner", "prisoners",
 }
 # Things of a nation that act for no state: "a Vietnamese cargo ship sinks", "a South Korean
 # palm oil company", "the Israeli Amos-6 communication satellite".
 _THING_NOUNS = {
     "ship", "ships", "vessel", "vessels", "boat", "boats", "freighter", "tanker", "trawler",
     "airliner", "company", "firm", "satellite", "carmaker", "brand",
-    "conglomerate", "manufacturer", "organization", "organisation", "club", "team",
+    "conglomerate", "manufacturer", "organization", "organisation", "club", "team", "probe",
+    "investigation", "court", "railways", "railway", "airline", "airlines", "fires",
+    "wildfires",
 }
+# A state's organs after its name or demonym: "a Pakistan Air Force base", "Saudi border
+# guards", "the Greek Coast Guard": the state acts, whatever noun comes next.
+_ORGANS = (("air", "force"), ("armed", "forces"), ("army",), ("navy",), ("coast", "guard"),
+           ("border", "guards"), ("border", "guard"), ("border", "police"), ("police",),
+           ("military",), ("government",))
 # Words that end the noun phrase a demonym begins.
 _PHRASE_ENDS = {",", ".", ";", ":", "(", ")", "and", "or", "of", "in", "on", "at", "to", "for",
                 "with", "by", "from", "that", "which", "who", "is", "are", "was", "were"}
@@ -99,7 +107,8 @@ _DISCUSS = {"discuss", "discusses", "discussed", "discussing", "discussion", "di
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
                "central", "northeastern", "northwestern", "southeastern", "southwestern",
                "northeast", "northwest", "southeast", "southwest", "mainland", "rural"}
-_PLACE_NOUNS = {"town", "city", "village", "province", "region", "capital", "port", "island",
+_PLACE_NOUNS = {"towns", "cities", "villages", "islands",
+                "town", "city", "village", "province", "region", "capital", "port", "island",
                 "district", "state", "county", "resort"}
 
 
@@ -114,13 +123,24 @@ def not_the_state(
         return False
     if tokens[after].text == "$" and tokens[after].start == tokens[after - 1].end:
         return True
+    if names_an_organ(tokens, after):
+        return False  # "a Pakistan Air Force base": the state's own
     return not title_case and is_name_word(tokens[after].text) \
         and all(x.start != after for x in matches)
 
 
 def locates_by_demonym(tokens: list[Token], m: Match) -> bool:
     """ "the Nigerian town of Potiskum": a demonym that only says where a place is."""
+    if names_an_organ(tokens, m.end):
+        return False
     return _demonym_head(tokens, m.end) in _PLACE_NOUNS | _BORDER_NOUNS | {"prefecture"}
+
+
+def names_an_organ(tokens: list[Token], end: int) -> bool:
+    """Whether the words from ``end`` name an organ of the state before them ("Air Force",
+    "Coast Guard", "border guards")."""
+    keys = tuple(t.key for t in tokens[end:end + 2])
+    return any(keys[:len(organ)] == organ for organ in _ORGANS)
 
 
 def _demonym_head(tokens: list[Token], end: int) -> str:
@@ -157,14 +177,14 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
     after = tokens[m.end:m.end + 2]
     if after and (after[0].key == "based" or [t.key for t in after] == ["-", "based"]):
         return True
-    if _demonym_head(tokens, m.end) in _BORDER_NOUNS:
+    if _demonym_head(tokens, m.end) in _BORDER_NOUNS and not names_an_organ(tokens, m.end):
         return True
     k = m.start - 1
     if k >= 0 and tokens[k].key == "the":
         k -= 1
     if k >= 0 and tokens[k].key in _DIRECTIONS:
         k -= 1
-    if k >= 0 and tokens[k].key in {"in", "across", "throughout"}:
+    if k >= 0 and tokens[k].key in {"in", "across", "throughout", "within", "inside"}:
         # "discuss the uprising in Syria": the state is what is discussed.
         if any(t.key in _DISCUSS for t in tokens[max(0, k - 8):k]):
             return False
@@ -173,8 +193,14 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         return True
     if k >= 1 and tokens[k].key == "with" and tokens[k - 1].key in _BORDER_NOUNS:
         return True  # "near the borders with Iraq"
+    if k >= 1 and tokens[k].key == "(" and is_name_word(tokens[k - 1].text) \
+            and m.end < len(tokens) and tokens[m.end].key == ")":
+        return True  # "Cushing, Oklahoma (U.S.)"
+    if k >= 0 and tokens[k].key == "from" and any(
+            t.key in _PEOPLE_NOUNS for t in tokens[max(0, k - 8):k]):
+        return True  # "travelers from Liberia", "migrants ..., mostly from Croatia"
     return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
-        _PEOPLE_NOUNS | _BORDER_NOUNS | {"part", "parts", "rest"}
+        _PEOPLE_NOUNS | _BORDER_NOUNS | (_PLACE_NOUNS - {"state"}) | {"part", "parts", "rest"}
     )
 
 
@@ -338,6 +364,9 @@ def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
         return True
     if [t.key for t in tokens[m.end:m.end + 2]] == ["-", "born"]:
         return True
+    if m.start >= 2 and tokens[m.start - 1].key == "-" \
+            and tokens[m.start - 2].key in {"pro", "anti"}:
+        return True  # "Pro-Serbian opposition": a stance, not the state
     after = tokens[m.end].key if m.end < len(tokens) else "."
     if after == "-" and m.end + 1 < len(tokens) \
             and tokens[m.end + 1].start == tokens[m.end].end and tokens[m.end + 1].key != "-":
@@ -356,6 +385,13 @@ def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
     # "Greek and Turkish Cypriots": a coordinated demonym shares a plural nationality.
     return i > m.end and i < len(tokens) and tokens[i].text[:1].isupper() \
         and tokens[i].text.endswith("s")
+
+
+def kin_of(tokens: list[Token], end: int) -> bool:
+    """ "Najib Razak's step-son Riza Aziz": the person before the words is named only to say
+    whose relative the next one is."""
+    keys = [t.key for t in tokens[end:end + 3]]
+    return keys[:2] == ["'", "s"] and len(keys) == 3 and (keys[2] in _KIN or keys[2] == "step")
 
 
 def acts_as_subject(tokens: list[Token], end: int) -> bool:

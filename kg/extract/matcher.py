@@ -56,10 +56,12 @@ ROLES = (
     "Cardinal", "Archbishop", "Bishop", "Rabbi", "Imam", "Sheikh", "Prince", "Princess",
     "Commissioner", "Attorney General", "Secretary", "Dr.", "Mr.", "Mrs.", "Ms.",
     "politician", "entertainer", "singer", "actor", "actress", "footballer", "golfer",
-    "player", "players", "national", "attorney general",
+    "player", "players", "national", "attorney general", "leader", "prisoner", "detainee",
+    "owner", "son", "daughter", "wife", "husband", "brother", "sister", "widow",
 )
 # Roles that are also words of names ("National Hockey League"): only in lower case.
-LOWER_CASE_ROLES = frozenset({"national"})
+LOWER_CASE_ROLES = frozenset({"national", "son", "daughter", "wife", "husband", "brother",
+                              "sister", "widow"})
 RELATIONS = (
     "adviser", "advisor", "aide", "spokesman", "spokeswoman", "spokesperson",
     "senior adviser", "top aide", "envoy", "special envoy",

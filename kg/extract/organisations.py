@@ -22,8 +22,14 @@ from kg.extract.matcher import DEMONYM, NAME, Match, Token
 _HEADS = {
     "Party", "Institute", "Association", "Agency", "Foundation", "Movement", "Front",
     "Parliament", "Assembly", "Court", "Department", "University", "Commission", "Committee",
-    "Tribunal", "Organization", "Organisation", "Alliance", "Congress", "Senate",
+    "Tribunal", "Organization", "Organisation", "Alliance", "Congress", "Senate", "Council",
 }
+# Bodies whose name is who they are, however generic its words: "Liberal Democratic Party".
+_NAMED_BY_CREED = {"Party", "Front", "Movement", "Alliance"}
+# Names of things that take no part (companies, treaties): a state inside them is no
+# participant either ("Peanut Corporation of America", "the Egypt–Israel Peace Treaty").
+_THINGS = {"Corporation", "Company", "Inc", "Treaty", "Accord", "Accords", "Agreement",
+           "Railways", "Airlines", "Airways"}
 # Heads that take a complement: "Parliament of Cambodia", "Association for Regional ...".
 _COMPLEMENTS = {"of", "for"}
 # Words that name no particular body on their own: "the National Assembly", "the Supreme
@@ -46,6 +52,7 @@ class Body:
     start: int  # token index of the first word of the name
     end: int  # token index after the name
     owner_start: int  # token index of an owning state ("Canada's"), else ``start``
+    acts: bool = True  # False for a company or a treaty: it names no participant
     state: str | None = None  # "Philippine Supreme Court": the Supreme Court of this state
     title: str = ""  # then its words after the demonym: "Supreme Court"
 
@@ -56,15 +63,19 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
     known = [m for m in matches if m.role == NAME and m.kind == "organization"]
     bodies: list[Body] = []
     for i, token in enumerate(tokens):
-        if token.text not in _HEADS:
+        if token.text not in _HEADS and token.text not in _THINGS:
             continue
+        if i + 1 < len(tokens) and is_name_word(tokens[i + 1].text):
+            continue  # "VU University Medical Center": the name goes on
         start = _name_start(tokens, i, by_start)
         end = _complement_end(tokens, i + 1)
         words = [t.text for t in tokens[start:i + 1] if t.text[:1].isalnum()]
         proper = [w for w in words[:-1] if w not in _GENERIC]
         states = [m for m in matches if start <= m.start and m.end <= end
                   and m.kind == "state" and m.role in (NAME, DEMONYM)]
-        if not proper and end == i + 1:
+        owner = _owner_start(tokens, start, matches)
+        if not proper and end == i + 1 and owner == start \
+                and not (token.text in _NAMED_BY_CREED and words[:-1]):
             continue  # "the National Assembly": which one, the words do not say
         if len(words) < 2 and end == i + 1:
             continue
@@ -72,19 +83,25 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
             continue  # the gazetteer knows it
         if any(start <= k.start < end for k in known) and not states:
             continue
-        owner = _owner_start(tokens, start, matches)
-        body = Body(join_tokens(tokens, start, end), start, end, owner)
+        body = Body(join_tokens(tokens, start, end), start, end, owner,
+                    acts=token.text not in _THINGS)
         bodies.append(_of_a_state(tokens, body, i, states))
     return bodies
 
 
 def _of_a_state(tokens: list[Token], body: Body, head: int, states: list[Match]) -> Body:
-    """ "Philippine Supreme Court", "Hungarian Parliament": a demonym, then only generic
-    words; the body's usual name is then "Supreme Court of" the state."""
-    if body.end != head + 1 or not states or states[0].start != body.start \
-            or states[0].role != DEMONYM:
+    """The body's usual name: "Supreme Court of the Philippines" for "Philippine Supreme
+    Court" (a demonym, then generic words), "United States Department of Justice" for
+    "United States Justice Department"."""
+    if body.end != head + 1 or not states or states[0].start != body.start:
         return body
     rest = [t.text for t in tokens[states[0].end:head]]
+    if tokens[head].text == "Department" and len(rest) == 1 and states[0].role == NAME:
+        # "the United States Justice Department": the Department of Justice
+        state = join_tokens(tokens, states[0].start, states[0].end)
+        return dataclasses.replace(body, name=f"{state} Department of {rest[0]}")
+    if states[0].role != DEMONYM:
+        return body
     if not all(w in _GENERIC for w in rest):
         return body
     title = join_tokens(tokens, states[0].end, head + 1)
@@ -103,6 +120,10 @@ def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> i
         if is_name_word(text) or text in _GENERIC or (text.isupper() and len(text) > 1):
             start = k
             k -= 1
+            continue
+        if text == "-" and k > 0 and any(m.end == k and m.kind == "state"
+                                         for m in by_start.values()):
+            k -= 1  # "the Egypt–Israel Peace Treaty"
             continue
         # A match ending here (a state, a demonym of several words) belongs to the name.
         match = next((m for m in by_start.values() if m.end == k + 1), None)

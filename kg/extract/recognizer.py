@@ -22,6 +22,7 @@ from kg.extract.cues import (
     government_seat,
     is_name_word,
     join_tokens,
+    kin_of,
     locates,
     locates_by_demonym,
     name_span,
@@ -292,6 +293,8 @@ class _Recognizer:
                     continue
                 out.actor(m.names[0], at=m)
                 continue
+            if m.role in (NAME, SHORT) and m.kind == "person" and kin_of(tokens, m.end):
+                continue  # "Najib Razak's step-son Riza Aziz": the step-son is the one
             if m.role == NAME and m.kind in ("person", "state", "organization"):
                 if m.kind == "state" and (
                     doubtful_state(tokens, m, matches, self.gaz)
@@ -324,6 +327,8 @@ class _Recognizer:
             self._emit_body(tokens, body, out)
 
     def _emit_body(self, tokens: list[Token], body: Body, out: Collector) -> None:
+        if not body.acts:
+            return  # a company or a treaty: only the states in its name are left out
         name = body.name
         if body.state is not None:  # "Philippine Supreme Court", as the body is known
             name = f"{body.title} of {self._owner_phrase(body.state)}"

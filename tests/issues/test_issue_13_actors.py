@@ -150,3 +150,35 @@ def test_a_name_word_of_an_organisation_is_not_a_role() -> None:
     Jane Veloso"), not in "the National Hockey League"."""
     assert participants("Martin Brodeur becomes the National Hockey League's best.") == []
     assert "Mary Jane Veloso" in participants("Philippine national Mary Jane Veloso is spared.")
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("Thailand's National Reform Council rejects a new constitution.",
+     "National Reform Council", "Thailand"),
+    ("Shinzo Abe is reelected President of the Liberal Democratic Party.",
+     "Liberal Democratic Party", None),
+    ("Pro-Serbian opposition from the Democratic Front holds a rally.",
+     "Democratic Front", "Serbia"),
+    ("Militants attack a Pakistan Air Force base near Peshawar.", "Pakistan", None),
+    ("The Greek Coast Guard rescues 20 people.", "Greece", None),
+    ("Two Saudi border guards are killed in clashes.", "Saudi Arabia", None),
+    ("Bombs injure peacekeepers who support the 1979 Egypt–Israel Peace Treaty.", None,
+     "Egypt"),
+    ("Peanut Corporation of America owner Stewart Parnell is sentenced.", "Stewart Parnell",
+     "United States"),
+    ("Inmates are killed at a prison in Cushing, Oklahoma (U.S.).", None, "United States"),
+    ("Protesters rally in the capital of Montenegro, Podgorica.", None, "Montenegro"),
+    ("Screening ends for travelers from Liberia.", None, "Liberia"),
+    ("Properties are linked to Najib Razak's step-son Riza Aziz.", "Riza Aziz", "Najib Razak"),
+    ("The VU University Medical Center in Amsterdam is evacuated.", None, "VU University"),
+    ("France strikes the Islamic State within Syria.", "France", "Syria"),
+    ("The United States Justice Department launches an investigation of money laundering.",
+     "United States Department of Justice", "United States"),
+])
+def test_bodies_organs_and_scenes(text: str, present: str | None, absent: str | None) -> None:
+    """Bodies by their form (a party's name however generic), a state's organs as the
+    state, and a state named as a scene, an origin, a stance or inside a company's or a
+    treaty's name left out."""
+    found = participants(text)
+    assert present is None or present in found, found
+    assert absent is None or absent not in found, found
