@@ -1,4 +1,4 @@
-"""The held-out label sets (tests/eval/heldout2, tests/eval/heldout3) load, match their pages
+"""The held-out label sets (tests/eval/heldout2, heldout3, heldout4) load, match their pages
 and are kept apart from the development data."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from kg.parse import parse_document
 from kg.pipeline.evaluate import evaluate_folder, normalize
 
 EVAL = Path(__file__).parent / "eval"
-HELDOUT = ("heldout2", "heldout3")
-HELDOUT3 = EVAL / "heldout3"
-HELDOUT3_PAGE = HELDOUT3 / "pages" / "wikitimes_CEP_2015-09.heldout3.json"
+HELDOUT = ("heldout2", "heldout3", "heldout4")
+# The WikiTimes cuts: each folder's page is every 8th dev record from this index.
+CUTS = {"heldout3": 2, "heldout4": 6}
 # The WikiTimes dev file the held-out records were cut from (a copy of ../shared/data's).
 DEV_FILE = EVAL.parent / "data" / "wikitimes" / "wikitimes_CEP_2015-09.dev.json"
 # What the extractor must not see: the entity lists are the silver labels, the story links
@@ -62,10 +62,16 @@ def test_held_out_qids_agree_with_the_gazetteer(name: str, gazetteer: Gazetteer)
                     assert actor["qid"] == known, (path.name, actor["name"])
 
 
-def test_heldout3_labels_every_record_once_in_order() -> None:
-    text = HELDOUT3_PAGE.read_text(encoding="utf-8")
-    events = parse_document(text, str(HELDOUT3_PAGE), "wikitimes").events
-    (label,) = [label for _, label in _labels(HELDOUT3)]
+def _cut_page(name: str) -> Path:
+    return EVAL / name / "pages" / f"wikitimes_CEP_2015-09.{name}.json"
+
+
+@pytest.mark.parametrize("name", sorted(CUTS))
+def test_wikitimes_cut_labels_every_record_once_in_order(name: str) -> None:
+    page = _cut_page(name)
+    events = parse_document(page.read_text(encoding="utf-8"), str(page), "wikitimes").events
+    (label,) = [label for _, label in _labels(EVAL / name)]
+    assert label["page"] == page.relative_to(EVAL / name).as_posix()
     gold = label["events"]
     assert len(events) == len(gold) == 52
     headlines = [normalize(e.headline) for e in events]
@@ -76,16 +82,20 @@ def test_heldout3_labels_every_record_once_in_order() -> None:
         assert item["date"] == event.date.isoformat(), key
 
 
-def test_heldout3_page_has_no_silver_and_no_development_record() -> None:
-    records = json.loads(HELDOUT3_PAGE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", sorted(CUTS))
+def test_wikitimes_cut_has_no_silver_and_no_record_of_another_set(name: str) -> None:
+    records = json.loads(_cut_page(name).read_text(encoding="utf-8"))
     assert all(not REMOVED_KEYS & record.keys() for record in records)
     seen = set()
     for other in ("wikitimes_CEP_2015-09.sample.json", "wikitimes_CEP_2015-09.heldout.json"):
         seen |= {r["id"] for r in json.loads((EVAL / "pages" / other).read_text("utf-8"))}
+    for cut in CUTS.keys() - {name}:
+        seen |= {r["id"] for r in json.loads(_cut_page(cut).read_text("utf-8"))}
     assert not seen & {r["id"] for r in records}
 
 
-def test_heldout3_page_is_every_8th_dev_record_from_the_3rd() -> None:
+@pytest.mark.parametrize(("name", "start"), sorted(CUTS.items()))
+def test_wikitimes_cut_is_every_8th_dev_record_from_its_start(name: str, start: int) -> None:
     dev = json.loads(DEV_FILE.read_text(encoding="utf-8"))
-    expected = [{k: v for k, v in r.items() if k not in REMOVED_KEYS} for r in dev[2::8]]
-    assert json.loads(HELDOUT3_PAGE.read_text(encoding="utf-8")) == expected
+    expected = [{k: v for k, v in r.items() if k not in REMOVED_KEYS} for r in dev[start::8]]
+    assert json.loads(_cut_page(name).read_text(encoding="utf-8")) == expected

@@ -133,3 +133,25 @@ def test_the_posts_field_is_scored_on_the_labels(report: EvalReport) -> None:
     # Floors, not the figures of the day: a better extractor or more labels must not fail this.
     article = report.fields["article posts"]
     assert article.tp >= 5 and (article.precision or 0) >= 0.9 and (article.recall or 0) >= 0.9
+
+
+def test_silver_leaves_out_what_the_list_links_but_the_gazetteer_does_not_know(
+        tmp_path: Path, gazetteer: Gazetteer) -> None:
+    """Entities the gazetteer does not know are "counted but not scored" (README): a person
+    the extractor finds by the text's cues and the list links is no false hit; one the list
+    does not link still is."""
+    record = {
+        "date": "2015-09-03", "id": "1",
+        "description": "Kim Davis, the county clerk of Rowan County, Kentucky, is jailed "
+                       "for refusing marriage licences, says lawyer Mat Staver.",
+        "category": {"id": "1", "name": "Law"},
+        "entity": [{"id": "2", "name": "Kim Davis",
+                    "wikiURL": "http://en.wikipedia.org/wiki/Kim_Davis"}],
+    }
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "records.json").write_text(json.dumps([record]), encoding="utf-8")
+    (tmp_path / "label.json").write_text(json.dumps({
+        "page": "pages/records.json", "format": "wikitimes", "kind": "wikitimes",
+        "silver": "entities"}), encoding="utf-8")
+    silver = evaluate_folder(tmp_path, gazetteer).fields["silver participants"]
+    assert silver.false_hits == ["Mat Staver  (label: Kim Davis, the county clerk of Rowan Cou)"]

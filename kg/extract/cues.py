@@ -65,14 +65,14 @@ _THING_NOUNS = {
     "ship", "ships", "vessel", "vessels", "boat", "boats", "freighter", "tanker", "trawler",
     "airliner", "company", "firm", "satellite", "carmaker", "brand",
     "conglomerate", "manufacturer", "organization", "organisation", "club", "team", "probe",
-    "investigation", "court", "railways", "railway", "airline", "airlines", "fires",
+    "investigation", "court", "railways", "railway", "fires",
     "wildfires",
 }
 # A state's organs after its name or demonym: "a Pakistan Air Force base", "Saudi border
 # guards", "the Greek Coast Guard": the state acts, whatever noun comes next.
 _ORGANS = (("air", "force"), ("armed", "forces"), ("army",), ("navy",), ("coast", "guard"),
            ("border", "guards"), ("border", "guard"), ("border", "police"), ("police",),
-           ("military",), ("government",))
+           ("government",))
 # Words that end the noun phrase a demonym begins.
 _PHRASE_ENDS = {",", ".", ";", ":", "(", ")", "and", "or", "of", "in", "on", "at", "to", "for",
                 "with", "by", "from", "that", "which", "who", "is", "are", "was", "were"}

@@ -85,6 +85,10 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
             continue
         body = Body(join_tokens(tokens, start, end), start, end, owner,
                     acts=token.text not in _THINGS)
+        if owner != start and not proper and end == i + 1:
+            # "Brazil's Supreme Court": the Supreme Court of Brazil
+            state = next(m for m in matches if m.start == owner).names[0]
+            body = dataclasses.replace(body, state=state, title=body.name)
         bodies.append(_of_a_state(tokens, body, i, states))
     return bodies
 
@@ -115,6 +119,11 @@ def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> i
     k = head - 1
     while k >= 0:
         text = tokens[k].text
+        if text == "s" and k >= 2 and tokens[k - 1].text == "'" \
+                and tokens[k - 2].text in {"People", "Workers", "Women", "Children"}:
+            start = k - 2  # "People's Action Party": the possessive is part of the name
+            k -= 3
+            continue
         if text in {"'s", "s"} or tokens[k].key in {"the", "a", "an"}:
             break
         if is_name_word(text) or text in _GENERIC or (text.isupper() and len(text) > 1):
@@ -143,11 +152,21 @@ def _complement_end(tokens: list[Token], after: int) -> int:
     if k < len(tokens) and tokens[k].key == "the":
         k += 1
     end = after
-    while k < len(tokens) and (is_name_word(tokens[k].text) or (
-            tokens[k].key == "and" and k + 1 < len(tokens)
-            and is_name_word(tokens[k + 1].text))):
-        k += 1
-        end = k
+    while k < len(tokens):
+        if is_name_word(tokens[k].text):
+            k += 1
+            end = k
+            continue
+        # "Association for Regional Cooperation and Development", "Assembly of the
+        # Republic of Macedonia": a joining word between capitalised ones.
+        joined = k + 1
+        if tokens[k].key == "of" and joined < len(tokens) and tokens[joined].key == "the":
+            joined += 1
+        if tokens[k].key in {"and", "of"} and joined < len(tokens) \
+                and is_name_word(tokens[joined].text) and end > after:
+            k = joined
+            continue
+        break
     return end
 
 
