@@ -179,6 +179,8 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         return True
     if _demonym_head(tokens, m.end) in _BORDER_NOUNS and not names_an_organ(tokens, m.end):
         return True
+    if m.end < len(tokens) and tokens[m.end].key in _PLACE_NOUNS - {"state"}:
+        return True  # "the Yemen capital"
     k = m.start - 1
     if k >= 0 and tokens[k].key == "the":
         k -= 1
@@ -385,6 +387,45 @@ def people_demonym(tokens: list[Token], m: Match, gazetteer: Gazetteer) -> bool:
     # "Greek and Turkish Cypriots": a coordinated demonym shares a plural nationality.
     return i > m.end and i < len(tokens) and tokens[i].text[:1].isupper() \
         and tokens[i].text.endswith("s")
+
+
+# What happens in a sentence about a disaster, an accident or a game: the states in it are
+# where it happens or whose teams play, unless they act ("Japan sends aid").
+_HAPPENINGS = {
+    "earthquake", "quake", "typhoon", "hurricane", "cyclone", "flood", "floods",
+    "flooding", "avalanche", "tsunami", "wildfire", "wildfires", "landslide", "mudslide",
+    "eruption", "tornado", "heatwave", "drought", "sinks", "capsizes", "derails",
+    "qualifier", "tournament", "championship", "olympics", "medal",
+}
+
+
+def in_a_scene_sentence(tokens: list[Token], m: Match) -> bool:
+    """Whether the state at ``m`` is in a sentence about a disaster, an accident or a game
+    and does not itself act there ("Typhoon Dujuan hits mainland China", "a qualifier
+    between Malaysia and Saudi Arabia"; not "Japan says the quake ...")."""
+    start, end = _sentence(tokens, m.start)
+    if not any(t.key in _HAPPENINGS for t in tokens[start:end]):
+        return False
+    after = m.end
+    while after < len(tokens) and tokens[after].key in {"and", ","} | _GOVERNMENT_VERBS:
+        if tokens[after].key in _GOVERNMENT_VERBS:
+            return False
+        after += 1
+    return not names_an_organ(tokens, m.end)
+
+
+def _sentence(tokens: list[Token], at: int) -> tuple[int, int]:
+    """The token range of the sentence around ``at``: full stops after a word of two or
+    more letters ("U.S." does not end a sentence)."""
+    def ends(k: int) -> bool:
+        return tokens[k].text in {".", "!", "?"} and k > 0 and len(tokens[k - 1].text) > 1
+    start = at
+    while start > 0 and not ends(start - 1):
+        start -= 1
+    end = at
+    while end < len(tokens) and not ends(end):
+        end += 1
+    return start, end
 
 
 def kin_of(tokens: list[Token], end: int) -> bool:

@@ -20,6 +20,7 @@ from kg.extract.cues import (
     closes_apposition,
     doubtful_state,
     government_seat,
+    in_a_scene_sentence,
     is_name_word,
     join_tokens,
     kin_of,
@@ -289,6 +290,7 @@ class _Recognizer:
                 if not self.locations and (
                     locates_by_demonym(tokens, m) or people_demonym(tokens, m, self.gaz)
                     or thing_demonym(tokens, m) or _describes_a_person(m, nxt)
+                    or in_a_scene_sentence(tokens, m)
                 ):
                     continue
                 out.actor(m.names[0], at=m)
@@ -304,6 +306,8 @@ class _Recognizer:
                     continue
                 if not self.locations and m.kind in ("state", "organization") \
                         and locates(tokens, m, matches):
+                    continue
+                if not self.locations and m.kind == "state" and in_a_scene_sentence(tokens, m):
                     continue
                 if m.kind == "state" and _posted_to(tokens, m, prev):
                     continue

@@ -182,3 +182,22 @@ def test_bodies_organs_and_scenes(text: str, present: str | None, absent: str | 
     found = participants(text)
     assert present is None or present in found, found
     assert absent is None or absent not in found, found
+
+
+@pytest.mark.parametrize(("text", "absent", "present"), [
+    ("Typhoon Dujuan hits mainland China in Fujian province after hitting Taiwan.", "China",
+     None),
+    ("A 7.7-magnitude earthquake hits northern Chile, near the town of Calama.", "Chile", None),
+    ("The 2018 FIFA World Cup qualifier between Malaysia and Saudi Arabia is abandoned.",
+     "Malaysia", None),
+    ("An airstrike hits a government building in Sana'a, the Yemen capital.", "Yemen", None),
+    ("Japan says the earthquake damaged no reactor.", None, "Japan"),
+    ("Protesters storm the Israeli embassy in Cairo.", None, "Israel"),
+])
+def test_the_states_of_a_disaster_or_a_game_are_its_scene(
+        text: str, absent: str | None, present: str | None) -> None:
+    """A state where a disaster strikes or whose team plays is no participant, unless it
+    acts in the sentence."""
+    found = participants(text)
+    assert absent is None or absent not in found, found
+    assert present is None or present in found, found
