@@ -201,3 +201,10 @@ def test_the_states_of_a_disaster_or_a_game_are_its_scene(
     found = participants(text)
     assert absent is None or absent not in found, found
     assert present is None or present in found, found
+
+
+def test_the_group_of_six_world_powers_is_the_p5_plus_1() -> None:
+    """"collective actors that the text names plainly (... "the group of six world
+    powers")"."""
+    assert participants("Iran and the group of six world powers reach a deal.") == [
+        "Iran", "P5+1"]
