@@ -174,8 +174,7 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
     """ "floods in Japan", "in northern Iraq", "in the Democratic Republic of the Congo",
     "the coast of Portugal", "citizens of Oman", "Yemen-based", "the Afghanistan-Tajikistan
     border": words that make a state the scene or a nationality, not a participant."""
-    after = tokens[m.end:m.end + 2]
-    if after and (after[0].key == "based" or [t.key for t in after] == ["-", "based"]):
+    if qualifies_a_noun(tokens, m):
         return True
     if _demonym_head(tokens, m.end) in _BORDER_NOUNS and not names_an_organ(tokens, m.end):
         return True
@@ -204,6 +203,12 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
     return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
         _PEOPLE_NOUNS | _BORDER_NOUNS | (_PLACE_NOUNS - {"state"}) | {"part", "parts", "rest"}
     )
+
+
+def qualifies_a_noun(tokens: list[Token], m: Match) -> bool:
+    """ "Yemen-based", "the Al Qaeda-linked Nusra Front": a name made an adjective."""
+    after = [t.key for t in tokens[m.end:m.end + 2]]
+    return after[:1] in (["based"], ["linked"]) or after in (["-", "based"], ["-", "linked"])
 
 
 def locates(tokens: list[Token], m: Match, matches: list[Match]) -> bool:
@@ -347,10 +352,11 @@ def doubtful_state(
 
 
 def thing_demonym(tokens: list[Token], m: Match) -> bool:
-    """ "a Vietnamese cargo ship", "a South Korean palm oil company": a demonym that says
-    whose a ship, a company or a satellite is, not that its state takes part."""
+    """ "a Vietnamese cargo ship", "a South Korean palm oil company", "US cable television
+    company Cablevision": a demonym (or a state's name) that says whose a ship, a company or
+    a satellite is, not that its state takes part."""
     for token in tokens[m.end:m.end + 5]:
-        if token.key in _PHRASE_ENDS:
+        if token.key in _PHRASE_ENDS or token.key in _GOVERNMENT_VERBS:
             return False
         if token.key in _THING_NOUNS:
             return True

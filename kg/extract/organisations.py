@@ -134,6 +134,11 @@ def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> i
                                          for m in by_start.values()):
             k -= 1  # "the Egypt–Israel Peace Treaty"
             continue
+        if text == "-" and k > 0 and is_name_word(tokens[k - 1].text) \
+                and tokens[k - 1].end == tokens[k].start == tokens[k + 1].start - 1:
+            start = k - 1  # "the Charlotte-Mecklenburg Police Department"
+            k -= 2
+            continue
         # A match ending here (a state, a demonym of several words) belongs to the name.
         match = next((m for m in by_start.values() if m.end == k + 1), None)
         if match is not None and match.kind == "state":

@@ -31,10 +31,12 @@ from kg.extract.cues import (
     pattern_places,
     people_demonym,
     qualified,
+    qualifies_a_noun,
     thing_demonym,
 )
 from kg.extract.full_names import longer_names
 from kg.extract.gazetteer import Gazetteer, Tenure
+from kg.extract.given_names import name_from_given
 from kg.extract.matcher import (
     BLOCK,
     DEMONYM,
@@ -108,6 +110,7 @@ class _Recognizer:
             self._resolve_shorts(tokens, matches, full_persons)
             matches = longer_names(tokens, matches, self.gaz)
             self._find_new_persons(tokens, matches)
+            self._given_name_persons(tokens, matches)
             self._emit(tokens, matches, out)
         for text, field, tokens, _ in scanned:
             out.within(text, field, tokens)
@@ -263,10 +266,39 @@ class _Recognizer:
             starts.add(after)
         matches.sort(key=lambda x: x.start)
 
+    # -- "Brian Howard": a common given name, then a surname ---------------------------
+    def _given_name_persons(self, tokens: list[Token], matches: list[Match]) -> None:
+        covered = {k for m in matches for k in range(m.start, m.end)}
+        starts = {m.start for m in matches}
+        found = []
+        for i, token in enumerate(tokens):
+            if i in covered or not token.text[:1].isupper():
+                continue
+            end = name_from_given(tokens, i, starts, self.gaz, after_a_match=i - 1 in covered)
+            if end is None or any(k in covered for k in range(i, end)):
+                continue
+            if end + 1 < len(tokens) and tokens[end].text == "," and any(
+                    m.start == end + 1 and m.kind == "state" for m in matches):
+                continue  # "Al Hudaydah, Yemen": a place the gazetteer does not know
+            name = join_tokens(tokens, i, end)
+            known = self.matcher.prefixes.get(name.casefold(), set())
+            new = Match(i, end, NAME, tuple(known)[:1], "person")
+            if len(known) != 1:
+                new = Match(i, end, NAME, (), "person")
+                new.new_person = name
+            found.append(new)
+            covered.update(range(i, end))
+        if found:
+            matches.extend(found)
+            matches.sort(key=lambda x: x.start)
+
     # -- output ----------------------------------------------------------------------
     def _emit(self, tokens: list[Token], matches: list[Match], out: Collector) -> None:
         words = [t.text for t in tokens if t.text[:1].isalpha()]
-        title_case = len(words) > 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+        # Title Case ("Putin Meets Bush In Sochi") capitalises every longer word; a sentence
+        # with one lower-case word of four letters or more is not in Title Case.
+        title_case = len(words) > 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words) \
+            and all(w[0].isupper() for w in words if len(w) >= 4)
         # Bodies named by form ("the Parliament of Cambodia"); in Title Case every word is
         # capitalised, so the form says nothing there.
         bodies = [] if title_case else find_bodies(tokens, matches)
@@ -304,13 +336,17 @@ class _Recognizer:
                     or (not self.locations and _describes_a_person(m, nxt))
                 ):
                     continue
-                if not self.locations and m.kind in ("state", "organization") \
-                        and locates(tokens, m, matches):
+                if not self.locations and m.kind in ("state", "organization") and (
+                        locates(tokens, m, matches) or qualifies_a_noun(tokens, m)):
                     continue
                 if not self.locations and m.kind == "state" and in_a_scene_sentence(tokens, m):
                     continue
-                if m.kind == "state" and _posted_to(tokens, m, prev):
-                    continue
+                if m.kind == "state" and (
+                        _posted_to(tokens, m, prev)
+                        or (not self.locations and thing_demonym(tokens, m)
+                            and tokens[m.end].key != "'")
+                        or (m.start > 0 and tokens[m.start - 1].key == "former")):
+                    continue  # "US cable television company", "the former Soviet Union"
                 out.actor(m.names[0], at=m)
                 continue
             if m.role == NAME and m.kind == "place":
@@ -452,8 +488,10 @@ _ADMINISTRATION = {"administration", "government", "cabinet"}
 
 
 def _describes_a_person(m: Match, nxt: Match | None) -> bool:
-    """ "Cuban diplomat Jose Ramon Cabañas": a nationality of a person, not a state acting."""
-    return nxt is not None and nxt.start == m.end and nxt.kind == "role"
+    """ "Cuban diplomat Jose Ramon Cabañas", "American Paul Erven Jackson": a nationality of
+    a person, not a state acting."""
+    return nxt is not None and nxt.start == m.end and (
+        nxt.kind == "role" or nxt.new_person is not None)
 
 
 def _posted_to(tokens: list[Token], m: Match, prev: Match | None) -> bool:

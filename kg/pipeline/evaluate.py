@@ -371,10 +371,11 @@ def _score_silver(
 
 
 def _title_of(url: str | None) -> str:
-    """ "Kim Davis" from a Wikipedia link ".../wiki/Kim_Davis"."""
+    """ "Peter Robinson" from a Wikipedia link ".../wiki/Peter_Robinson_(politician)"."""
     if not url:
         return ""
-    return unquote(url.rstrip("/").rsplit("/", 1)[-1]).replace("_", " ")
+    title = unquote(url.rstrip("/").rsplit("/", 1)[-1]).replace("_", " ")
+    return title.split(" (", 1)[0]
 
 
 def _quote_key(speaker: str, text: str) -> str:
