@@ -401,7 +401,7 @@ _HAPPENINGS = {
     "earthquake", "quake", "typhoon", "hurricane", "cyclone", "flood", "floods",
     "flooding", "avalanche", "tsunami", "wildfire", "wildfires", "landslide", "mudslide",
     "eruption", "tornado", "heatwave", "drought", "sinks", "capsizes", "derails",
-    "qualifier", "tournament", "championship", "olympics", "medal",
+    "qualifier", "tournament", "championship", "olympics", "medal", "haze", "smog",
 }
 
 

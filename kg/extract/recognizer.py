@@ -222,7 +222,8 @@ class _Recognizer:
                 out.append(self._post_match(m.start, nxt.end, nxt.names[0], m.names[0]))
                 i += 2
                 continue
-            if (m.role == TITLE and m.kind == "title" and nxt is not None and nxt.role == NAME
+            if (m.role == TITLE and (m.kind == "title" or m.names[0] == "leader")
+                    and nxt is not None and nxt.role == NAME
                     and nxt.kind in ("state", "organization")
                     and [t.key for t in tokens[m.end:nxt.start]] in (["of"], ["of", "the"])):
                 out.append(self._post_match(m.start, nxt.end, m.names[0], nxt.names[0]))

@@ -243,3 +243,15 @@ def test_owners_of_things_former_states_and_names_made_adjectives(
     found = participants(text)
     assert absent is None or absent not in found, found
     assert present is None or present in found, found
+
+
+def test_the_leader_of_a_body_holds_a_post_of_it() -> None:
+    """"the leader of FARC Timoleón Jiménez": the body is in his post's title, he acts."""
+    assert participants("The President of Colombia Juan Manuel Santos and the leader of FARC "
+                        "Timoleón Jiménez will announce a deal.") == [
+        "Juan Manuel Santos", "Timoleón Jiménez"]
+
+
+def test_the_states_under_a_haze_are_its_scene() -> None:
+    assert participants("The haze from Indonesian forest fires leaves Singapore and Malaysia "
+                        "covered in smog.") == []
