@@ -192,6 +192,10 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         if [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"]:
             return _owns_a_place(tokens, m.end + 2)  # "in China's Yunnan province"
         return True
+    if k >= 0 and tokens[k].key in {"near", "off", "along"} \
+            and [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"] and any(
+                t.key in _BORDER_NOUNS | _PLACE_NOUNS for t in tokens[m.end + 2:m.end + 5]):
+        return True  # "near Syria's Mediterranean coast"
     if k >= 1 and tokens[k].key == "with" and tokens[k - 1].key in _BORDER_NOUNS:
         return True  # "near the borders with Iraq"
     if k >= 1 and tokens[k].key == "(" and is_name_word(tokens[k - 1].text) \
@@ -222,6 +226,9 @@ def locates(tokens: list[Token], m: Match, matches: list[Match]) -> bool:
         return True
     if m.kind == "state" and _locates_in(tokens, m):
         return True
+    if m.kind == "state" and m.start >= 3 and tokens[m.start - 1].key in _DIRECTIONS \
+            and tokens[m.start - 2].text == "," and is_name_word(tokens[m.start - 3].text):
+        return True  # "Adana, southern Turkey"
     if m.kind != "state" or m.start < 2 or tokens[m.start - 1].text != ",":
         return False
     before = next((x for x in matches if x.end == m.start - 1), None)
@@ -402,6 +409,7 @@ _HAPPENINGS = {
     "flooding", "avalanche", "tsunami", "wildfire", "wildfires", "landslide", "mudslide",
     "eruption", "tornado", "heatwave", "drought", "sinks", "capsizes", "derails",
     "qualifier", "tournament", "championship", "olympics", "medal", "haze", "smog",
+    "sandstorm", "volcano", "erupts",
 }
 
 
@@ -412,6 +420,9 @@ def in_a_scene_sentence(tokens: list[Token], m: Match) -> bool:
     start, end = _sentence(tokens, m.start)
     if not any(t.key in _HAPPENINGS for t in tokens[start:end]):
         return False
+    first = start + (start < len(tokens) and tokens[start].key == "the")
+    if m.start == first and m.end < end and tokens[m.end].text[:1].islower():
+        return False  # "Taiwan prepares for the typhoon": the subject acts
     after = m.end
     while after < len(tokens) and tokens[after].key in {"and", ","} | _GOVERNMENT_VERBS:
         if tokens[after].key in _GOVERNMENT_VERBS:

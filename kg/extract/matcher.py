@@ -58,6 +58,7 @@ ROLES = (
     "politician", "entertainer", "singer", "actor", "actress", "footballer", "golfer",
     "player", "players", "national", "attorney general", "leader", "prisoner", "detainee",
     "owner", "son", "daughter", "wife", "husband", "brother", "sister", "widow",
+    "director", "journalists", "activists", "lawyers", "diplomats",
 )
 # Roles that are also words of names ("National Hockey League"): only in lower case.
 LOWER_CASE_ROLES = frozenset({"national", "son", "daughter", "wife", "husband", "brother",

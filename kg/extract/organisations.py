@@ -124,6 +124,11 @@ def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> i
             start = k - 2  # "People's Action Party": the possessive is part of the name
             k -= 3
             continue
+        if text == "'" and k > 0 and tokens[k - 1].text.endswith("s") \
+                and is_name_word(tokens[k - 1].text) and tokens[k - 1].end == tokens[k].start:
+            start = k - 1  # "the Peoples' Democratic Party"
+            k -= 2
+            continue
         if text in {"'s", "s"} or tokens[k].key in {"the", "a", "an"}:
             break
         if is_name_word(text) or text in _GENERIC or (text.isupper() and len(text) > 1):

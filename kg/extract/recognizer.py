@@ -242,7 +242,10 @@ class _Recognizer:
 
     # -- "Title Name" ----------------------------------------------------------------
     def _find_new_persons(self, tokens: list[Token], matches: list[Match]) -> None:
-        starts = {m.start for m in matches}
+        # A known surname inside the name after a title is part of it: "journalists Mohamed
+        # Fahmy" (not Nabil Fahmy).
+        shorts = {m.start: m for m in matches if m.role == SHORT}
+        starts = {m.start for m in matches} - shorts.keys()
         for m in list(matches):
             if m.role not in (TITLE, RELATION) and m.kind != "post":
                 continue
@@ -256,16 +259,33 @@ class _Recognizer:
             name_end = name_span(tokens, after, starts)
             if name_end is None or (after > m.end and not closes_apposition(tokens, name_end)):
                 continue
-            name = join_tokens(tokens, after, name_end)
-            known = self.matcher.prefixes.get(name.casefold(), set())
-            if len(known) == 1:
-                new = Match(after, name_end, NAME, (next(iter(known)),), "person")
-            else:
-                new = Match(after, name_end, NAME, (), "person")
-                new.new_person = name
-            matches.append(new)
+            matches.append(self._person_match(tokens, after, name_end))
             starts.add(after)
+            for k in range(after, name_end):
+                if k in shorts and shorts[k] in matches:
+                    matches.remove(shorts[k])
+            # "journalists Mohamed Fahmy and Baher Mohamed": the names a plural role lists.
+            if m.kind == "role" and m.names[0].endswith("s") and name_end + 1 < len(tokens) \
+                    and tokens[name_end].key == "and" and name_end + 1 not in starts:
+                second = name_span(tokens, name_end + 1, starts)
+                if second is not None:
+                    matches.append(self._person_match(tokens, name_end + 1, second))
+                    starts.add(name_end + 1)
+                    for k in range(name_end + 1, second):
+                        if k in shorts and shorts[k] in matches:
+                            matches.remove(shorts[k])
         matches.sort(key=lambda x: x.start)
+
+    def _person_match(self, tokens: list[Token], start: int, end: int) -> Match:
+        """The person named by tokens ``start`` to ``end``: the gazetteer's, where the words
+        begin one of its names ("Otto Pérez"), else a new one."""
+        name = join_tokens(tokens, start, end)
+        known = self.matcher.prefixes.get(name.casefold(), set())
+        if len(known) == 1:
+            return Match(start, end, NAME, (next(iter(known)),), "person")
+        new = Match(start, end, NAME, (), "person")
+        new.new_person = name
+        return new
 
     # -- "Brian Howard": a common given name, then a surname ---------------------------
     def _given_name_persons(self, tokens: list[Token], matches: list[Match]) -> None:
@@ -281,13 +301,7 @@ class _Recognizer:
             if end + 1 < len(tokens) and tokens[end].text == "," and any(
                     m.start == end + 1 and m.kind == "state" for m in matches):
                 continue  # "Al Hudaydah, Yemen": a place the gazetteer does not know
-            name = join_tokens(tokens, i, end)
-            known = self.matcher.prefixes.get(name.casefold(), set())
-            new = Match(i, end, NAME, tuple(known)[:1], "person")
-            if len(known) != 1:
-                new = Match(i, end, NAME, (), "person")
-                new.new_person = name
-            found.append(new)
+            found.append(self._person_match(tokens, i, end))
             covered.update(range(i, end))
         if found:
             matches.extend(found)

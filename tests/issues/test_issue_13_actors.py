@@ -255,3 +255,23 @@ def test_the_leader_of_a_body_holds_a_post_of_it() -> None:
 def test_the_states_under_a_haze_are_its_scene() -> None:
     assert participants("The haze from Indonesian forest fires leaves Singapore and Malaysia "
                         "covered in smog.") == []
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("Egypt pardons al-Jazeera journalists Mohamed Fahmy and Baher Mohamed.",
+     "Baher Mohamed", "Nabil Fahmy"),
+    ("Taiwan prepares for the impact of Typhoon Dujuan tonight.", "Taiwan", None),
+    ("Police officers are gunned down on the streets of Adana, southern Turkey.", None,
+     "Turkey"),
+    ("Two ministers from the Peoples’ Democratic Party (HDP) resign.",
+     "Peoples' Democratic Party", "Democratic Party"),
+    ("Russian forces build two facilities near Syria's Mediterranean coast.", "Russia",
+     "Syria"),
+    ("Venezuelan director Lorenzo Vigas wins a Golden Lion award.", "Lorenzo Vigas",
+     "Venezuela"),
+])
+def test_lists_after_a_role_subjects_of_a_scene_and_places_by_their_coast(
+        text: str, present: str | None, absent: str | None) -> None:
+    found = participants(text)
+    assert present is None or present in found, found
+    assert absent is None or absent not in found, found
