@@ -13,8 +13,8 @@ links keep a record in their own state graph (:data:`kg.iri.INFERRED_STATE_GRAPH
 - a write of documents marks a current record *stale* (``prov:invalidatedAtTime`` on what it
   generated) and the links' record started, before it writes any document;
 - a client's write through ``kg serve`` (an update, a Graph Store write), which recomputes
-  nothing, marks every current record stale before it writes (:func:`mark_stale`), and puts
-  them back if it wrote nothing after all (:func:`put_back`).
+  nothing, marks every current record stale just before it commits (:func:`stale_while`),
+  once nothing is left to refuse it, and puts them back if it wrote nothing after all.
 
 The label of a record is the command that redoes the derivation (``kg infer --engine fast``).
 """
@@ -37,7 +37,7 @@ from kg.iri import (
     LINKS_STATE_GRAPH,
     SAME_EVENT_GRAPH_BASE,
 )
-from kg.store import Store
+from kg.store import QuerySyntaxError, Store, StoreError
 from kg.terms import Triple, sparql_iri, sparql_literal
 from kg.vocab import DIP, PROV, RDF, RDFS, XSD
 
@@ -259,6 +259,28 @@ def mark_stale(store: Store) -> dict[Derivation, Record]:
     if graphs:
         store.replace_graphs(graphs)
     return records
+
+
+@contextlib.contextmanager
+def stale_while(store: Store) -> Iterator[None]:
+    """Around the commit of a write that derives nothing: every current record stale first.
+
+    A crash at any point then leaves them stale, never wrongly current. An error of the block
+    puts them back (the write was refused whole, or undone), except a :class:`StoreError`
+    other than a :class:`QuerySyntaxError`: the store failed the write, which may have
+    written part of its steps, and stale is the safe record.
+    """
+    records = mark_stale(store)
+    try:
+        yield
+    except QuerySyntaxError:
+        put_back(store, records)
+        raise
+    except StoreError:
+        raise
+    except BaseException:
+        put_back(store, records)
+        raise
 
 
 def put_back(store: Store, records: Mapping[Derivation, Record]) -> None:

@@ -198,3 +198,12 @@ def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]
     assert not report.failures, report.failures
     yield store
     store.close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[object]:
+    """A loopback HTTP server that records every request it gets (:mod:`tests.listener`)."""
+    from tests.listener import recording_server
+
+    with recording_server() as server:
+        yield server

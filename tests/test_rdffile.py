@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -17,6 +13,7 @@ from kg.model import ParseError
 from kg.rdffile import rdf_format_of, read_rdf
 from kg.rdfio import BY_EXTENSION as EXTENSIONS
 from kg.rdfio import OXIGRAPH_FORMATS as RDF_FORMATS
+from tests.listener import Recorder
 
 SAMPLE = """
 @prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .
@@ -30,38 +27,6 @@ SAMPLE = """
 """
 RDFLIB_NAMES = {"turtle": "turtle", "json-ld": "json-ld", "ntriples": "nt", "rdf-xml": "xml"}
 SUFFIX = {fmt: ext for ext, fmt in reversed(EXTENSIONS.items())}
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """Serves a JSON-LD context and counts the requests it gets."""
-
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Recorder.hits.append(self.path)
-        body = json.dumps({"@context": {"name": "http://schema.org/name"}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def context_server() -> Iterator[str]:
-    """A real HTTP server on loopback that would serve a context, if anyone asked."""
-    _Recorder.hits = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
@@ -132,15 +97,16 @@ def test_missing_file_is_a_parse_error(tmp_path: Path) -> None:
     ids=["string", "in-a-list", "import", "nested"],
 )
 def test_remote_json_ld_context_is_refused_not_fetched(
-    tmp_path: Path, context_server: str, document: object
+    tmp_path: Path, recorder: Recorder, document: object
 ) -> None:
     path = tmp_path / "remote.jsonld"
-    path.write_text(json.dumps(document(context_server)), encoding="utf-8")  # type: ignore[operator]
+    context = f"{recorder.url}/context.jsonld"
+    path.write_text(json.dumps(document(context)), encoding="utf-8")  # type: ignore[operator]
     with pytest.raises(ParseError) as caught:
         read_rdf(path)
     assert "remote JSON-LD @context" in str(caught.value)
     assert "not fetched" in str(caught.value)
-    assert _Recorder.hits == []
+    assert recorder.requests == []
 
 
 def test_inline_json_ld_context_is_fine(tmp_path: Path) -> None:
@@ -150,14 +116,14 @@ def test_inline_json_ld_context_is_fine(tmp_path: Path) -> None:
     assert (URIRef("http://e/a"), URIRef("http://schema.org/name"), Literal("x")) in read_rdf(path)
 
 
-def test_owl_imports_is_refused(tmp_path: Path, context_server: str) -> None:
+def test_owl_imports_is_refused(tmp_path: Path, recorder: Recorder) -> None:
     path = tmp_path / "imports.ttl"
     path.write_text(f"<http://e/o> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"
-                    f"  <http://www.w3.org/2002/07/owl#imports> <{context_server}> .\n",
+                    f"  <http://www.w3.org/2002/07/owl#imports> <{recorder.url}/onto.ttl> .\n",
                     encoding="utf-8")
     with pytest.raises(ParseError, match=r"owl:imports .* is not followed"):
         read_rdf(path)
-    assert _Recorder.hits == []
+    assert recorder.requests == []
 
 
 def test_rdf_xml_external_entity_is_not_resolved(tmp_path: Path) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import os
 import socket
 import subprocess
 import sys
-import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -35,6 +32,7 @@ from kg.store import (
     open_store,
 )
 from tests.conftest import free_port
+from tests.listener import Recorder
 
 REPO = Path(__file__).resolve().parents[1]
 EX = Namespace("http://example.org/")
@@ -796,54 +794,22 @@ def test_credentials_are_hidden_and_a_timeout_can_be_set() -> None:
         SparqlStore("http://h/query?timeout=soon")
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    """Answers every POST with ASK true and remembers what it was sent."""
-
-    seen: ClassVar[list[dict[str, str]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-        self.seen.append({"path": self.path, "body": body, **dict(self.headers.items())})
-        answer = json.dumps({"head": {}, "boolean": True}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def recorder() -> Iterator[str]:
-    """The base URL of a loopback HTTP server that records requests."""
-    _Recorder.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-def test_basic_auth_and_the_sparql_protocol(recorder: str) -> None:
-    host = recorder.removeprefix("http://")
-    with open_store(f"http://me:p%40ss@{host}/query?update={recorder}/update") as store:
+def test_basic_auth_and_the_sparql_protocol(recorder: Recorder) -> None:
+    host = recorder.url.removeprefix("http://")
+    with open_store(f"http://me:p%40ss@{host}/query?update={recorder.url}/update") as store:
         assert store.query("ASK { ?s ?p ?o }").boolean is True
         store.clear()
-    query, update = _Recorder.seen
-    assert query["path"] == "/query"
-    assert query["Authorization"] == "Basic bWU6cEBzcw=="  # me:p@ss
-    assert query["Content-Type"].startswith("application/sparql-query")
-    assert "application/sparql-results+json" in query["Accept"]
-    assert query["body"] == "ASK { ?s ?p ?o }"
-    assert update["path"] == "/update"
-    assert update["Authorization"] == "Basic bWU6cEBzcw=="
-    assert update["Content-Type"].startswith("application/sparql-update")
+    dialect, query, update = recorder.requests  # a GET first: its Server header names the dialect
+    assert (dialect.method, dialect.path) == ("GET", "/query")
+    assert dialect.headers["Authorization"] == "Basic bWU6cEBzcw=="
+    assert (query.method, query.path) == ("POST", "/query")
+    assert query.headers["Authorization"] == "Basic bWU6cEBzcw=="  # me:p@ss
+    assert query.headers["Content-Type"].startswith("application/sparql-query")
+    assert "application/sparql-results+json" in query.headers["Accept"]
+    assert query.body == "ASK { ?s ?p ?o }"
+    assert (update.method, update.path) == ("POST", "/update")
+    assert update.headers["Authorization"] == "Basic bWU6cEBzcw=="
+    assert update.headers["Content-Type"].startswith("application/sparql-update")
 
 
 def test_an_unreachable_server_gives_a_clear_error() -> None:

@@ -43,6 +43,7 @@ from kg.link.features import (
     source_documents,
     values_block,
 )
+from kg.link.graphs import rewrite_link_graphs
 from kg.link.score import (
     MAX_LINKS,
     THRESHOLD,
@@ -86,14 +87,11 @@ def link_all(
         articles = select_column(
             store, "SELECT DISTINCT ?a WHERE { ?a dip:mentions ?x }"
         )
-        existing = set(
-            select_column(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a dip:LinkGraph } }")
+        report = rewrite_link_graphs(
+            store, LINK_GRAPH_BASE, (link_graph_iri(a) for a in articles),
+            lambda: link_articles(store, articles, software=software, progress=progress),
+            kind=DIP.LinkGraph,
         )
-        existing.update(g for g in store.named_graphs() if g.startswith(LINK_GRAPH_BASE))
-        report = link_articles(store, articles, software=software, progress=progress)
-        stale = existing - {link_graph_iri(a) for a in articles}
-        if stale:
-            store.drop_graphs(sorted(stale))
     return LinkReport(report.articles, report.links, time.perf_counter() - started)
 
 

@@ -38,6 +38,7 @@ from kg.link.features import (
     select_column,
     values_block,
 )
+from kg.link.graphs import rewrite_link_graphs
 from kg.link.same_event import (
     MAX_DAYS,
     EventCard,
@@ -72,11 +73,10 @@ def link_same_events_all(
         for value in select_column(store, "SELECT DISTINCT ?day WHERE { ?e dip:date ?day }")
         if (day := _parse_day(value)) is not None
     )
-    existing = set(_same_event_graphs(store))
-    report = link_days(store, days, software=software, progress=progress)
-    stale = existing - {same_event_graph_iri(d) for d in days}
-    if stale:
-        store.drop_graphs(sorted(stale))
+    report = rewrite_link_graphs(
+        store, SAME_EVENT_GRAPH_BASE, (same_event_graph_iri(d) for d in days),
+        lambda: link_days(store, days, software=software, progress=progress),
+    )
     return SameEventReport(report.days, report.links, time.perf_counter() - started)
 
 
@@ -196,10 +196,8 @@ def event_cards(store: Store, days: Sequence[date]) -> dict[str, EventCard]:
     }
 
 
-def _same_event_graphs(store: Store, days: Sequence[date] | None = None) -> list[str]:
-    """The same-event graphs the store holds (of ``days`` only, when given)."""
-    if days is None:
-        return [g for g in store.named_graphs() if g.startswith(SAME_EVENT_GRAPH_BASE)]
+def _same_event_graphs(store: Store, days: Sequence[date]) -> list[str]:
+    """The same-event graphs of ``days`` the store holds."""
     found: list[str] = []
     for chunk in chunks([same_event_graph_iri(d) for d in days], VALUES_CHUNK):
         found += select_column(

@@ -10,6 +10,10 @@ next merge could not tell them apart. With the SHACL gate on, an update that cha
 holding the ontology's classes is checked as ingest checks documents, before it commits where
 the store can run it on a checkpoint of itself (the embedded store on disk), else right after
 it, undone if it breaks the shapes.
+
+A client's write derives nothing: the derived data's records are made stale just before it
+commits (:func:`kg.derivation.stale_while`), so that a write refused before then writes nothing
+at all.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg import derivation
 from kg.iri import DEFAULT_GRAPH_IRI
 from kg.rdffile import to_rdflib
 from kg.sparql.analysis import UpdatePlan, plan_update, with_using
@@ -100,17 +105,18 @@ def apply_update(
             # Validated before it commits: a rejected update is never visible, nor durable.
             _check(store, before, after)
             checked = False
-    store.run_update(body, plan, base_iri=base_iri)
-    if checked and targets:
-        # A store that cannot preview (in memory, or another server): checked after the
-        # write and undone if rejected; between the two a reader could see it.
-        try:
-            _check(store, before, {g: store.graph_triples(g) for g in targets})
-        except BaseException:
-            # Whatever failed after the write (reading the graphs back, the gate), the client is
-            # told the update failed: so it must not stay.
-            store.replace_graphs(before)  # undo: the graphs as they were, merge kept
-            raise
+    with derivation.stale_while(store):
+        store.run_update(body, plan, base_iri=base_iri)
+        if checked and targets:
+            # A store that cannot preview (in memory, or another server): checked after the
+            # write and undone if rejected; between the two a reader could see it.
+            try:
+                _check(store, before, {g: store.graph_triples(g) for g in targets})
+            except BaseException:
+                # Whatever failed after the write (reading the graphs back, the gate), the
+                # client is told the update failed: so it must not stay.
+                store.replace_graphs(before)  # undo: the graphs as they were, merge kept
+                raise
     return UpdateOutcome(tuple(targets) if targets is not None else None,
                          rebuilt=not plan.static, checked=reported)
 
@@ -214,9 +220,10 @@ def graph_write(
         problems = gate_results(store, {graph: content})
         if any(r.severity == "Violation" for r in problems):
             raise GateRejected(problems)
-    store.replace_graphs({graph: content})
-    if not content:  # an empty graph still exists after a PUT of nothing
-        store.create_graph(graph)
+    with derivation.stale_while(store):
+        store.replace_graphs({graph: content})
+        if not content:  # an empty graph still exists after a PUT of nothing
+            store.create_graph(graph)
     return created
 
 
@@ -225,3 +232,9 @@ def graph_exists(store: Store, graph: str) -> bool:
     if not is_iri(graph):
         return False
     return bool(store.query(f"ASK {{ GRAPH {sparql_iri(graph)} {{ }} }}").boolean)
+
+
+def drop_graph(store: Store, graph: str) -> None:
+    """Drop one graph for a client, the derived data's records marked stale just before."""
+    with derivation.stale_while(store):
+        store.drop_graphs([graph])

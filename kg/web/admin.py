@@ -205,7 +205,7 @@ def ingest() -> Response:
                   "multipart/form-data")
     state = get_state()
     # Ingest keeps the derived data's records itself: links recomputed, inference made stale.
-    with state.writing(derives=True) as store:
+    with state.writing() as store:
         try:
             report = pipeline.ingest(store, sources, format=fmt, base=current_app.config["BASE"],
                                     validate=current_app.config["SHACL_GATE"])

@@ -22,6 +22,7 @@ from kg.terms import is_iri
 from kg.validate.writes import (
     GateRejected,
     Triple,
+    drop_graph,
     graph_exists,
     graph_write,
 )
@@ -80,7 +81,7 @@ def handle(graph: str | None, *, created_status: int = 201) -> Response:
             if request.method == "DELETE":
                 if graph is not None and not graph_exists(store, target):
                     fail(404, f"there is no graph <{graph}>")
-                store.drop_graphs([target])
+                drop_graph(store, target)
                 return Response(status=204)
             triples = body_triples(target)
             created = graph_write(store, target, triples, merge=request.method == "POST",

@@ -141,8 +141,9 @@ def build_doc(graph: Graph, shapes: Graph) -> OntologyDoc:
     targets = _shape_targets(shapes)
     paths = _shape_paths(shapes)
     classes, properties, external = [], [], []
-    for term in sorted(_terms(graph)):
-        doc = _term_doc(graph, term, targets, paths)
+    declared = _terms(graph)
+    for term in sorted(declared):
+        doc = _term_doc(graph, term, declared, targets, paths)
         if not str(term).startswith(DIP):
             external.append(doc)
         elif doc.kind == "class":
@@ -171,6 +172,7 @@ def anchor(iri: str) -> str:
 
 
 def _terms(graph: Graph) -> set[URIRef]:
+    """The classes and properties the graph declares: each has its entry on the page."""
     found: set[URIRef] = set()
     for kind in (*CLASS_TYPES, *PROPERTY_TYPES):
         found.update(t for t in graph.subjects(RDF.type, kind) if isinstance(t, URIRef))
@@ -185,13 +187,13 @@ def _kind(graph: Graph, term: URIRef) -> str:
     return ", ".join([*traits, *(kinds or ["property"])])
 
 
-def _term_doc(graph: Graph, term: URIRef, targets: dict[Node, list[Node]],
-              paths: dict[Node, list[Node]]) -> TermDoc:
+def _term_doc(graph: Graph, term: URIRef, declared: set[URIRef],
+              targets: dict[Node, list[Node]], paths: dict[Node, list[Node]]) -> TermDoc:
     kind = _kind(graph, term)
     facts: list[tuple[str, tuple[Ref, ...]]] = []
 
     def add(label: str, values: Iterable[Node]) -> None:
-        refs = tuple(r for v in values for r in _refs(graph, v))
+        refs = tuple(r for v in values for r in _refs(graph, v, declared))
         if refs:
             facts.append((label, refs))
 
@@ -232,11 +234,11 @@ def _union(graph: Graph, node: Node) -> list[Node]:
     return list(Collection(graph, members)) if members is not None else []
 
 
-def _refs(graph: Graph, node: Node) -> list[Ref]:
+def _refs(graph: Graph, node: Node, declared: set[URIRef]) -> list[Ref]:
     if isinstance(node, URIRef):
         iri = str(node)
         # Every term the ontology declares has its entry on the page; others link out.
-        href = "#" + anchor(iri) if _declared(graph, node) else iri
+        href = "#" + anchor(iri) if node in declared else iri
         return [Ref(compact(node, NAMES).strip("<>"), href, iri)]
     if isinstance(node, Literal):
         return [Ref(str(node), "")]
@@ -246,13 +248,9 @@ def _refs(graph: Graph, node: Node) -> list[Ref]:
         for i, member in enumerate(members):
             if i:
                 refs.append(Ref("or", ""))
-            refs.extend(_refs(graph, member))
+            refs.extend(_refs(graph, member, declared))
         return refs
     return []
-
-
-def _declared(graph: Graph, node: URIRef) -> bool:
-    return any((node, RDF.type, t) in graph for t in (*CLASS_TYPES, *PROPERTY_TYPES))
 
 
 def _text(graph: Graph, node: Node, predicate: URIRef) -> str:

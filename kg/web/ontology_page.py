@@ -14,19 +14,15 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph
 
 from kg.resources import resource_path
+from kg.web import formats
 from kg.web.diagram import draw_classes
 from kg.web.http import fail
 from kg.web.ontology_doc import ONTOLOGY_FILE, ontology_doc, ontology_file_text
 
 bp = Blueprint("ontology", __name__)
 
-#: Media type and rdflib format of each RDF answer, by the names ``?format=`` takes.
-RDF_ANSWERS = {
-    "turtle": ("text/turtle", "turtle"),
-    "json-ld": ("application/ld+json", "json-ld"),
-    "rdf-xml": ("application/rdf+xml", "xml"),
-    "ntriples": ("application/n-triples", "nt"),
-}
+#: The RDF answers, by the names ``?format=`` takes (their media types: kg.web.formats).
+RDF_ANSWERS = ("turtle", "json-ld", "rdf-xml", "ntriples")
 
 
 @bp.get("/ontology")
@@ -34,15 +30,15 @@ def page() -> Response:
     """The documentation page, or the ontology in RDF for clients that ask for it."""
     chosen = request.args.get("format")
     if chosen is None:
-        offered = ["text/html", *(media for media, _ in RDF_ANSWERS.values())]
+        offered = ["text/html", *(_media_type(name) for name in RDF_ANSWERS)]
         best = request.accept_mimetypes.best_match(offered, default="text/html")
-        chosen = next((name for name, (media, _) in RDF_ANSWERS.items() if media == best), "html")
+        chosen = next((name for name in RDF_ANSWERS if _media_type(name) == best), "html")
     if chosen == "html":
         response = Response(render_template("ontology.html", doc=ontology_doc(),
                                             diagram=class_diagram()),
                             content_type="text/html; charset=utf-8")
     elif chosen in RDF_ANSWERS:
-        response = Response(_rdf(chosen), content_type=RDF_ANSWERS[chosen][0] + "; charset=utf-8")
+        response = Response(_rdf(chosen), content_type=formats.media_type(chosen, graph=True))
     else:
         fail(406, f"format={chosen!r}: use html or one of {', '.join(RDF_ANSWERS)}")
     response.vary.add("Accept")
@@ -67,4 +63,9 @@ def _rdf(name: str) -> str:
     if name == "turtle":  # the file as written, with its comments
         return ontology_file_text()
     graph = Graph().parse(resource_path(*ONTOLOGY_FILE), format="turtle")
-    return graph.serialize(format=RDF_ANSWERS[name][1])
+    return graph.serialize(format=_media_type(name))  # rdflib names its writers by media type
+
+
+def _media_type(name: str) -> str:
+    """The media type an RDF answer is sent as, without its charset."""
+    return formats.GRAPH_TYPES[name][0]

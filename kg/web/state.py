@@ -14,13 +14,11 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from kg import derivation
 from kg.pipeline import SOFTWARE_IRI, Finding, check_store
 from kg.pipeline.resume import finish_interrupted
 from kg.queries import NamedQuery, load_queries
 from kg.store import (
     MEMORY_URL,
-    QuerySyntaxError,
     Store,
     StoreError,
     is_memory_url,
@@ -98,39 +96,20 @@ class State:
             self.checks = [Finding("checks", False, f"could not run: {exc}")]
 
     @contextlib.contextmanager
-    def writing(self, *, derives: bool = False) -> Iterator[Store]:
+    def writing(self) -> Iterator[Store]:
         """Hold the write lock for a client's write of documents, the derived data's records
         kept true: the one way the web writes.
 
-        A write that derives nothing (an update, a Graph Store write) marks every current
-        derivation stale before it writes, as ingest does before its first document (one that
-        ``derives``, ingest, keeps the records itself), so that a crash at any point leaves
-        them stale, never wrongly current; the next `kg infer`, `kg link` or `kg check
-        --repair` makes them current again. A write refused before it was made puts them
-        back; one the store failed leaves them stale.
+        A write that derives nothing (an update, a Graph Store write or delete) marks every
+        current derivation stale just before it commits (:func:`kg.derivation.stale_while`, in
+        :mod:`kg.validate.writes`), as ingest does before its first document, so that a crash
+        at any point leaves them stale, never wrongly current, and a write refused before it
+        commits writes nothing; the next `kg infer`, `kg link` or `kg check --repair` makes
+        them current again.
         """
         with self.engine.writing() as store:
             try:
-                records = None if derives else derivation.mark_stale(store)
-                try:
-                    yield store
-                except QuerySyntaxError:
-                    # The store refused the text (a syntax it cannot read, a triple term): an
-                    # update runs whole or not at all, so nothing was written.
-                    if records is not None:
-                        derivation.put_back(store, records)
-                    raise
-                except StoreError:
-                    # The store failed it: an update whole, but a Graph Store write may have
-                    # written part of its steps. Stale is the safe record.
-                    raise
-                except BaseException:
-                    # Refused before anything was written (the gate, a bad body, a missing
-                    # graph) or undone (an update the gate rejects after it ran): the records
-                    # as before.
-                    if records is not None:
-                        derivation.put_back(store, records)
-                    raise
+                yield store
             finally:
                 self.recheck(store)
 

@@ -3,12 +3,8 @@ fetched that the input names, and a size limit."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +13,7 @@ from flask.testing import FlaskClient
 from kg.cli import cli
 from kg.web.ontology_doc import ontology_doc
 from kg.web.validate_page import MAX_DOCUMENT
+from tests.listener import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_PAGE = ROOT / "examples" / (
@@ -97,46 +94,15 @@ def test_a_document_over_the_limit_is_refused(client: FlaskClient) -> None:
     assert response.status_code == 413
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    paths: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.paths.append(self.path)
-        body = b'{"@context": {"name": "http://schema.org/name"}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def context_server() -> Iterator[str]:
-    """A server on loopback that records every request: what validation must never make."""
-    _Recorder.paths = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
-def test_nothing_the_input_names_is_fetched(client: FlaskClient, context_server: str) -> None:
-    remote = json.dumps({"@context": context_server + "/context.jsonld",
+def test_nothing_the_input_names_is_fetched(client: FlaskClient, recorder: Recorder) -> None:
+    remote = json.dumps({"@context": recorder.url + "/context.jsonld",
                          "@id": "https://w3id.org/diplomacy-kg/id/state/x", "name": "X"})
     response = client.post("/validate", data=remote, content_type="application/ld+json")
     assert response.status_code == 400
     imports = (f"<https://w3id.org/diplomacy-kg/id/x> "
-               f"<http://www.w3.org/2002/07/owl#imports> <{context_server}/shapes.ttl> .")
+               f"<http://www.w3.org/2002/07/owl#imports> <{recorder.url}/shapes.ttl> .")
     response = client.post("/validate", data=imports, content_type="text/turtle")
     assert response.status_code == 400
-    article = f"Title: Talks\nURL: {context_server}/article\n\nTwo envoys meet in Geneva.\n"
+    article = f"Title: Talks\nURL: {recorder.url}/article\n\nTwo envoys meet in Geneva.\n"
     client.post("/validate/document?format=article", data=article)
-    assert _Recorder.paths == []
+    assert recorder.requests == []
