@@ -58,6 +58,7 @@ _PEOPLE_NOUNS = {
     "woman", "women", "child", "children", "family", "families", "people", "hostages",
     "climbers", "villagers", "asylum", "girl", "girls", "boy", "boys", "teenager",
     "teenagers", "baby", "babies", "travelers", "travellers", "prisoner", "prisoners",
+    "sources", "militants", "rebels", "nationalist", "nationalists", "separatists",
 }
 # Things of a nation that act for no state: "a Vietnamese cargo ship sinks", "a South Korean
 # palm oil company", "the Israeli Amos-6 communication satellite".
@@ -65,7 +66,7 @@ _THING_NOUNS = {
     "ship", "ships", "vessel", "vessels", "boat", "boats", "freighter", "tanker", "trawler",
     "airliner", "company", "firm", "satellite", "carmaker", "brand",
     "conglomerate", "manufacturer", "organization", "organisation", "club", "team", "probe",
-    "investigation", "court", "railways", "railway", "fires",
+    "investigation", "court", "railways", "railway", "fires", "maker", "automaker",
     "wildfires",
 }
 # A state's organs after its name or demonym: "a Pakistan Air Force base", "Saudi border
@@ -185,7 +186,7 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         k -= 1
     if k >= 0 and tokens[k].key in _DIRECTIONS:
         k -= 1
-    if k >= 0 and tokens[k].key in {"in", "across", "throughout", "within", "inside"}:
+    if k >= 0 and tokens[k].key in {"in", "across", "throughout", "within", "inside", "around"}:
         # "discuss the uprising in Syria": the state is what is discussed.
         if any(t.key in _DISCUSS for t in tokens[max(0, k - 8):k]):
             return False
@@ -210,9 +211,11 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
 
 
 def qualifies_a_noun(tokens: list[Token], m: Match) -> bool:
-    """ "Yemen-based", "the Al Qaeda-linked Nusra Front": a name made an adjective."""
+    """ "Yemen-based", "the Al Qaeda-linked Nusra Front", "the United Nations Headquarters":
+    a name made an adjective."""
     after = [t.key for t in tokens[m.end:m.end + 2]]
-    return after[:1] in (["based"], ["linked"]) or after in (["-", "based"], ["-", "linked"])
+    return after[:1] in (["based"], ["linked"], ["headquarters"]) \
+        or after in (["-", "based"], ["-", "linked"])
 
 
 def locates(tokens: list[Token], m: Match, matches: list[Match]) -> bool:
@@ -408,9 +411,10 @@ _HAPPENINGS = {
     "earthquake", "quake", "typhoon", "hurricane", "cyclone", "flood", "floods",
     "flooding", "avalanche", "tsunami", "wildfire", "wildfires", "landslide", "mudslide",
     "eruption", "tornado", "heatwave", "drought", "sinks", "capsizes", "derails",
-    "qualifier", "tournament", "championship", "olympics", "medal", "haze", "smog",
-    "sandstorm", "volcano", "erupts",
+    "haze", "smog", "sandstorm", "volcano", "erupts", "crash", "crashes",
 }
+# A game's teams are its states even as its subject: "Georgia defeat Tonga 17-10".
+_GAMES = {"qualifier", "tournament", "championship", "olympics", "medal", "match"}
 
 
 def in_a_scene_sentence(tokens: list[Token], m: Match) -> bool:
@@ -418,10 +422,12 @@ def in_a_scene_sentence(tokens: list[Token], m: Match) -> bool:
     and does not itself act there ("Typhoon Dujuan hits mainland China", "a qualifier
     between Malaysia and Saudi Arabia"; not "Japan says the quake ...")."""
     start, end = _sentence(tokens, m.start)
-    if not any(t.key in _HAPPENINGS for t in tokens[start:end]):
+    keys = {t.key for t in tokens[start:end]}
+    game = bool(keys & _GAMES)
+    if not game and not keys & _HAPPENINGS:
         return False
     first = start + (start < len(tokens) and tokens[start].key == "the")
-    if m.start == first and m.end < end and tokens[m.end].text[:1].islower():
+    if not game and m.start == first and m.end < end and tokens[m.end].text[:1].islower():
         return False  # "Taiwan prepares for the typhoon": the subject acts
     after = m.end
     while after < len(tokens) and tokens[after].key in {"and", ","} | _GOVERNMENT_VERBS:

@@ -78,7 +78,10 @@ BLOCKED = (
     "Washington Post", "Washington Times", "Georgia Tech", "New Mexico", "New Jersey",
     "Georgia Straight", "Chad Johnson", "Jordan River", "Jordan Valley", "West Indian",
     "West Indians", "West Indies", "FIFA World Cup", "East Indian", "East Indians", "Indian Ocean",
-    "South America", "North America", "Central America",
+    "South America", "North America", "Central America", "British Airways", "Air France",
+    "Air India", "Air China", "China Airlines", "Japan Airlines", "Korean Air",
+    "Qatar Airways", "Turkish Airlines", "Saudi Aramco", "Agence France-Presse",
+    "Agence France Presse", "Deutsche Bank", "Deutsche Welle",
 )
 
 

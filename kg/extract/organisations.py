@@ -31,7 +31,7 @@ _NAMED_BY_CREED = {"Party", "Front", "Movement", "Alliance"}
 _THINGS = {"Corporation", "Company", "Inc", "Treaty", "Accord", "Accords", "Agreement",
            "Railways", "Airlines", "Airways"}
 # Heads that take a complement: "Parliament of Cambodia", "Association for Regional ...".
-_COMPLEMENTS = {"of", "for"}
+_COMPLEMENTS = {"of", "for", "on"}
 # Words that name no particular body on their own: "the National Assembly", "the Supreme
 # Court" need a state or a proper name beside them.
 _GENERIC = {
@@ -97,18 +97,22 @@ def _of_a_state(tokens: list[Token], body: Body, head: int, states: list[Match])
     """The body's usual name: "Supreme Court of the Philippines" for "Philippine Supreme
     Court" (a demonym, then generic words), "United States Department of Justice" for
     "United States Justice Department"."""
-    if body.end != head + 1 or not states or states[0].start != body.start:
+    if not states or states[0].start != body.start:
         return body
     rest = [t.text for t in tokens[states[0].end:head]]
-    if tokens[head].text == "Department" and len(rest) == 1 and states[0].role == NAME:
-        # "the United States Justice Department": the Department of Justice
-        state = join_tokens(tokens, states[0].start, states[0].end)
-        return dataclasses.replace(body, name=f"{state} Department of {rest[0]}")
-    if states[0].role != DEMONYM:
+    if states[0].role == NAME:
+        # The state as the gazetteer names it: "U.S. Court of Appeals" is the United States'.
+        state = states[0].names[0]
+        if tokens[head].text == "Department" and len(rest) == 1 and body.end == head + 1:
+            # "the United States Justice Department": the Department of Justice
+            return dataclasses.replace(body, name=f"{state} Department of {rest[0]}")
+        tail = join_tokens(tokens, states[0].end, body.end)
+        return dataclasses.replace(body, name=f"{state} {tail}")
+    plain = body.end == head + 1 or tokens[head + 1].key in {"on", "for"}
+    if states[0].role != DEMONYM or not plain or not all(w in _GENERIC for w in rest):
         return body
-    if not all(w in _GENERIC for w in rest):
-        return body
-    title = join_tokens(tokens, states[0].end, head + 1)
+    # "the Philippine Commission on Human Rights": the Commission on Human Rights of it
+    title = join_tokens(tokens, states[0].end, body.end)
     return dataclasses.replace(body, state=states[0].names[0], title=title)
 
 
@@ -172,7 +176,9 @@ def _complement_end(tokens: list[Token], after: int) -> int:
         joined = k + 1
         if tokens[k].key == "of" and joined < len(tokens) and tokens[joined].key == "the":
             joined += 1
-        if tokens[k].key in {"and", "of"} and joined < len(tokens) \
+        if tokens[k].key == "for" and joined < len(tokens) and tokens[joined].key == "the":
+            joined += 1  # "Court of Appeals for the Sixth Circuit"
+        if tokens[k].key in {"and", "of", "for"} and joined < len(tokens) \
                 and is_name_word(tokens[joined].text) and end > after:
             k = joined
             continue

@@ -275,3 +275,27 @@ def test_lists_after_a_role_subjects_of_a_scene_and_places_by_their_coast(
     found = participants(text)
     assert present is None or present in found, found
     assert absent is None or absent not in found, found
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("The Philippine Commission on Human Rights condemns the murders.",
+     "Commission on Human Rights of the Philippines", "Philippines"),
+    ("The U.S. Court of Appeals for the Sixth Circuit denies Kim Davis' request.",
+     "United States Court of Appeals for the Sixth Circuit", "United States"),
+    ("U.S. car maker General Motors pays a $900 million fine.", None, "United States"),
+    ("British Airways Flight 2276 suffers an engine failure in Las Vegas.", None,
+     "United Kingdom"),
+    ("Russia moves its first fighter jets to Syria, according to American sources.", "Russia",
+     "United States"),
+    ("Parties hold talks after claims that Irish nationalist militants killed a man.", None,
+     "Ireland"),
+    ("Wayne Rooney scores against Switzerland in a Euro 2016 qualifying match.",
+     "Wayne Rooney", "Switzerland"),
+    ("The flag of Palestine is raised above the United Nations Headquarters in New York.",
+     "Palestine", "United Nations"),
+])
+def test_bodies_with_complements_and_states_of_companies_sources_and_games(
+        text: str, present: str | None, absent: str | None) -> None:
+    found = participants(text)
+    assert present is None or present in found, found
+    assert absent is None or absent not in found, found
