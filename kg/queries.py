@@ -6,6 +6,11 @@ as a term of that type; ``name`` as the key of a name (``dip:nameKey``, kg.names
 IRI it is; ``event``, ``article``, ``record`` (an event or an article) and ``entity`` (an
 actor, post, place, topic or outlet) as the things whose words the text index finds, or as the
 IRI given, or left unbound (anything) when empty. No value is ever pasted into a query's text.
+
+A ``# days: day from..to`` line binds ``?day`` to every date from the ``from`` parameter to the
+``to`` parameter when they are at most :data:`MAX_DAYS` apart, so that a query can look its
+events up by date (an index lookup per day) instead of reading every event to test its date;
+for a longer range ``?day`` stays unbound and the query's own FILTER keeps to the range.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -43,6 +48,9 @@ LOOKUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "entity": (NAMED_KINDS, ("name", "body")),
 }
 TYPES = ("text", "iri", "date", "integer", "name", *LOOKUPS)
+#: The longest range a ``# days:`` line binds day by day (about a year: 366 VALUES rows).
+MAX_DAYS = 366
+_DAYS = re.compile(r"^(?P<day>[A-Za-z_]\w*)\s+(?P<first>\w+)\s*\.\.\s*(?P<last>\w+)\s*$")
 
 
 class QueryParamError(ValueError):
@@ -71,11 +79,15 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    #: ``# days: day from..to``: the variable bound to each day of the range, and the range's
+    #: two date parameters.
+    days: tuple[str, str, str] | None = None
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
     """Read the ``# title:``, ``# description:`` and ``# param:`` header of a query text."""
     title, description, params = name, "", []
+    days: tuple[str, str, str] | None = None
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
@@ -104,12 +116,19 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
                                  f"looked up within a range, not a {kind}")
             params.append(Param(match["name"], kind, match["description"].strip(), default,
                                 within))
+        elif key == "days":
+            found = _DAYS.match(value)
+            if not found:
+                raise ValueError(f"{name}.rq: cannot read days line {value!r} (day from..to)")
+            days = (found["day"], found["first"], found["last"])
     dates = {p.name for p in params if p.type == "date"}
+    if days is not None and not set(days[1:]) <= dates:
+        raise ValueError(f"{name}.rq: the days {days[1]}..{days[2]} are not date parameters")
     for param in params:
         if param.within is not None and not set(param.within) <= dates:
             raise ValueError(f"{name}.rq: {param.name} is looked up within "
                              f"{'..'.join(param.within)}, which are not date parameters")
-    return NamedQuery(name, title, description, tuple(params), text)
+    return NamedQuery(name, title, description, tuple(params), text, days)
 
 
 def queries_dir() -> Path:
@@ -183,7 +202,22 @@ def bind_params(query: NamedQuery, values: Mapping[str, str], *,
             if param.within is not None:
                 days = (str(bindings[param.within[0]]), str(bindings[param.within[1]]))
             bindings[param.name] = _look_up(param, raw, store, days)
+    if query.days is not None:
+        every_day = _every_day(bindings[query.days[1]], bindings[query.days[2]])
+        if every_day is not None:
+            bindings[query.days[0]] = every_day
     return bindings
+
+
+def _every_day(first: Binding, last: Binding) -> tuple[Node, ...] | None:
+    """Every date from ``first`` to ``last`` as xsd:date terms (none for a reversed range), or
+    None when the range is longer than :data:`MAX_DAYS`."""
+    start = date.fromisoformat(str(first))
+    count = (date.fromisoformat(str(last)) - start).days + 1
+    if count > MAX_DAYS:
+        return None
+    return tuple(Literal((start + timedelta(days=k)).isoformat(), datatype=XSD.date)
+                 for k in range(max(count, 0)))
 
 
 def _look_up(param: Param, words: str, store: Store | None,

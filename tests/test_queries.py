@@ -149,3 +149,32 @@ def test_an_event_type_reaches_its_plover_category(examples_store: Store) -> Non
     assert [(str(code), str(plover)) for code, plover in result.rows] == [
         ("https://w3id.org/diplomacy-kg/cameo/046", "https://w3id.org/diplomacy-kg/plover/CONSULT")
     ]
+
+
+def test_a_days_line_binds_each_day_of_a_range_up_to_a_year() -> None:
+    """`# days: day from..to`: a range of up to a year is looked up day by day (an index lookup
+    each); a longer one is left to the query's FILTER; a reversed one answers nothing."""
+    query = QUERIES["real_events"]
+    assert query.days == ("day", "from", "to")
+    june = bind_params(query, {"from": "2007-06-01", "to": "2007-06-30"})["day"]
+    assert isinstance(june, tuple) and len(june) == 30
+    assert str(june[0]) == "2007-06-01" and str(june[-1]) == "2007-06-30"
+    assert "day" not in bind_params(query, {"from": "2007-01-01", "to": "2009-12-31"})
+    assert bind_params(query, {"from": "2007-06-30", "to": "2007-06-01"})["day"] == ()
+    with pytest.raises(ValueError, match="not date parameters"):
+        parse_named_query("x", "# param: a (text)\n# param: b (date)\n# days: d a..b\nSELECT * {}")
+
+
+def test_real_events_by_the_day_are_those_of_the_whole_range_in_it(examples_store: Store) -> None:
+    """The answer looked up day by day is the one the FILTER over every event gives."""
+    query = QUERIES["real_events"]
+
+    def rows(params: dict[str, str]) -> set[tuple[str, ...]]:
+        bindings = bind_params(query, params, store=examples_store)
+        return {tuple(str(v) for v in row)
+                for row in examples_store.query(query.text, bindings=bindings).rows}
+
+    everything = rows({})
+    for start, end in (("2007-06-01", "2007-06-30"), ("2007-07-01", "2008-06-30")):
+        by_day = rows({"from": start, "to": end})
+        assert by_day and by_day == {r for r in everything if start <= r[1] <= end}
