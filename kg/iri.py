@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -49,8 +50,12 @@ _KEY_WORD = re.compile(r"[^\W_]+")
 _LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i",
                           "þ": "th", "æ": "ae", "œ": "oe", "ŀ": "l"})
 _MAX_SLUG = 80
+# Pure functions of a name or headline, called for every mention of it: an ingest of 1,000
+# events asked event_key 73k times for far fewer headlines and names, so their answers are kept.
+_CACHED = 1 << 16
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def slugify(text: str, max_length: int = _MAX_SLUG) -> str:
     """Lower-case ASCII words joined by hyphens ("Russia's President" -> "russia-s-president")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -65,6 +70,7 @@ def short_hash(text: str, length: int = 10) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def event_key(headline: str) -> str:
     """The identity form of a headline: its words, however they were spelt or marked up.
 
@@ -85,6 +91,7 @@ def event_key(headline: str) -> str:
     return " ".join(words) or " ".join(headline.split()).casefold()
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def event_iri(event_date: date, headline: str, base: str = DEFAULT_BASE) -> str:
     """The IRI of the event with this date and headline (see :func:`event_key`)."""
     key = event_key(headline)

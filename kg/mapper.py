@@ -35,6 +35,35 @@ MAPPER_VERSION = "5"
 
 
 
+# The nodes and name keys of actors, places and the like recur in every document that names
+# them: each is made once (rdflib checks an IRI each time it makes one) and shared, as rdflib
+# terms are immutable.
+@lru_cache(maxsize=1 << 16)
+def _node(value: str) -> URIRef:
+    return URIRef(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key(name: str) -> Literal:
+    return Literal(name_key(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(text: str) -> Literal:
+    """A plain literal: names, headlines, context tags and anchors recur across documents."""
+    return Literal(text)
+
+
+@lru_cache(maxsize=1 << 12)
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+@lru_cache(maxsize=1 << 14)
+def _date(day: date) -> Literal:
+    return Literal(day.isoformat(), datatype=XSD.date)
+
+
 class _Builder:
     """Collects the triples of one document; each node is described once."""
 
@@ -61,13 +90,13 @@ class _Builder:
     def name_keys(self, node: URIRef, *names: str) -> None:
         """The keys the node is looked up by (kg.names): one per label and alias."""
         for name in names:
-            self.add(node, DIP.nameKey, Literal(name_key(name)))
+            self.add(node, DIP.nameKey, _key(name))
 
     def actor(self, actor: Actor) -> URIRef:
-        node = URIRef(iri.actor_iri(actor.kind, actor.name, self.base))
+        node = _node(iri.actor_iri(actor.kind, actor.name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP[_ACTOR_CLASS[actor.kind.value]])
-            self.add(node, RDFS.label, Literal(actor.name))
+            self.add(node, RDFS.label, _plain(actor.name))
             self.name_keys(node, actor.name, *actor.aliases)
             if actor.qid:
                 self.add(node, OWL.sameAs, WD[actor.qid])
@@ -76,10 +105,10 @@ class _Builder:
         return node
 
     def post(self, post: Post) -> URIRef:
-        node = URIRef(iri.named_iri("post", post.name, self.base))
+        node = _node(iri.named_iri("post", post.name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Post)
-            self.add(node, RDFS.label, Literal(post.name))
+            self.add(node, RDFS.label, _plain(post.name))
             self.name_keys(node, post.name)
             if post.qid:
                 self.add(node, OWL.sameAs, WD[post.qid])
@@ -90,31 +119,31 @@ class _Builder:
         return node
 
     def topic(self, name: str) -> URIRef:
-        node = URIRef(iri.named_iri("topic", name, self.base))
+        node = _node(iri.named_iri("topic", name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Topic)
-            self.add(node, RDFS.label, Literal(name))
+            self.add(node, RDFS.label, _plain(name))
             self.add(node, SKOS.prefLabel, Literal(name, lang="en"))
             self.name_keys(node, name)
         return node
 
     def place(self, place: Place) -> URIRef:
-        node = URIRef(iri.named_iri("place", place.name, self.base))
+        node = _node(iri.named_iri("place", place.name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Place)
-            self.add(node, RDFS.label, Literal(place.name))
+            self.add(node, RDFS.label, _plain(place.name))
             self.name_keys(node, place.name)
             if place.qid:
                 self.add(node, OWL.sameAs, WD[place.qid])
         return node
 
     def outlet(self, outlet: Outlet) -> URIRef:
-        node = URIRef(iri.named_iri("source", outlet.name, self.base))
+        node = _node(iri.named_iri("source", outlet.name, self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Source)
             if outlet.is_agency:
                 self.add(node, RDF.type, DIP.NewsAgency)
-            self.add(node, RDFS.label, Literal(outlet.name))
+            self.add(node, RDFS.label, _plain(outlet.name))
             self.name_keys(node, outlet.name)
             if outlet.qid:
                 self.add(node, OWL.sameAs, WD[outlet.qid])
@@ -149,8 +178,8 @@ class _Builder:
     def target(self, thing: Actor | Post | Place) -> URIRef:
         """The node of an actor, post or place, without describing it."""
         if isinstance(thing, Actor):
-            return URIRef(iri.actor_iri(thing.kind, thing.name, self.base))
-        return URIRef(iri.named_iri("post" if isinstance(thing, Post) else "place", thing.name,
+            return _node(iri.actor_iri(thing.kind, thing.name, self.base))
+        return _node(iri.named_iri("post" if isinstance(thing, Post) else "place", thing.name,
                                     self.base))
 
     # -- evidence: the words that named each actor, post, place and event type ----------
@@ -186,9 +215,9 @@ class _Builder:
             add((node, DIP.evidenceFor, target))
             add((node, DIP.evidenceIn, record))
             add((node, DIP.textProperty, _TEXT_PROPERTY[span.field]))
-            add((node, DIP.anchorOf, Literal(anchor)))
-            add((node, DIP.beginIndex, Literal(start, datatype=XSD.integer)))
-            add((node, DIP.endIndex, Literal(end, datatype=XSD.integer)))
+            add((node, DIP.anchorOf, _plain(anchor)))
+            add((node, DIP.beginIndex, _integer(start)))
+            add((node, DIP.endIndex, _integer(end)))
 
     def _stored_span(
         self, record: URIRef, span: Span, values: Sequence[str | None]
@@ -211,7 +240,7 @@ class _Builder:
     # -- events ------------------------------------------------------------------------------
 
     def event(self, event: Event) -> URIRef:
-        node = URIRef(iri.event_iri(event.date, event.headline, self.base))
+        node = _node(iri.event_iri(event.date, event.headline, self.base))
         self.event_core(node, event.headline, event.date)
         self.add(node, DIP.summary, _text(event.summary))
         found: list[tuple[URIRef, Span]] = []
@@ -225,7 +254,7 @@ class _Builder:
         for topic in dict.fromkeys(topics):
             self.add(node, DIP.topic, self.topic(topic))
         for tag in event.context:
-            self.add(node, DIP.contextTag, Literal(tag))
+            self.add(node, DIP.contextTag, _plain(tag))
         found += self.mentions(node, event.mentions, DIP.participant)
         for actor in (*event.mentions.actors, *(p.holder for p in event.mentions.posts
                                                  if p.holder is not None),
@@ -244,21 +273,22 @@ class _Builder:
 
     def event_core(self, node: URIRef, headline: str, day: date) -> None:
         if self.first_time(node):
-            self._headlines[node] = _clean_headline(headline)
+            clean = self._headlines[node] = _clean_headline(headline)
             self.add(node, RDF.type, DIP.Event)
-            self.add(node, RDFS.label, Literal(_clean_headline(headline)))
-            self.add(node, DIP.headline, Literal(_clean_headline(headline)))
-            self.add(node, DIP.date, Literal(day.isoformat(), datatype=XSD.date))
+            label = _plain(clean)
+            self.add(node, RDFS.label, label)
+            self.add(node, DIP.headline, label)
+            self.add(node, DIP.date, _date(day))
 
     def event_ref(self, ref: EventRef) -> URIRef | None:
         if ref.date is None:
             return None  # an event without a date cannot be identified
-        node = URIRef(iri.event_iri(ref.date, ref.headline, self.base))
+        node = _node(iri.event_iri(ref.date, ref.headline, self.base))
         self.event_core(node, ref.headline, ref.date)
         for topic in ref.mentions.topics:
             self.add(node, DIP.topic, self.topic(topic))
         for tag in ref.context:
-            self.add(node, DIP.contextTag, Literal(tag))
+            self.add(node, DIP.contextTag, _plain(tag))
         # No evidence here: a related entry points at an event whose own page carries it
         # (evidence on every restated entry would double an event page's triples).
         self.mentions(node, ref.mentions, DIP.participant)
@@ -271,8 +301,8 @@ class _Builder:
         node = URIRef(iri.article_iri(link.url, base=self.base))
         if self.first_time(node):
             self.add(node, RDF.type, DIP.Article)
-            self.add(node, RDFS.label, Literal(link.label))
-            self.add(node, DIP.sourceLabel, Literal(link.label))
+            self.add(node, RDFS.label, _plain(link.label))
+            self.add(node, DIP.sourceLabel, _plain(link.label))
             self.add(node, DIP.url, Literal(link.url, datatype=XSD.anyURI))
             if link.publisher is not None:
                 self.add(node, DIP.publisher, self.outlet(link.publisher))

@@ -1,152 +1,45 @@
-"""Ingest: documents parsed, extracted, mapped, validated and stored, each as one named graph."""
+"""Ingest: documents parsed, extracted, mapped, validated and stored, each as one named graph.
+
+The front (:func:`ingest`) and the one writer (:class:`Ingester`); the reading of a document
+is in :mod:`kg.pipeline.reading`, the pipeline over worker processes in
+:mod:`kg.pipeline.pipelined`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kg import __version__, derivation
-from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
-from kg.iri import document_graph_iri
 from kg.link.find import LinkReport, link_all, update_links
 from kg.link.same_event_store import SameEventReport, link_same_events_all, update_same_events
-from kg.mapper import MAPPER_VERSION, Triple, document_key, map_triples, provenance_triples
-from kg.model import Document, ParseError
+from kg.mapper import MAPPER_VERSION, Triple, map_triples, provenance_triples
+from kg.model import Document
 from kg.ontology import ensure_ontology
-from kg.parse import detect_format, parse_document
-from kg.pipeline.parallel import WorkerPool
+from kg.pipeline.pending import Pending, Verdicts, gate_documents
+from kg.pipeline.pipelined import ingest_in_workers
+from kg.pipeline.reading import ReadDocument, load_entry, prepare_document, read_document
 from kg.pipeline.resume import finish_inference
 from kg.progress import Progress, no_progress
 from kg.search import IndexWriter
-from kg.sources import InputFile, Source, collect_files, decode_text, read_source
+from kg.sources import InputFile, Source, collect_files
 from kg.store import NotAStore, Store, StoreError
 from kg.validate import gate as shacl_gate
-from kg.validate.gate import batch_context, validate_documents
-from kg.validate.report import ValidationResult
 from kg.vocab import DEFAULT_BASE, PREFIXES
+
+# The names other modules have imported from here, before the reading and the pipeline moved.
+__all__ = ["SOFTWARE_IRI", "Gate", "Ingester", "Pending", "ReadDocument", "Verdicts",
+           "gate_documents", "ingest", "prepare_document", "read_document"]
+_Pending = Pending
 
 SOFTWARE_IRI = f"https://w3id.org/diplomacy-kg/software/{__version__}"
 
 #: A validation step: returns the problems that must keep a document out of the store.
 Gate = Callable[[Document, Sequence[Triple]], Sequence[str]]
-#: Batches read and waiting for the gate at most, when ingesting with worker processes.
-_QUEUED_BATCHES = 3
-#: The SHACL gate's results for a batch, by the index of each document in the batch.
-Verdicts = dict[int, list[ValidationResult]]
-
-
-@dataclass
-class _Pending:
-    result: FileResult
-    graph_iri: str
-    triples: list[Triple]
-    stale: list[str]
-    # What _prepare recorded before, restored if the validation gate rejects the document.
-    location: str = ""
-    known_before: tuple[str, str] | None = None
-    paths_before: list[str] | None = None
-    # The same text as a document earlier in the batch: "unchanged" if that one is stored.
-    duplicate: bool = False
-
-
-def gate_documents(pending: Sequence[_Pending]) -> dict[int, list[Triple]]:
-    """What the SHACL gate checks of a batch: each document's triples by its index (twins of
-    documents earlier in the batch share their verdict)."""
-    return {i: item.triples for i, item in enumerate(pending) if not item.duplicate}
-
-
-def _unreadable(name: str, named: bool, error: ParseError) -> FileResult:
-    """The result for input that is not text: skipped if met in a folder, else failed."""
-    if not named:  # a binary or empty file met while walking a folder
-        return FileResult(name, "skipped", message="not a text document")
-    return FileResult(name, "failed", message=str(error))
-
-
-def _load(entry: Source | InputFile | Path) -> Source | FileResult:
-    """A source for ``entry``, reading a file; a file that cannot be read gives its result."""
-    if isinstance(entry, Source):
-        return entry
-    file = entry if isinstance(entry, InputFile) else InputFile(entry)
-    try:
-        return read_source(file)
-    except ParseError as exc:
-        return _unreadable(str(file.path), file.named, exc)
-
-
-def prepare_document(
-    text: str, path: str, *, gazetteer: Gazetteer, format: str | None = None
-) -> Document:
-    """Parse a text and run every extractor (the event typer among them) over it."""
-    return extract_document(parse_document(text, path, format), gazetteer)
-
-
-@dataclass
-class _Batch:
-    """A batch of documents in the worker pipeline: gated by a worker, then written."""
-
-    pending: list[_Pending]
-    context: frozenset[Triple] = frozenset()  # the stored facts it was gated with
-    verdicts: Future[Verdicts] | None = None
-    results: list[FileResult] | None = None  # once written
-
-    @property
-    def graphs(self) -> set[str]:
-        """The graphs it writes or drops."""
-        return {g for item in self.pending for g in (item.graph_iri, *item.stale)}
-
-    @property
-    def locations(self) -> set[str]:
-        """The files its documents come from."""
-        return {item.location for item in self.pending}
-
-    def done(self) -> bool:
-        """Whether its gate has finished (or it needs none)."""
-        return self.verdicts is None or self.verdicts.done()
-
-
-@dataclass
-class ReadDocument:
-    """A document parsed and extracted (and mapped, when read by a worker), not yet admitted."""
-
-    name: str
-    location: str
-    doc: Document
-    graph_iri: str
-    triples: list[Triple] | None  # None: mapped when admitted, if it is not unchanged
-
-
-def read_document(
-    source: Source, format: str | None, *, gazetteer: Gazetteer, base: str, with_triples: bool
-) -> ReadDocument | FileResult:
-    """Decode, parse and extract one source (and map it, ``with_triples``): pure, no store.
-
-    The half of ingesting a document that needs nothing stored, so that worker processes
-    can do it (:mod:`kg.pipeline.parallel`); a FileResult for a source that is skipped or
-    failed.
-    """
-    name, named = source.name, source.named
-    try:
-        text = decode_text(source.data, name)
-    except ParseError as exc:
-        return _unreadable(name, named, exc)
-    try:
-        if format is None and not named and detect_format(text, name, guess=False) is None:
-            # A folder may hold READMEs and data files beside its pages: those are
-            # passed over, while a file the user named is read as its best guess.
-            return FileResult(name, "skipped", message="not a recognised document")
-        doc = prepare_document(text, name, gazetteer=gazetteer, format=format)
-    except ParseError as exc:
-        return FileResult(name, "failed", message=str(exc))
-    graph_iri = document_graph_iri(document_key(doc, base=base))
-    triples = list(map_triples(doc, base=base)) if with_triples else None
-    return ReadDocument(name, source.location, doc, graph_iri, triples)
 
 
 class Ingester:
@@ -220,11 +113,11 @@ class Ingester:
         """
         ensure_ontology(self.store)
         if self.workers > 1:
-            yield from self._ingest_in_workers(entries, format)
+            yield from ingest_in_workers(self, entries, format)
         else:
-            pending: list[_Pending] = []
+            pending: list[Pending] = []
             for entry in entries:
-                source = _load(entry)
+                source = load_entry(entry)
                 item = source if isinstance(source, FileResult) else self._prepare(source, format)
                 if isinstance(item, FileResult):
                     yield item
@@ -259,96 +152,12 @@ class Ingester:
             derivation.finish(self.store, derivation.LINKS)
         self._changed = set()
 
-    def _ingest_in_workers(
-        self, entries: Iterable[Source | InputFile | Path], format: str | None
-    ) -> Iterator[FileResult]:
-        """Ingest as the loop in :meth:`ingest` does, with the same results in the same order
-        and the same store, while worker processes read the documents and gate the batches.
-
-        Workers read ahead, and gate each batch as it fills, with the stored facts it needs as
-        they will be once the batches before it are written; this process writes the batches
-        in order. Every decision is taken on the store the one-process loop would have seen:
-        a verdict whose stored facts turn out otherwise (a document before it was rejected)
-        is taken again here, and a document whose graph or file is in a batch not yet
-        written waits for that batch.
-        """
-        out: deque[FileResult | _Batch] = deque()  # the results, in the loop's order
-        queued: deque[_Batch] = deque()  # batches gated or being gated, not yet written
-        pending: list[_Pending] = []
-
-        def gate(batch: _Batch) -> None:
-            """Send a batch to a worker's gate, with the stored facts it needs as they will be
-            once the batches before it are written."""
-            documents = gate_documents(batch.pending)
-            if self.validate and any(documents.values()):
-                unwritten = {item.graph_iri: item.triples for b in queued for item in b.pending
-                             if not item.duplicate}
-                batch.context = batch_context(self.store, documents, unwritten=unwritten)
-                batch.verdicts = pool.gate(documents, batch.context)
-
-        def settle() -> None:
-            """Write the oldest batch, with its verdict if its stored facts were foreseen."""
-            batch = queued.popleft()
-            documents = gate_documents(batch.pending)
-            found: Verdicts | None = None
-            if batch.verdicts is not None:
-                context = batch_context(self.store, documents)
-                if context == batch.context:
-                    found = batch.verdicts.result()
-                else:  # a document before it was rejected, or replaced one it links to
-                    self.gated_again += 1
-                    found = validate_documents(documents, context=context)
-            building, self._batch = self._batch, set()
-            batch.results = list(self._flush(batch.pending, found))
-            self._batch = building
-
-        def ready() -> Iterator[FileResult]:
-            while out and (isinstance(out[0], FileResult) or out[0].results is not None):
-                head = out.popleft()
-                if isinstance(head, FileResult):
-                    yield head
-                else:
-                    yield from head.results or ()
-
-        with WorkerPool(self.workers, gazetteer=self.gazetteer, base=self.base,
-                        format=format) as pool:
-            for read in pool.read(_load(entry) for entry in entries):
-                if isinstance(read, ReadDocument) and any(
-                    read.graph_iri in b.graphs or read.location in b.locations for b in queued
-                ):
-                    while queued:  # its graph or file may yet change: decide after them
-                        settle()
-                item = read if isinstance(read, FileResult) else self._admit(read)
-                if isinstance(item, FileResult):
-                    out.append(item)
-                else:
-                    pending.append(item)
-                    if len(pending) >= self.batch_size:
-                        batch = _Batch(list(pending))
-                        pending.clear()
-                        self._batch = set()
-                        gate(batch)
-                        out.append(batch)
-                        queued.append(batch)
-                        # A few batches gated ahead keep the workers busy while one is
-                        # written, and bound what waits in memory.
-                        while queued and (len(queued) > _QUEUED_BATCHES or queued[0].done()):
-                            settle()
-                yield from ready()
-            batch = _Batch(list(pending))
-            gate(batch)
-            out.append(batch)
-            queued.append(batch)
-            while queued:
-                settle()
-            yield from ready()
-
-    def _prepare(self, source: Source, format: str | None) -> _Pending | FileResult:
+    def _prepare(self, source: Source, format: str | None) -> Pending | FileResult:
         read = read_document(source, format, gazetteer=self.gazetteer, base=self.base,
                              with_triples=False)
         return read if isinstance(read, FileResult) else self._admit(read)
 
-    def _admit(self, read: ReadDocument) -> _Pending | FileResult:
+    def _admit(self, read: ReadDocument) -> Pending | FileResult:
         """What a read document becomes against what is stored: unchanged, or to store."""
         doc, name, location, graph_iri = read.doc, read.name, read.location, read.graph_iri
         fingerprint = f"{doc.content_hash}/{MAPPER_VERSION}"
@@ -357,7 +166,7 @@ class Ingester:
         if known is not None and known[0] == fingerprint:
             unchanged = FileResult(name, "unchanged", events=events, articles=articles)
             if graph_iri in self._batch:  # its twin may yet fail the gate: share its fate
-                return _Pending(unchanged, graph_iri, [], [], duplicate=True)
+                return Pending(unchanged, graph_iri, [], [], duplicate=True)
             return unchanged
         triples = read.triples if read.triples is not None else list(
             map_triples(doc, base=self.base))
@@ -382,10 +191,10 @@ class Ingester:
         self._by_path[location] = [graph_iri]
         result = FileResult(name, "stored", triples=len(triples), events=events, articles=articles)
         self._batch.add(graph_iri)
-        return _Pending(result, graph_iri, triples, stale, location, *before)
+        return Pending(result, graph_iri, triples, stale, location, *before)
 
     def _flush(
-        self, pending: list[_Pending], found: Verdicts | None = None
+        self, pending: list[Pending], found: Verdicts | None = None
     ) -> Iterator[FileResult]:
         """Gate (unless ``found`` holds the gate's results already), write, and give results."""
         self._batch = set()
@@ -418,13 +227,13 @@ class Ingester:
         yield from (item.result for item in pending)
 
     def _check(
-        self, pending: list[_Pending], found: Verdicts | None = None
-    ) -> tuple[list[_Pending], list[FileResult]]:
+        self, pending: list[Pending], found: Verdicts | None = None
+    ) -> tuple[list[Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes."""
         if found is None:
             found = shacl_gate(self.store, gate_documents(pending))
-        kept: list[_Pending] = []
+        kept: list[Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}
         for i, item in enumerate(pending):
@@ -468,7 +277,7 @@ class Ingester:
                 kept.append(item)
         return kept, rejected
 
-    def _forget(self, item: _Pending) -> None:
+    def _forget(self, item: Pending) -> None:
         """Undo what _prepare recorded for a document that was not stored."""
         if item.known_before is None:
             self._known.pop(item.graph_iri, None)
@@ -479,7 +288,7 @@ class Ingester:
         else:
             self._by_path[item.location] = item.paths_before
 
-    def _write(self, pending: list[_Pending]) -> None:
+    def _write(self, pending: list[Pending]) -> None:
         graphs: dict[str, list[Triple]] = {}
         for item in pending:
             if item.duplicate:

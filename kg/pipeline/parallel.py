@@ -2,7 +2,7 @@
 
 Reading a document (parse, extract, map) and pySHACL's gate are pure CPU work with nothing
 stored, so they run in a pool of processes; the store is written by the ingesting process
-alone (:meth:`kg.pipeline.ingester.Ingester.ingest`). Results come back in input order.
+alone (:mod:`kg.pipeline.pipelined`). Results come back in input order.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kg.validate.gate import validate_documents
 from kg.validate.report import ValidationResult
 
 if TYPE_CHECKING:
-    from kg.pipeline.ingester import ReadDocument
+    from kg.pipeline.reading import ReadDocument
 
 #: Documents a worker reads per task: enough to outweigh sending them, few enough to keep
 #: both workers busy to the end.
@@ -62,7 +62,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _read_chunk(sources: list[Source]) -> list[ReadDocument | FileResult]:
-    from kg.pipeline.ingester import read_document
+    from kg.pipeline.reading import read_document
 
     return [read_document(source, _settings["format"], gazetteer=_settings["gazetteer"],
                           base=_settings["base"], with_triples=True) for source in sources]

@@ -63,6 +63,8 @@ SELECT DISTINCT ?g ?hash ?version WHERE {
 _ANY_DOCUMENT = _PREFIXES + "ASK { GRAPH ?g { ?g dip:contentHash ?hash } }"
 
 _Facts = dict[str, dict[URIRef, list[str]]]
+_READ = frozenset((RDF.type, *_LITERALS))  # sets: rdflib compares terms in Python
+_TAG_SET = frozenset(_TAGS)
 _FINGERPRINT = (DIP.contentHash, DIP.mapperVersion)
 
 
@@ -99,6 +101,45 @@ def things_of(store: Store, iris: Iterable[str]) -> Iterator[Thing]:
             thing = _thing(iri, facts.get(iri, {}))
             if thing is not None:
                 yield thing
+
+
+class GatheredThings:
+    """The facts the index reads about things, gathered from triples as they are written.
+
+    Fed every triple of every named graph of a store, it gives the entries that
+    :func:`all_things` reads from the store (its default graph is their merge): an ingest
+    into a store without documents gathers them as it writes, instead of reading the
+    store back at its end (:class:`kg.search.sync.IndexWriter`).
+    """
+
+    def __init__(self) -> None:
+        # Each value once, as in the merge: the documents of a corpus restate the same
+        # actors, topics and events (a dict keeps the values in the order they came).
+        self._facts: dict[str, dict[URIRef, dict[str, None]]] = {}
+        self._tagged: dict[str, dict[tuple[URIRef, URIRef], None]] = {}  # topic -> uses
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Note what these triples say that an entry is made of."""
+        facts, tagged = self._facts, self._tagged
+        for s, p, o in triples:  # every triple ingested: kept lean (sets, not rdflib's ==)
+            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
+                continue
+            if p in _READ:
+                facts.setdefault(str(s), {}).setdefault(p, {})[str(o)] = None
+            elif p in _TAG_SET and isinstance(o, URIRef):
+                tagged.setdefault(str(o), {})[(s, p)] = None
+
+    def things(self) -> Iterator[Thing]:
+        """The entry of every thing the triples type as one of the indexed kinds."""
+        facts = self._facts
+        for topic, uses in self._tagged.items():  # a tag is the label of its topic
+            labels = facts.get(topic, {}).get(RDFS.label, {})
+            for subject, tag in uses:
+                facts.setdefault(str(subject), {}).setdefault(tag, {}).update(labels)
+        for iri in sorted(facts):
+            entry = _thing(iri, {p: list(values) for p, values in facts[iri].items()})
+            if entry is not None:
+                yield entry
 
 
 def all_things(store: Store, *, progress: Progress = no_progress) -> Iterator[Thing]:
@@ -152,7 +193,10 @@ def _thing(iri: str, facts: Mapping[URIRef, list[str]]) -> Thing | None:
         own = {name_key(label) for label in labels}
         body = [k for k in sorted(values(DIP.nameKey)) if k not in own]
     else:
-        body = [*values(DIP.summary), *sorted(values(DIP.contextTag)), *values(DIP.text)]
+        # Sorted too: the order of several summaries or texts is the store's, which differs
+        # between stores, and between reading the store and gathering what was written.
+        body = [*sorted(values(DIP.summary)), *sorted(values(DIP.contextTag)),
+                *sorted(values(DIP.text))]
     tags = sorted(values(*_TAGS))
     return Thing(iri, kind, day, "\n".join(labels), "\n".join(body)[:MAX_TEXT], "\n".join(tags))
 
@@ -168,8 +212,9 @@ def things_in_graphs(store: Store, graphs: Sequence[str]) -> set[str]:
 
 def things_in_triples(triples: Iterable[Triple]) -> set[str]:
     """The things that these triples type as one of the indexed kinds."""
+    rdf_type = RDF.type  # a DefinedNamespace looks each attribute up: once, not per triple
     return {str(s) for s, p, o in triples
-            if p == RDF.type and o in KIND_OF_CLASS and isinstance(s, URIRef)}
+            if p == rdf_type and o in KIND_OF_CLASS and isinstance(s, URIRef)}
 
 
 def stored_documents(store: Store) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import Node
 
+import kg.store.bulk as bulk
 import kg.store.merge as merge
 from kg.rdffile import has_blank_node, to_oxigraph
 from kg.rdfio import write_rdf
@@ -75,11 +77,17 @@ class OxigraphStore(Store):
 
     _writable = True  # False for the stores read_only() opens
     _broken = False  # a reopen after a failed write failed too: the next use tries again
+    #: Graphs of at most this many quads in all are written by the bulk loader (kg.store.bulk);
+    #: above, by one transaction. Oxigraph's loader ingests up to a million quads as one set
+    #: of files, seen whole by a concurrent reader; past that, only the marker keeps it whole.
+    bulk_quads = 500_000
 
     def __init__(self, path: str | os.PathLike[str] | None, *, url: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.url = url or (os.fspath(path) if path is not None else MEMORY_URL)
         self._store: ox.Store | None
+        # Held while the bulk loader writes, so that no checkpoint is taken halfway.
+        self._bulk_guard = threading.Lock()
         if path is None:
             self._store = ox.Store()
             return
@@ -97,8 +105,10 @@ class OxigraphStore(Store):
                     f"({detail})"
                 ) from None
             raise StoreError(f"cannot open the store at {path}: {detail}") from None
-        # Open for writing: what killed writers left in the store's temporary folder goes.
+        # Open for writing: what killed writers left in the store's temporary folder goes,
+        # and so does a bulk write that a killed writer did not finish.
         remove_dead_leftovers(Path(path) / TEMP_FOLDER)
+        self._undo_interrupted_bulk()
 
     @classmethod
     def read_only(cls, path: str | os.PathLike[str]) -> OxigraphStore:
@@ -110,6 +120,7 @@ class OxigraphStore(Store):
         self.path = Path(path)
         self.url = f"{os.fspath(path)} (read-only)"
         self._writable = False
+        self._bulk_guard = threading.Lock()
         try:
             self._store = ox.Store.read_only(os.fspath(path))
         except OSError as exc:
@@ -136,7 +147,8 @@ class OxigraphStore(Store):
         if self.path is None:
             raise StoreError("an in-memory store cannot be backed up to a folder")
         try:
-            self._open().backup(os.fspath(target))
+            with self._bulk_guard:
+                self._open().backup(os.fspath(target))
         except OSError as exc:
             raise StoreError(f"cannot back up the store to {target}: {exc}") from None
 
@@ -178,7 +190,25 @@ class OxigraphStore(Store):
             self._store = ox.Store(os.fspath(self.path))
         except OSError as exc:
             raise StoreError(f"cannot reopen the store at {self.path}: {exc}") from None
+        self._undo_interrupted_bulk()  # a bulk write that failed and could not be undone then
         self._broken = False
+
+    def _undo_interrupted_bulk(self) -> None:
+        """Drop the graphs of a bulk write that did not finish, and make the default graph
+        the merge again (:mod:`kg.store.bulk`); nothing if none was left."""
+        assert self.path is not None
+        graphs = bulk.interrupted(self.path)
+        if graphs is None:
+            return
+        # Not through _write: this runs inside a reopen, which _write's recovery would repeat.
+        update_text = "".join(merge._drops(graphs)) + merge.repair_update()
+        try:
+            self._open().update(update_text)
+        except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
+            raise StoreError(f"cannot undo an interrupted bulk write in {self.path}: "
+                             f"{exc}") from None
+        wrote("update")
+        bulk.complete(self.path)
 
     def _open(self) -> ox.Store:
         if self._store is None and self._broken:
@@ -221,38 +251,71 @@ class OxigraphStore(Store):
         if all(triples for triples in graphs.values()) and not any(
             self._open().contains_named_graph(_graph_node(g)) for g in graphs
         ):
-            # Only new graphs: nothing to drop, so one `extend` (one transaction) adds the named
-            # graphs and their merge into the default graph, at twice the speed of an update.
-            self._extend(graphs)
+            # Only new graphs: nothing to drop, so the named graphs and their merge into the
+            # default graph are added in one go: one `extend` (one transaction) at twice the
+            # speed of an update, or on disk the bulk loader, 2.7x faster again.
+            quads = self._quads(graphs)
+            if self.path is not None and len(quads) <= self.bulk_quads:
+                self._bulk(list(graphs), quads)
+            else:
+                self._extend(quads)
         else:
             self._write(merge._replace_update(graphs))
 
-    def _extend(self, graphs: Mapping[str, Iterable[Triple]]) -> None:
+    def _bulk(self, graphs: list[str], quads: list[ox.Quad]) -> None:
+        """Write new graphs' quads with the bulk loader, between the marks of kg.store.bulk."""
+        assert self.path is not None
+        with self._bulk_guard:
+            bulk.begin(self.path, graphs)
+            wrote("bulk-begin")
+            try:
+                self._open().bulk_extend(quads)
+            except (OSError, RuntimeError, ValueError) as exc:
+                # The loader may have written part of the graphs: they go now, or failing
+                # that (a full disk) at the next use of the store, which reopens it.
+                with contextlib.suppress(StoreError):
+                    self._undo_interrupted_bulk()
+                raise StoreError(f"the store failed to write, nothing was kept: {exc}") from None
+            wrote("bulk-extend")
+            try:
+                bulk.complete(self.path)
+            except OSError as exc:
+                # Kept, the marker would have the next open drop graphs reported stored.
+                raise StoreError(f"cannot mark a bulk write complete ({exc}): its graphs "
+                                 "go when the store is next opened") from None
+
+    def _quads(self, graphs: Mapping[str, Iterable[Triple]]) -> list[ox.Quad]:
+        """The quads of new graphs and of their merge into the default graph."""
+        # Each term is made once per write, and looked up inline: this loop runs for every
+        # triple ingested, and a helper call per term made it a fifth slower.
         cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-            found = cache.get(node)
-            if found is None:
-                found = cache[node] = _to_ox(node)
-            return found
-
-        default = ox.DefaultGraph()
+        get, quad, default = cache.get, ox.Quad, ox.DefaultGraph()
         quads: list[ox.Quad] = []
+        append = quads.append
         merged: set[Triple] = set()  # documents of a batch share many facts: write each once
         for graph_iri, triples in graphs.items():
             graph = _graph_node(graph_iri)
-            for triple in triples:
-                s, p, o = triple
-                try:
-                    subject, predicate, obj = term(s), term(p), term(o)
-                    quads.append(ox.Quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
+            try:
+                for triple in triples:
+                    s, p, o = triple
+                    subject = get(s)
+                    if subject is None:
+                        subject = cache[s] = _to_ox(s)
+                    predicate = get(p)
+                    if predicate is None:
+                        predicate = cache[p] = _to_ox(p)
+                    obj = get(o)
+                    if obj is None:
+                        obj = cache[o] = _to_ox(o)
+                    append(quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
                     if triple not in merged:
                         merged.add(triple)
-                        quads.append(ox.Quad(subject, predicate, obj, default))  # type: ignore[arg-type]
-                except (StoreError, TypeError) as exc:
-                    raise StoreError(
-                        f"graph <{graph_iri}>: {exc}; nothing was written"
-                    ) from None
+                        append(quad(subject, predicate, obj, default))  # type: ignore[arg-type]
+            except (StoreError, TypeError) as exc:
+                raise StoreError(f"graph <{graph_iri}>: {exc}; nothing was written") from None
+        return quads
+
+    def _extend(self, quads: list[ox.Quad]) -> None:
         try:
             self._open().extend(quads)
         except (OSError, RuntimeError, ValueError) as exc:

@@ -1,0 +1,73 @@
+"""The text index of a first ingest, gathered from what was written (issue 14): the same
+entries as `kg reindex` reads back from the store, and the same when the ingest replaces a
+graph it wrote (then the index is read from the store as before)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from kg.pipeline import Ingester, reindex
+from kg.search.sync import INDEX_FILE
+from kg.sources import InputFile, Source, collect_files
+from kg.store import open_store
+from tests.conftest import DATA, EXAMPLES, SEEDS
+
+_ROWS = "SELECT iri, kind, day, name, body, tags FROM things ORDER BY iri"
+
+
+def _entries(folder: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / INDEX_FILE) as db:
+        return db.execute(_ROWS).fetchall()
+
+
+def _documents(folder: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / INDEX_FILE) as db:
+        return db.execute("SELECT * FROM documents ORDER BY 1").fetchall()
+
+
+def _ingest(folder: Path, entries: list[Source | Path], batch_size: int = 7) -> None:
+    with open_store(folder) as store:
+        files: list[Source | InputFile | Path] = []
+        for entry in entries:
+            if isinstance(entry, Source):
+                files.append(entry)
+            else:
+                found, _ = collect_files([entry])
+                files += found  # as a folder gives them: a file not a page is skipped
+        results = list(Ingester(store, batch_size=batch_size, link=False).ingest(files))
+        assert not [r for r in results if r.status == "failed"], results
+
+
+def _reindexed(folder: Path, copy: Path) -> tuple[list[tuple[object, ...]], ...]:
+    shutil.copytree(folder, copy)
+    with open_store(copy) as store:
+        reindex(store)
+    return _entries(copy), _documents(copy)
+
+
+def test_a_first_ingest_gathers_the_entries_kg_reindex_reads(tmp_path: Path) -> None:
+    """Real pages and the examples in batches: an event told by several pages, actors named
+    in many, topics whose labels make the tags, articles with their text."""
+    folder = tmp_path / "store"
+    _ingest(folder, [DATA / "devcorpus", EXAMPLES])
+    gathered = _entries(folder)
+    assert len(gathered) > 500
+    assert {row[1] for row in gathered} >= {"event", "article", "actor", "place", "topic"}
+    assert (gathered, _documents(folder)) == _reindexed(folder, tmp_path / "reindexed")
+
+
+def test_an_ingest_that_replaces_a_graph_it_wrote_reads_the_store_instead(
+    tmp_path: Path
+) -> None:
+    """The same file given twice with different texts: its first graph is dropped, and what
+    it said is not in the index (the gathered facts are given up for the store's)."""
+    folder = tmp_path / "store"
+    first, second = (path.read_bytes() for path in SEEDS[:2])
+    location = "file:///corpus/page.txt"
+    _ingest(folder, [Source("page.txt", first, location), Source("page.txt", second, location),
+                     SEEDS[2]], batch_size=1)
+    with open_store(folder) as store:
+        assert len([g for g in store.named_graphs() if "/graph/doc/" in g]) == 2
+    assert (_entries(folder), _documents(folder)) == _reindexed(folder, tmp_path / "reindexed")
