@@ -2,8 +2,9 @@
 and the counts of what a store holds (``kg stats``).
 
 A parameter's type says how its value is bound: ``text``, ``iri``, ``date`` and ``integer``
-as a term of that type; ``name`` as the key of a name (``dip:nameKey``, kg.names) or as the
-IRI it is; ``event``, ``article``, ``record`` (an event or an article) and ``entity`` (an
+as a term of that type; ``name`` as the IRIs of the things the key of the name
+(``dip:nameKey``, kg.names) names in the store (the key itself when no store is given), or as
+the IRI it is; ``event``, ``article``, ``record`` (an event or an article) and ``entity`` (an
 actor, post, place, topic or outlet) as the things whose words the text index finds, or as the
 IRI given, or left unbound (anything) when empty. No value is ever pasted into a query's text.
 
@@ -28,8 +29,8 @@ from kg.names import name_key, name_words
 from kg.resources import resource_path
 from kg.search import NAMED_KINDS, SearchError, require_index
 from kg.store import Binding, Store
-from kg.terms import is_iri
-from kg.vocab import XSD
+from kg.terms import is_iri, sparql_iri
+from kg.vocab import DIP, XSD
 
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<type>\w+)"
@@ -202,11 +203,26 @@ def bind_params(query: NamedQuery, values: Mapping[str, str], *,
             if param.within is not None:
                 days = (str(bindings[param.within[0]]), str(bindings[param.within[1]]))
             bindings[param.name] = _look_up(param, raw, store, days)
+    if store is not None:
+        for param in query.params:
+            term = bindings.get(param.name)
+            if param.type == "name" and isinstance(term, Literal) and str(term):
+                bindings[param.name] = _named(store, term)
     if query.days is not None:
         every_day = _every_day(bindings[query.days[1]], bindings[query.days[2]])
         if every_day is not None:
             bindings[query.days[0]] = every_day
     return bindings
+
+
+_NAMED = f"SELECT DISTINCT ?who WHERE {{ ?who {sparql_iri(str(DIP.nameKey))} ?key }} ORDER BY ?who"
+
+
+def _named(store: Store, key: Literal) -> tuple[Node, ...]:
+    """The things a name's key names in ``store``: the query then starts from their IRIs, as
+    asked by IRI, on every store (Virtuoso reads no zero-step path to a literal)."""
+    return tuple(row[0] for row in store.query(_NAMED, bindings={"key": key}).rows
+                 if isinstance(row[0], URIRef))
 
 
 def _every_day(first: Binding, last: Binding) -> tuple[Node, ...] | None:
