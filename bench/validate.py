@@ -7,12 +7,14 @@ validation gate on into an embedded on-disk store) it prints:
 - the gate's cost for new documents against that store: one document alone (one
   pySHACL run) and per document in a batch of ``--probe`` documents (one run for all);
 - ``kg infer`` (the fast engine) and, up to ``--owlrl-max`` events, the owlrl reference;
-- ``kg validate --all``: batch by batch (pipeline.validate_store) at every size and, up to
-  ``--whole-max`` events, the whole graph in memory (the reference) with a check that both
-  give the same results; each in a child process, so its peak RSS is its own.
+- ``kg validate --all`` (pipeline.validate_store) with ``--engine``: ``compiled`` (the
+  shapes compiled to SPARQL, run by the store on a checkpoint; the slowest checks listed) or
+  ``pyshacl`` (batch by batch), or both (the default) with a check that they give the same
+  results; up to ``--whole-max`` events also the whole graph in memory (the reference); each
+  in a child process, so its peak RSS is its own.
 
     python bench/validate.py --sizes 1000 10000
-    python bench/validate.py --sizes 1000 10000 --all-only   # only kg validate --all
+    python bench/validate.py --sizes 1000 10000 --all-only --engine compiled --workdir W
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from kg.pipeline.store_validation import DEFAULT_BATCH, validate_store, validate
 from kg.reason import infer
 from kg.sources import InputFile, collect_files
 from kg.store import Store, open_store
+from kg.validate import default_shapes
+from kg.validate.compiled import Check, compiled_plan
 
 
 class TimedIngester(Ingester):
@@ -89,32 +93,61 @@ def validate_all_in_child(store_path: Path, mode: str, batch: int) -> dict[str, 
 
 def child(store_path: Path, mode: str, batch: int) -> None:
     """Run one ``kg validate --all`` and print its figures as one JSON line."""
+    ticks: list[float] = []
     with open_store(store_path, create=False) as store:
         started = time.perf_counter()
         if mode == "whole":
             report = validate_whole_store(store)
+        elif mode == "compiled":
+            # The progress of the compiled engine is told after each check: its cost.
+            report = validate_store(store, engine="compiled",
+                                    progress=lambda done, _: ticks.append(time.perf_counter()))
         else:
-            report = validate_store(store, batch_size=batch)
+            report = validate_store(store, engine="pyshacl", batch_size=batch)
         seconds = time.perf_counter() - started
     keys = sorted(repr((r.file, r.severity, r.focus_node, r.path, r.shape, r.value, r.message))
                   for r in report.results)
+    slowest: list[tuple[float, str]] = []
+    if mode == "compiled" and len(ticks) > 1:
+        checks = compiled_plan(default_shapes()).checks
+        costs = [(b - a, c) for a, b, c in zip(ticks, ticks[1:], checks, strict=False)]
+        slowest = [(cost, _name(c)) for cost, c in sorted(costs, key=lambda x: -x[0])[:5]]
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), "summary": report.summary(),
-                      "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]}))
+                      "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16],
+                      "slowest": slowest}))
 
 
-def report_validate_all(store_path: Path, size: int, *, whole_max: int, batch: int) -> None:
-    """Print ``kg validate --all`` batched, and whole-graph up to ``whole_max`` events."""
-    batched = validate_all_in_child(store_path, "batched", batch)
-    print(f"  kg validate --all, batches of {batch} graphs: {batched['seconds']:.1f} s, "
-          f"peak RSS {batched['peak_mb']:.0f} MB ({batched['summary']})")
+def _name(check: Check) -> str:
+    """A check for people: its shapes, path and constraint."""
+    names = ",".join(str(s).rsplit("#", 1)[-1] for s in check.parents or (check.source_shape,))
+    return f"{names} {check.path or ''} {check.constraint}"
+
+
+def report_validate_all(store_path: Path, size: int, *, whole_max: int, batch: int,
+                        engines: tuple[str, ...]) -> None:
+    """Print ``kg validate --all`` with each engine, and whole-graph up to ``whole_max`` events."""
+    first: dict[str, object] | None = None
+    for engine in engines:
+        found = validate_all_in_child(store_path, engine, batch)
+        how = ("compiled checks on a checkpoint" if engine == "compiled"
+               else f"pySHACL in batches of {batch} graphs")
+        same = ""
+        if first is not None:
+            same = "; same results" if found["digest"] == first["digest"] else "; DIFFERENT RESULTS"
+        print(f"  kg validate --all, {how}: {found['seconds']:.1f} s, "
+              f"peak RSS {found['peak_mb']:.0f} MB ({found['summary']}){same}")
+        for cost, name in found.get("slowest") or []:  # type: ignore[attr-defined]
+            print(f"    slowest check: {cost:7.2f} s  {name}")
+        first = first or found
     if size <= whole_max:
         whole = validate_all_in_child(store_path, "whole", batch)
-        same = "same results" if whole["digest"] == batched["digest"] else "DIFFERENT RESULTS"
+        same = "same results" if first and whole["digest"] == first["digest"] else "DIFFERENT"
         print(f"  kg validate --all, whole graph in memory: {whole['seconds']:.1f} s, "
               f"peak RSS {whole['peak_mb']:.0f} MB ({whole['summary']}); {same}")
 
 
-def run_all_only(size: int, workdir: Path, *, whole_max: int, batch: int) -> None:
+def run_all_only(size: int, workdir: Path, *, whole_max: int, batch: int,
+                 engines: tuple[str, ...]) -> None:
     """Only ``kg validate --all``: the corpus ingested without the gate (it all conforms)."""
     store_path = workdir / f"store-{size}"
     if not store_path.exists():
@@ -127,11 +160,11 @@ def run_all_only(size: int, workdir: Path, *, whole_max: int, batch: int) -> Non
                   f"ingested without the gate in {time.perf_counter() - started:.1f} s")
     else:
         print(f"{size} events: the store in {store_path}")
-    report_validate_all(store_path, size, whole_max=whole_max, batch=batch)
+    report_validate_all(store_path, size, whole_max=whole_max, batch=batch, engines=engines)
 
 
 def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole_max: int,
-        batch: int) -> None:
+        batch: int, engines: tuple[str, ...]) -> None:
     corpus = workdir / f"corpus-{size}"
     files_written = write_corpus(corpus, size)
     probes = workdir / f"probe-{size}"
@@ -169,7 +202,7 @@ def run(size: int, workdir: Path, *, probe: int, owlrl_max: int, whole_max: int,
             print(f"  kg infer --engine owlrl: {report.seconds:.1f} s, "
                   f"{report.triples} triples inferred")
     print(f"  peak memory so far: {peak_mb():.0f} MB")
-    report_validate_all(store_path, size, whole_max=whole_max, batch=batch)
+    report_validate_all(store_path, size, whole_max=whole_max, batch=batch, engines=engines)
 
 
 def main() -> None:
@@ -186,24 +219,28 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
                         help="document graphs per batch of kg validate --all")
     parser.add_argument("--engine", choices=("compiled", "pyshacl"),
-                        help="the gate's engine (sets KG_GATE_ENGINE; default: kg's default)")
+                        help="the engine of the gate (sets KG_GATE_ENGINE) and of kg validate "
+                        "--all (default: the gate kg's default, kg validate --all both)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("batched", "whole"), help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("compiled", "pyshacl", "whole"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:  # read by kg.validate.gate, here and in the child processes
         os.environ["KG_GATE_ENGINE"] = args.engine
     if args.child is not None:
         child(args.child, args.mode, args.batch)
         return
+    engines = (args.engine,) if args.engine else ("compiled", "pyshacl")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-validate-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for size in args.sizes:
             if args.all_only:
-                run_all_only(size, workdir, whole_max=args.whole_max, batch=args.batch)
+                run_all_only(size, workdir, whole_max=args.whole_max, batch=args.batch,
+                             engines=engines)
             else:
                 run(size, workdir, probe=args.probe, owlrl_max=args.owlrl_max,
-                    whole_max=args.whole_max, batch=args.batch)
+                    whole_max=args.whole_max, batch=args.batch, engines=engines)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from kg.ontology import ontology_graph
 from kg.pipeline.read import read_graph
 from kg.rdffile import quiet_literals
 from kg.terms import Triple
-from kg.validate.compiled import check_graph, compile_shapes, compiled_plan
+from kg.validate import compiled
+from kg.validate.compiled import check_graph, check_triples, compile_shapes, compiled_plan
 from kg.validate.gate import check_with_engine, gate_engine, validate_documents
 from kg.validate.report import ValidationResult
 from kg.validate.run import DataGraph
@@ -191,3 +193,47 @@ ex:K a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:q ; sh:minCount 1 ;
     graph.add((URIRef("http://example.org/b"), RDF.type, URIRef("http://example.org/K")))
     found = {(r.message, r.path) for r in check_graph(graph, shapes, plan)}
     assert found == {("p is a string", "<http://example.org/p>"), ("needs a q", "<http://example.org/q>")}
+
+
+def test_a_node_two_targets_reach_gives_each_result_once() -> None:
+    """The focus nodes are not made DISTINCT in the store: their repeated rows are dropped."""
+    shapes = Graph().parse(data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p , ex:q ;
+  sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:message "one p" ] ;
+  sh:property [ sh:path ex:p ; sh:datatype <http://www.w3.org/2001/XMLSchema#integer> ;
+                sh:message "p is an integer" ] .
+""", format="turtle")
+    ex = "http://example.org/"
+    node = URIRef(ex + "a")
+    graph = DataGraph()
+    for value in ("x", "y", "z"):
+        graph.add((node, URIRef(ex + "p"), Literal(value)))
+        graph.add((node, URIRef(ex + "q"), Literal(value)))
+    reference = DataGraph()
+    reference += graph
+    found = check_graph(graph, shapes)
+    assert sorted((r.message, str(r.value)) for r in found) == sorted([("one p", "None")] + [
+        ("p is an integer", v) for v in ("x", "y", "z")])
+    assert rows(found) == rows(check_with_engine(reference, shapes, "pyshacl"))
+
+
+def test_the_gate_leaves_its_ontology_store_as_it_found_it() -> None:
+    """The ontology is loaded once per thread; each call's data goes in and out again."""
+    page = read_graph(PAGES[0])
+    first = check_triples(list(page), default_shapes())
+    store = compiled._ontology_store()
+    assert len(store) == len(compiled.ontology_quads())
+    assert check_triples(list(page), default_shapes()) == first
+    assert len(store) == len(compiled.ontology_quads())
+
+
+def test_threads_gating_at_once_get_their_own_results() -> None:
+    """Each thread has its own ontology store: documents checked at once do not mix."""
+    pages = [list(read_graph(p)) for p in PAGES[:8]]
+    alone = [check_triples(triples, default_shapes()) for triples in pages]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda triples: check_triples(triples, default_shapes()),
+                                 pages * 3))
+    assert together == alone * 3

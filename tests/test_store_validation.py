@@ -110,9 +110,21 @@ def test_the_examples_store_gives_the_whole_run_verdicts(examples_store: Store) 
     assert_same_verdicts(validate_store(examples_store, batch_size=5), whole)
 
 
-def test_the_pipeline_validates_the_store_in_batches(case_store: Store) -> None:
-    """kg validate --all (pipeline.validate_store) reports what the whole run does."""
+def test_the_pipeline_validates_the_store_as_the_whole_run_does(case_store: Store) -> None:
+    """kg validate --all (pipeline.validate_store, the compiled checks on a checkpoint by
+    default) reports what the whole run does."""
     assert_same_verdicts(pipeline_validate_store(case_store), validate_whole_store(case_store))
+
+
+def test_pyshacl_batch_by_batch_is_chosen_by_the_environment(
+    case_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KG_GATE_ENGINE=pyshacl: kg validate --all goes batch by batch, counting graphs."""
+    monkeypatch.setenv("KG_GATE_ENGINE", "pyshacl")
+    seen: list[tuple[int, int]] = []
+    report = pipeline_validate_store(case_store, progress=lambda *told: seen.append(told))
+    assert seen[-1] == (len(CASE_FILES), len(CASE_FILES))
+    assert_same_verdicts(report, validate_whole_store(case_store))
 
 
 def test_progress_counts_the_graphs_batch_by_batch(case_store: Store) -> None:

@@ -28,6 +28,7 @@ from kg.pipeline import (
     load_gazetteer,
     read_graph,
     repair_store,
+    store_validation,
     tally,
     validate_store,
 )
@@ -65,7 +66,13 @@ from kg.validate import validate as validate_graph
     show_default=True,
     help="What to infer from the data and the ontology before validating.",
 )
-@click.option("--all", "whole_store", is_flag=True, help="Validate everything the store holds.")
+@click.option(
+    "--all",
+    "whole_store",
+    is_flag=True,
+    help="Validate everything the store holds: an embedded store by the shapes compiled to "
+    "SPARQL, run by the store (KG_GATE_ENGINE=pyshacl: pySHACL batch by batch).",
+)
 @pass_context
 def validate_files(
     state: Context,
@@ -111,11 +118,12 @@ def validate_files(
             store = open_for_reading(state.store_url)
         try:
             with user_errors(code=2), Reporter().phases() as progress:
-                # A spinner until the first batch is judged: the batches are counted then.
-                progress("validating the store", None, "graphs")
+                # A spinner until the work is counted: compiled checks, or batches of graphs.
+                unit = store_validation.progress_unit(store, inference=inference)
+                progress("validating the store", None, unit)
                 reports.append(validate_store(
                     store, shapes=shapes, inference=inference,
-                    progress=tally(progress, "validating the store", "graphs")))
+                    progress=tally(progress, "validating the store", unit)))
         finally:
             store.close()
     if reports:
