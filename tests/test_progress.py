@@ -71,11 +71,24 @@ def test_ingest_reports_the_phases_after_its_documents(tmp_path: Path) -> None:
         report = ingest(store, [EXAMPLES], progress=seen)
     assert not report.failures
     names = [p.name for p in seen.phases]
-    assert names.index("indexing what was written") < names.index("linking articles to events")
+    # A first ingest writes the index whole, from what it wrote.
+    assert names.index("writing the text index") < names.index("linking articles to events")
     assert seen.named("linking the same events")[0].total == seen.named(
         "linking the same events")[0].done > 0
     assert report.links is not None
     assert seen.named("linking articles to events")[0].total == report.links.articles
+    seen.assert_complete()
+
+
+def test_a_later_ingest_indexes_only_what_it_wrote(tmp_path: Path) -> None:
+    """Into a store that holds documents already, the index takes what was written alone."""
+    pages = sorted((EXAMPLES.parent / "tests" / "eval" / "pages").glob("2017-*.md"))
+    with open_store(tmp_path / "store") as store:
+        assert not ingest(store, [EXAMPLES]).failures
+        seen = Recorder()
+        assert not ingest(store, pages, progress=seen).failures
+    names = [p.name for p in seen.phases]
+    assert "indexing what was written" in names and "writing the text index" not in names
     seen.assert_complete()
 
 
