@@ -187,7 +187,8 @@ def graph_of(direct: OxigraphStore, query: str) -> Graph:
 def putin_query() -> tuple[str, Node]:
     """The named query events_with_actor, with its actor written into it as a VALUES block."""
     named = load_queries()["events_with_actor"]
-    actor = to_term("Vladimir Putin", "name")
+    # A name is bound to the IRIs its key names (kg.queries); here the IRI, written in.
+    actor = to_term("https://w3id.org/diplomacy-kg/id/person/vladimir-putin", "name")
     assert named.text.count("WHERE {") == 1
     text = named.text.replace("WHERE {", f"WHERE {{\n  VALUES ?actor {{ {sparql_term(actor)} }}",
                               1)
