@@ -13,24 +13,13 @@ import re
 
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.matcher import Match, Token
+from kg.extract.name_words import NOT_NAMES, is_name_word
 from kg.model import Place
 
 _KIN = {"daughter", "son", "wife", "husband", "widow", "widower", "brother", "sister", "mother",
         "father", "nephew", "niece", "cousin", "grandson", "granddaughter", "children"}
 FORMER = {"former", "ex", "late", "then", "outgoing", "incoming", "future", "acting",
            "interim", "deposed", "ousted", "previous", "erstwhile", "elect"}
-_PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "das", "do", "dos", "del",
-              "della", "di", "van", "von", "der", "den", "la", "le", "du", "ben", "mac", "y",
-              "ter", "af", "zu"}
-_NOT_NAMES = {
-    "The", "A", "An", "In", "On", "At", "Of", "And", "But", "For", "To", "By", "With", "As",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "He", "She", "It", "They", "We", "I", "This",
-    "That", "These", "Those", "His", "Her", "Their", "Its", "Mr", "Mrs", "Ms", "Dr",
-    "Sir", "Lord", "Is", "Was", "Has", "Had", "Will", "Would", "Said", "Says", "Also",
-    "Who", "Which", "When", "While", "After", "Before", "Today", "Yesterday",
-}
 # Surnames that are also everyday words, months or places: only resolved when the full
 # name is in the same text, or by a title right before them ("Prime Minister May").
 WORDLIKE_SHORT = {
@@ -250,61 +239,6 @@ def qualified(tokens: list[Token], m: Match) -> bool:
     return after[:2] == ["-", "elect"] or (after[:1] == ["elect"])
 
 
-def closes_apposition(tokens: list[Token], end: int) -> bool:
-    """Whether a name ending at ``end`` closes an apposition ("..., Vladimir Putin, said")."""
-    return end >= len(tokens) or tokens[end].text in {",", ".", ")", ";", ":"} \
-        or tokens[end].key == "and"
-
-
-def is_name_word(text: str) -> bool:
-    """Whether a word can be part of a name: capitalised, not all capitals, no stop word."""
-    return (
-        text[:1].isupper()
-        and any(c.islower() for c in text)
-        and text not in _NOT_NAMES
-    )
-
-
-def name_span(tokens: list[Token], start: int, starts: set[int]) -> int | None:
-    """The end of a personal name ("Sergei Ryabkov", "Yun Byung-se") starting at ``start``."""
-    i = start
-    words = 0
-    count = len(tokens)
-    while i < count:
-        text = tokens[i].text
-        if is_name_word(text) and (i == start or i not in starts):
-            words += 1
-            i += 1
-        elif len(text) == 1 and text.isupper() and i + 1 < count and tokens[i + 1].text == ".":
-            words += 1  # an initial: "George W. Bush"
-            i += 2
-        elif text.casefold() in _PARTICLES and words and i + 1 < count and (
-            is_name_word(tokens[i + 1].text)
-            or (tokens[i + 1].text == "-" and i + 2 < count)
-        ):
-            i += 1
-        elif text == "-" and words and i + 1 < count and tokens[i + 1].text.isalpha() \
-                and tokens[i].start == tokens[i - 1].end and tokens[i + 1].start == tokens[i].end:
-            i += 2  # "Byung-se", "al-Bashir"
-        else:
-            break
-        if words > 5:
-            return None
-    if words < 2:
-        return None
-    return i
-
-
-def join_tokens(tokens: list[Token], start: int, end: int) -> str:
-    """The text of tokens ``start`` to ``end``, spaced as in the original."""
-    parts: list[str] = []
-    for k in range(start, end):
-        if k > start and tokens[k].start > tokens[k - 1].end:
-            parts.append(" ")
-        parts.append(tokens[k].text)
-    return "".join(parts)
-
-
 def pattern_places(text: str, gazetteer: Gazetteer) -> list[tuple[Place, int, int]]:
     """Places the gazetteer lacks, told by their form: "Logar Province", "Ledra Street",
     "Allama Iqbal International Airport", "the town of Potiskum"; with their offsets."""
@@ -315,7 +249,7 @@ def pattern_places(text: str, gazetteer: Gazetteer) -> list[tuple[Place, int, in
         owners = [i for i, w in enumerate(words) if w.endswith(("'s", "’s", "'", "’"))]
         if owners:
             words = words[owners[-1] + 1:]  # "Afghanistan's Nangarhar Province"
-        while words and words[0] in _NOT_NAMES:
+        while words and words[0] in NOT_NAMES:
             words = words[1:]
         if not words or (match.group("name") and len(words) < 2):
             continue

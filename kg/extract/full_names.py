@@ -1,10 +1,13 @@
-"""Full names the gazetteer lacks that begin with a surname it knows ("Kim Yang Gon")."""
+"""People the gazetteer lacks, by the words around their names: a surname it knows that begins a
+longer name ("Kim Yang Gon"), a title or a role before a name ("Deputy Foreign Minister Sergei
+Ryabkov", "journalists Mohamed Fahmy and Baher Mohamed"), a common given name ("Brian Howard")."""
 
 from __future__ import annotations
 
-from kg.extract.cues import join_tokens, name_span
 from kg.extract.gazetteer import Gazetteer
-from kg.extract.matcher import NAME, SHORT, Match, Token
+from kg.extract.given_names import name_from_given
+from kg.extract.matcher import NAME, RELATION, SHORT, TITLE, Match, Matcher, Token
+from kg.extract.name_words import closes_apposition, join_tokens, name_span
 
 # Words that make "Surname Word" a thing named after someone, not a person's full name.
 _NAMED_AFTER = {
@@ -59,3 +62,75 @@ def _hyphenate_last(name: str) -> str:
     if len(words) < 3:
         return name
     return " ".join(words[:-2]) + f" {words[-2]}-{words[-1].lower()}"
+
+
+def person_match(tokens: list[Token], start: int, end: int, matcher: Matcher) -> Match:
+    """The person named by tokens ``start`` to ``end``: the gazetteer's, where the words
+    begin one of its names ("Otto Pérez"), else a new one."""
+    name = join_tokens(tokens, start, end)
+    known = matcher.prefixes.get(name.casefold(), set())
+    if len(known) == 1:
+        return Match(start, end, NAME, (next(iter(known)),), "person")
+    new = Match(start, end, NAME, (), "person")
+    new.new_person = name
+    return new
+
+
+def persons_after_titles(tokens: list[Token], matches: list[Match], matcher: Matcher) -> None:
+    """ "Title Name": the name after a title, a role or a post is a person's (added to
+    ``matches``); a known surname inside it is part of it ("journalists Mohamed Fahmy", not
+    Nabil Fahmy)."""
+    shorts = {m.start: m for m in matches if m.role == SHORT}
+    starts = {m.start for m in matches} - shorts.keys()
+
+    def add(start: int, end: int) -> None:
+        matches.append(person_match(tokens, start, end, matcher))
+        starts.add(start)
+        for k in range(start, end):
+            if k in shorts and shorts[k] in matches:
+                matches.remove(shorts[k])
+
+    for m in list(matches):
+        if m.role not in (TITLE, RELATION) and m.kind != "post":
+            continue
+        after = m.end
+        if after < len(tokens) and tokens[after].text == ",":
+            if m.kind != "post":
+                continue
+            after += 1
+        if after in starts:
+            continue
+        name_end = name_span(tokens, after, starts)
+        if name_end is None or (after > m.end and not closes_apposition(tokens, name_end)):
+            continue
+        add(after, name_end)
+        # "journalists Mohamed Fahmy and Baher Mohamed": the names a plural role lists.
+        if m.kind == "role" and m.names[0].endswith("s") and name_end + 1 < len(tokens) \
+                and tokens[name_end].key == "and" and name_end + 1 not in starts:
+            second = name_span(tokens, name_end + 1, starts)
+            if second is not None:
+                add(name_end + 1, second)
+    matches.sort(key=lambda x: x.start)
+
+
+def persons_by_given_name(tokens: list[Token], matches: list[Match], matcher: Matcher,
+                          gazetteer: Gazetteer) -> None:
+    """ "Brian Howard": a common given name, then a surname, where no match stands (added to
+    ``matches``)."""
+    covered = {k for m in matches for k in range(m.start, m.end)}
+    starts = {m.start for m in matches}
+    found = []
+    for i, token in enumerate(tokens):
+        if i in covered or not token.text[:1].isupper():
+            continue
+        end = name_from_given(tokens, i, starts, gazetteer, after_a_match=i - 1 in covered)
+        if end is None or any(k in covered for k in range(i, end)):
+            continue
+        if end + 1 < len(tokens) and tokens[end].text == "," and any(
+                m.start == end + 1 and m.kind == "state" for m in matches):
+            continue  # "Al Hudaydah, Yemen": a place the gazetteer does not know
+        found.append(person_match(tokens, i, end, matcher))
+        covered.update(range(i, end))
+    if found:
+        matches.extend(found)
+        matches.sort(key=lambda x: x.start)

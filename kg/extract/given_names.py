@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from kg.extract.cues import is_name_word, name_span
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.matcher import Token
+from kg.extract.name_words import is_name_word, name_span
 
 # Words after which a name is a place's or a body's: "Victoria Falls", "Grace Church".
 _NOT_A_PERSON_END = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from kg.extract.cues import is_name_word, join_tokens
 from kg.extract.matcher import DEMONYM, NAME, Match, Token
+from kg.extract.name_words import is_name_word, join_tokens
 
 # The last word of a body's name.
 _HEADS = {

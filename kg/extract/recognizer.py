@@ -17,16 +17,12 @@ from kg.extract.cues import (
     FORMER,
     WORDLIKE_SHORT,
     acts_as_subject,
-    closes_apposition,
     doubtful_state,
     government_seat,
     in_a_scene_sentence,
-    is_name_word,
-    join_tokens,
     kin_of,
     locates,
     locates_by_demonym,
-    name_span,
     not_the_state,
     pattern_places,
     people_demonym,
@@ -34,9 +30,8 @@ from kg.extract.cues import (
     qualifies_a_noun,
     thing_demonym,
 )
-from kg.extract.full_names import longer_names
+from kg.extract.full_names import longer_names, persons_after_titles, persons_by_given_name
 from kg.extract.gazetteer import Gazetteer, Tenure
-from kg.extract.given_names import name_from_given
 from kg.extract.matcher import (
     BLOCK,
     DEMONYM,
@@ -51,6 +46,7 @@ from kg.extract.matcher import (
     tokenize,
 )
 from kg.extract.mentions import Collector
+from kg.extract.name_words import closes_apposition, is_name_word
 from kg.extract.organisations import Body, find_bodies
 from kg.model import Actor, ActorKind, Mentions, Post
 
@@ -109,8 +105,8 @@ class _Recognizer:
             matches = self._administrations(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
             matches = longer_names(tokens, matches, self.gaz)
-            self._find_new_persons(tokens, matches)
-            self._given_name_persons(tokens, matches)
+            persons_after_titles(tokens, matches, self.matcher)
+            persons_by_given_name(tokens, matches, self.matcher, self.gaz)
             self._emit(tokens, matches, out)
         for text, field, tokens, _ in scanned:
             out.within(text, field, tokens)
@@ -239,73 +235,6 @@ class _Recognizer:
         if known:
             return Match(start, end, NAME, (known[0].name,), "post")
         return Match(start, end, NAME, (post_name,), "post", owner=owner)
-
-    # -- "Title Name" ----------------------------------------------------------------
-    def _find_new_persons(self, tokens: list[Token], matches: list[Match]) -> None:
-        # A known surname inside the name after a title is part of it: "journalists Mohamed
-        # Fahmy" (not Nabil Fahmy).
-        shorts = {m.start: m for m in matches if m.role == SHORT}
-        starts = {m.start for m in matches} - shorts.keys()
-        for m in list(matches):
-            if m.role not in (TITLE, RELATION) and m.kind != "post":
-                continue
-            after = m.end
-            if after < len(tokens) and tokens[after].text == ",":
-                if m.kind != "post":
-                    continue
-                after += 1
-            if after in starts:
-                continue
-            name_end = name_span(tokens, after, starts)
-            if name_end is None or (after > m.end and not closes_apposition(tokens, name_end)):
-                continue
-            matches.append(self._person_match(tokens, after, name_end))
-            starts.add(after)
-            for k in range(after, name_end):
-                if k in shorts and shorts[k] in matches:
-                    matches.remove(shorts[k])
-            # "journalists Mohamed Fahmy and Baher Mohamed": the names a plural role lists.
-            if m.kind == "role" and m.names[0].endswith("s") and name_end + 1 < len(tokens) \
-                    and tokens[name_end].key == "and" and name_end + 1 not in starts:
-                second = name_span(tokens, name_end + 1, starts)
-                if second is not None:
-                    matches.append(self._person_match(tokens, name_end + 1, second))
-                    starts.add(name_end + 1)
-                    for k in range(name_end + 1, second):
-                        if k in shorts and shorts[k] in matches:
-                            matches.remove(shorts[k])
-        matches.sort(key=lambda x: x.start)
-
-    def _person_match(self, tokens: list[Token], start: int, end: int) -> Match:
-        """The person named by tokens ``start`` to ``end``: the gazetteer's, where the words
-        begin one of its names ("Otto Pérez"), else a new one."""
-        name = join_tokens(tokens, start, end)
-        known = self.matcher.prefixes.get(name.casefold(), set())
-        if len(known) == 1:
-            return Match(start, end, NAME, (next(iter(known)),), "person")
-        new = Match(start, end, NAME, (), "person")
-        new.new_person = name
-        return new
-
-    # -- "Brian Howard": a common given name, then a surname ---------------------------
-    def _given_name_persons(self, tokens: list[Token], matches: list[Match]) -> None:
-        covered = {k for m in matches for k in range(m.start, m.end)}
-        starts = {m.start for m in matches}
-        found = []
-        for i, token in enumerate(tokens):
-            if i in covered or not token.text[:1].isupper():
-                continue
-            end = name_from_given(tokens, i, starts, self.gaz, after_a_match=i - 1 in covered)
-            if end is None or any(k in covered for k in range(i, end)):
-                continue
-            if end + 1 < len(tokens) and tokens[end].text == "," and any(
-                    m.start == end + 1 and m.kind == "state" for m in matches):
-                continue  # "Al Hudaydah, Yemen": a place the gazetteer does not know
-            found.append(self._person_match(tokens, i, end))
-            covered.update(range(i, end))
-        if found:
-            matches.extend(found)
-            matches.sort(key=lambda x: x.start)
 
     # -- output ----------------------------------------------------------------------
     def _emit(self, tokens: list[Token], matches: list[Match], out: Collector) -> None:
