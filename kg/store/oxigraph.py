@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib.term import Node
 
 import kg.store.bulk as bulk
 import kg.store.merge as merge
-from kg.rdffile import has_blank_node, to_oxigraph
+from kg.rdffile import has_blank_node
 from kg.rdfio import write_rdf
 from kg.sparql.analysis import UpdatePlan
 from kg.store.answers import (
@@ -43,6 +42,7 @@ from kg.store.bindings import (
 )
 from kg.store.errors import QuerySyntaxError, StoreError, query_errors
 from kg.store.fault import wrote
+from kg.store.quads import document_quads, store_term
 from kg.store.recovery import recovering
 from kg.store.tempfiles import (
     PREVIEW_PREFIX,
@@ -59,13 +59,6 @@ _FLUSH_EVERY_QUADS = 250_000
 MEMORY_URL = "memory:"
 
 _OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    try:
-        return to_oxigraph(term)
-    except ValueError as exc:
-        raise StoreError(f"not a valid RDF term: {term!r}: {exc}") from None
 
 
 class OxigraphStore(Store):
@@ -254,7 +247,7 @@ class OxigraphStore(Store):
             # Only new graphs: nothing to drop, so the named graphs and their merge into the
             # default graph are added in one go: one `extend` (one transaction) at twice the
             # speed of an update, or on disk the bulk loader, 2.7x faster again.
-            quads = self._quads(graphs)
+            quads = document_quads(graphs)
             if self.path is not None and len(quads) <= self.bulk_quads:
                 self._bulk(list(graphs), quads)
             else:
@@ -283,37 +276,6 @@ class OxigraphStore(Store):
                 # Kept, the marker would have the next open drop graphs reported stored.
                 raise StoreError(f"cannot mark a bulk write complete ({exc}): its graphs "
                                  "go when the store is next opened") from None
-
-    def _quads(self, graphs: Mapping[str, Iterable[Triple]]) -> list[ox.Quad]:
-        """The quads of new graphs and of their merge into the default graph."""
-        # Each term is made once per write, and looked up inline: this loop runs for every
-        # triple ingested, and a helper call per term made it a fifth slower.
-        cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-        get, quad, default = cache.get, ox.Quad, ox.DefaultGraph()
-        quads: list[ox.Quad] = []
-        append = quads.append
-        merged: set[Triple] = set()  # documents of a batch share many facts: write each once
-        for graph_iri, triples in graphs.items():
-            graph = _graph_node(graph_iri)
-            try:
-                for triple in triples:
-                    s, p, o = triple
-                    subject = get(s)
-                    if subject is None:
-                        subject = cache[s] = _to_ox(s)
-                    predicate = get(p)
-                    if predicate is None:
-                        predicate = cache[p] = _to_ox(p)
-                    obj = get(o)
-                    if obj is None:
-                        obj = cache[o] = _to_ox(o)
-                    append(quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
-                    if triple not in merged:
-                        merged.add(triple)
-                        append(quad(subject, predicate, obj, default))  # type: ignore[arg-type]
-            except (StoreError, TypeError) as exc:
-                raise StoreError(f"graph <{graph_iri}>: {exc}; nothing was written") from None
-        return quads
 
     def _extend(self, quads: list[ox.Quad]) -> None:
         try:
@@ -431,7 +393,7 @@ class OxigraphStore(Store):
                 return _result(self._open().query(_with_values(sparql, bindings)))
             terms = {name: _as_term(value) for name, value in bindings.items()}
             substitutions: dict[ox.Variable, _OxTerm] = {
-                ox.Variable(_variable_name(name)): _to_ox(term) for name, term in terms.items()
+                ox.Variable(_variable_name(name)): store_term(term) for name, term in terms.items()
             }
             try:
                 raw = self._open().query(sparql, substitutions=substitutions)
