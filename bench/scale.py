@@ -138,12 +138,17 @@ def kg_serving(store_args: list[str], log: Path) -> Iterator[tuple[str, int]]:
             time.sleep(0.2)
         yield root, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(60)
+        stop(process, 60)
+
+
+def stop(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop a server the benchmark started: asked to end, then killed after ``grace`` s."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(60)
 
 
 # -- the named queries and searches over HTTP ------------------------------------------------
@@ -319,12 +324,7 @@ def virtuoso(folder: Path, buffers: int) -> Iterator[dict[str, Any]]:
         isql(_VIRTUOSO_GRANTS, 120)
         yield {"url": url, "pid": process.pid, "isql": isql}
     finally:
-        process.terminate()
-        try:
-            process.wait(120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(60)
+        stop(process, 120)
 
 
 def virtuoso_dump(dump: Path, target: Path) -> int:

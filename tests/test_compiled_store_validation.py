@@ -31,18 +31,10 @@ from kg.validate import ValidationReport, default_shapes
 from kg.validate.compiled import compiled_plan
 from kg.vocab import DIP, RDF, XSD
 
+from .test_store_validation import TEST_GRAPHS, result_keys
+
 REPO = Path(__file__).resolve().parents[1]
 INVALID = sorted((REPO / "tests" / "shapes" / "invalid").glob("*.ttl"))
-TEST_GRAPHS = "urn:x-kg-test:graph/"
-
-
-def result_keys(report: ValidationReport) -> list[tuple[str, ...]]:
-    """Every field of every result, as a sorted list (results may repeat)."""
-    return sorted(
-        (r.file, r.severity, r.focus_node.n3(), r.path or "", r.shape, r.constraint,
-         r.message, r.value.n3() if r.value is not None else "", r.source_shape.n3())
-        for r in report.results
-    )
 
 
 def assert_same(compiled: ValidationReport, batched: ValidationReport) -> None:
