@@ -41,7 +41,9 @@ def _ingest(folder: Path, entries: list[Source | Path], batch_size: int = 7) -> 
 
 
 def _reindexed(folder: Path, copy: Path) -> tuple[list[tuple[object, ...]], ...]:
-    shutil.copytree(folder, copy)
+    # SQLite's -shm file is a shared-memory index that SQLite rebuilds; a connection closed
+    # late (by the garbage collector) can remove it halfway through the copy.
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*-shm"))
     with open_store(copy) as store:
         reindex(store)
     return _entries(copy), _documents(copy)
