@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.belongings import names_a_belonging
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.matcher import Match, Token
 from kg.extract.name_words import NOT_NAMES, is_name_word
@@ -58,6 +59,7 @@ _THING_NOUNS = {
     "investigation", "court", "railways", "railway", "fires", "maker", "automaker",
     "wildfires",
 }
+
 # A state's organs after its name or demonym: "a Pakistan Air Force base", "Saudi border
 # guards", "the Greek Coast Guard": the state acts, whatever noun comes next.
 _ORGANS = (("air", "force"), ("armed", "forces"), ("army",), ("navy",), ("coast", "guard"),
@@ -92,6 +94,8 @@ _RELATION_NOUNS = {
     "talks", "relations", "ties", "dispute", "negotiations", "deal", "tensions", "row",
     "standoff", "sanctions", "pressure", "cooperation", "agreement", "accord", "treaty",
 }
+# People "in" a state who are its organs or its electorate: the state acts through them.
+_OF_THE_STATE = {"authorities", "officials", "voters"}
 _DISCUSS = {"discuss", "discusses", "discussed", "discussing", "discussion", "discussions",
             "talks", "about", "regarding", "concerning", "situation"}
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
@@ -175,10 +179,15 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
         k -= 1
     if k >= 0 and tokens[k].key in _DIRECTIONS:
         k -= 1
+        if k >= 1 and tokens[k].key == "-" and tokens[k - 1].key in _DIRECTIONS:
+            k -= 2  # "across south-east Turkey"
     if k >= 0 and tokens[k].key in {"in", "across", "throughout", "within", "inside", "around"}:
         # "discuss the uprising in Syria": the state is what is discussed.
         if any(t.key in _DISCUSS for t in tokens[max(0, k - 8):k]):
             return False
+        if k >= 1 and tokens[k].key == "in" and tokens[k - 1].key in _OF_THE_STATE \
+                and not (k >= 2 and tokens[k - 2].text[:1].isupper()):
+            return False  # "Authorities in Nepal", not "US officials in Iraq"
         if [t.text for t in tokens[m.end:m.end + 2]] == ["'", "s"]:
             return _owns_a_place(tokens, m.end + 2)  # "in China's Yunnan province"
         return True
@@ -191,9 +200,11 @@ def _locates_in(tokens: list[Token], m: Match) -> bool:
     if k >= 1 and tokens[k].key == "(" and is_name_word(tokens[k - 1].text) \
             and m.end < len(tokens) and tokens[m.end].key == ")":
         return True  # "Cushing, Oklahoma (U.S.)"
-    if k >= 0 and tokens[k].key == "from" and any(
+    if k >= 0 and tokens[k].key in {"from", "to", "into"} and any(
             t.key in _PEOPLE_NOUNS for t in tokens[max(0, k - 8):k]):
-        return True  # "travelers from Liberia", "migrants ..., mostly from Croatia"
+        return True  # "travelers from Liberia", "migrants ... entry to Hungary"
+    if k >= 1 and [tokens[k - 1].key, tokens[k].key] == ["out", "of"]:
+        return True  # "networks operating out of Libya"
     return k >= 1 and tokens[k].key == "of" and tokens[k - 1].key in (
         _PEOPLE_NOUNS | _BORDER_NOUNS | (_PLACE_NOUNS - {"state"}) | {"part", "parts", "rest"}
     )
@@ -299,6 +310,8 @@ def thing_demonym(tokens: list[Token], m: Match) -> bool:
     """ "a Vietnamese cargo ship", "a South Korean palm oil company", "US cable television
     company Cablevision": a demonym (or a state's name) that says whose a ship, a company or
     a satellite is, not that its state takes part."""
+    if names_a_belonging(tokens, m.start, m.end):
+        return True
     for token in tokens[m.end:m.end + 5]:
         if token.key in _PHRASE_ENDS or token.key in _GOVERNMENT_VERBS:
             return False

@@ -7,7 +7,12 @@ from __future__ import annotations
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.given_names import name_from_given
 from kg.extract.matcher import NAME, RELATION, SHORT, TITLE, Match, Matcher, Token
-from kg.extract.name_words import closes_apposition, join_tokens, name_span
+from kg.extract.name_words import (
+    closes_apposition,
+    join_tokens,
+    name_span,
+    without_nickname,
+)
 
 # Words that make "Surname Word" a thing named after someone, not a person's full name.
 _NAMED_AFTER = {
@@ -36,7 +41,7 @@ def longer_names(
             if end is not None and end > m.end and not any(
                     t.key in _NAMED_AFTER for t in tokens[m.start:end]) \
                     and not any(o < end for o in others if o > m.start):
-                name = join_tokens(tokens, m.start, end)
+                name = without_nickname(join_tokens(tokens, m.start, end))
                 known = _known_person(gazetteer, name)
                 new = Match(m.start, end, NAME, (known,) if known else (), "person")
                 new.new_person = None if known else name
@@ -67,7 +72,7 @@ def _hyphenate_last(name: str) -> str:
 def person_match(tokens: list[Token], start: int, end: int, matcher: Matcher) -> Match:
     """The person named by tokens ``start`` to ``end``: the gazetteer's, where the words
     begin one of its names ("Otto Pérez"), else a new one."""
-    name = join_tokens(tokens, start, end)
+    name = without_nickname(join_tokens(tokens, start, end))
     known = matcher.prefixes.get(name.casefold(), set())
     if len(known) == 1:
         return Match(start, end, NAME, (next(iter(known)),), "person")
@@ -95,7 +100,8 @@ def persons_after_titles(tokens: list[Token], matches: list[Match], matcher: Mat
             continue
         after = m.end
         if after < len(tokens) and tokens[after].text == ",":
-            if m.kind != "post":
+            # "a top student, Mariam Malak, says": a role's apposition, closed by a comma
+            if m.kind not in ("post", "role"):
                 continue
             after += 1
         if after in starts:
@@ -117,7 +123,10 @@ def persons_by_given_name(tokens: list[Token], matches: list[Match], matcher: Ma
                           gazetteer: Gazetteer) -> None:
     """ "Brian Howard": a common given name, then a surname, where no match stands (added to
     ``matches``)."""
-    covered = {k for m in matches for k in range(m.start, m.end)}
+    # A title word after an initial is a surname ("George H. King"), free for the name.
+    surnames = {m.start for m in matches if m.role == TITLE and m.start >= 2
+                and tokens[m.start - 1].text == "." and len(tokens[m.start - 2].text) == 1}
+    covered = {k for m in matches if m.start not in surnames for k in range(m.start, m.end)}
     starts = {m.start for m in matches}
     found = []
     for i, token in enumerate(tokens):

@@ -68,7 +68,9 @@ def name_from_given(
     if start > 0 and is_name_word(tokens[start - 1].text) and not after_a_match:
         return None  # inside a longer capitalised run: "Lake Victoria Brian ..."
     end = name_span(tokens, start, starts)
-    if end is None or end - start > 5:
+    # A nickname in quotes ('Lawrence Peter "Yogi" Berra') takes three tokens, no word.
+    quoted = 3 if end is not None and any(t.text in '"“”' for t in tokens[start:end]) else 0
+    if end is None or end - start - quoted > 5:
         return None
     words = [t.text for t in tokens[start:end]]
     if words[-1] in _NOT_A_PERSON_END:

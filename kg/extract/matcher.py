@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from kg.extract.gazetteer import Entry, Gazetteer
+from kg.extract.occupations import OCCUPATIONS
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "‐": "-", "‑": "-"})
@@ -149,6 +150,9 @@ class Matcher:
             tokens = _tokens_of(role)
             self._add(tokens, _Leaf(tuple(tokens), TITLE, (role,), role in LOWER_CASE_ROLES,
                                     "role"))
+        for occupation in OCCUPATIONS:
+            tokens = _tokens_of(occupation)
+            self._add(tokens, _Leaf(tuple(tokens), TITLE, (occupation,), True, "role"))
         for relation in RELATIONS:
             tokens = _tokens_of(relation)
             self._add(tokens, _Leaf(tuple(tokens), RELATION, (relation,), True, "relation"))

@@ -3,6 +3,8 @@ and its text as written ("Sergei Ryabkov", "Yun Byung-se", "George W. Bush")."""
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.matcher import Token
 
 _PARTICLES = {"al", "el", "bin", "ibn", "bint", "abu", "de", "da", "das", "do", "dos", "del",
@@ -18,6 +20,10 @@ NOT_NAMES = {
     "Sir", "Lord", "Is", "Was", "Has", "Had", "Will", "Would", "Said", "Says", "Also",
     "Who", "Which", "When", "While", "After", "Before", "Today", "Yesterday",
 }
+
+_QUOTES = {'"', "“", "”"}
+_NICKNAME = re.compile(r"\s*[\"“][^\"“”]+[\"”]")
+
 
 def closes_apposition(tokens: list[Token], end: int) -> bool:
     """Whether a name ending at ``end`` closes an apposition ("..., Vladimir Putin, said")."""
@@ -41,7 +47,9 @@ def name_span(tokens: list[Token], start: int, starts: set[int]) -> int | None:
     count = len(tokens)
     while i < count:
         text = tokens[i].text
-        if is_name_word(text) and (i == start or i not in starts):
+        # After an initial a title word is a surname: "George H. King".
+        after_initial = i >= 2 and tokens[i - 1].text == "." and len(tokens[i - 2].text) == 1
+        if is_name_word(text) and (i == start or i not in starts or after_initial):
             words += 1
             i += 1
         elif len(text) == 1 and text.isupper() and i + 1 < count and tokens[i + 1].text == ".":
@@ -52,6 +60,9 @@ def name_span(tokens: list[Token], start: int, starts: set[int]) -> int | None:
             or (tokens[i + 1].text == "-" and i + 2 < count)
         ):
             i += 1
+        elif text in _QUOTES and words and i + 3 < count and is_name_word(tokens[i + 1].text) \
+                and tokens[i + 2].text in _QUOTES and is_name_word(tokens[i + 3].text):
+            i += 3  # a nickname in quotes: 'Lawrence Peter "Yogi" Berra'
         elif text == "-" and words and i + 1 < count and tokens[i + 1].text.isalpha() \
                 and tokens[i].start == tokens[i - 1].end and tokens[i + 1].start == tokens[i].end:
             i += 2  # "Byung-se", "al-Bashir"
@@ -62,6 +73,11 @@ def name_span(tokens: list[Token], start: int, starts: set[int]) -> int | None:
     if words < 2:
         return None
     return i
+
+
+def without_nickname(name: str) -> str:
+    """ 'Lawrence Peter "Yogi" Berra' -> "Lawrence Peter Berra": the name as registered."""
+    return _NICKNAME.sub("", name)
 
 
 def join_tokens(tokens: list[Token], start: int, end: int) -> str:

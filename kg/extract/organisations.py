@@ -23,7 +23,11 @@ _HEADS = {
     "Party", "Institute", "Association", "Agency", "Foundation", "Movement", "Front",
     "Parliament", "Assembly", "Court", "Department", "University", "Commission", "Committee",
     "Tribunal", "Organization", "Organisation", "Alliance", "Congress", "Senate", "Council",
+    "Administration",
 }
+# A legislature needs no other word when a state owns it: "Guatemala's Congress",
+# "Hungary's parliament" (lower case too: the owner says which one).
+_LEGISLATURES = {"Congress", "Parliament", "Senate", "parliament", "congress", "senate"}
 # Bodies whose name is who they are, however generic its words: "Liberal Democratic Party".
 _NAMED_BY_CREED = {"Party", "Front", "Movement", "Alliance"}
 # Names of things that take no part (companies, treaties): a state inside them is no
@@ -63,8 +67,11 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
     known = [m for m in matches if m.role == NAME and m.kind == "organization"]
     bodies: list[Body] = []
     for i, token in enumerate(tokens):
-        if token.text not in _HEADS and token.text not in _THINGS:
+        if token.text not in _HEADS and token.text not in _THINGS \
+                and token.text not in _LEGISLATURES:
             continue
+        if token.text[:1].islower() and _owner_start(tokens, i, matches) == i:
+            continue  # "the parliament": only an owner's name makes it one body
         if i + 1 < len(tokens) and is_name_word(tokens[i + 1].text):
             continue  # "VU University Medical Center": the name goes on
         start = _name_start(tokens, i, by_start)
@@ -77,8 +84,12 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
         if not proper and end == i + 1 and owner == start \
                 and not (token.text in _NAMED_BY_CREED and words[:-1]):
             continue  # "the National Assembly": which one, the words do not say
-        if len(words) < 2 and end == i + 1:
+        if len(words) < 2 and end == i + 1 and not (
+                owner != start and token.text in _LEGISLATURES):
             continue
+        if any(m.kind == "person" and start <= m.start < i for m in matches) or any(
+                m.start <= i < m.end and m.role != DEMONYM for m in matches):
+            continue  # "the Bush Administration": a government, read as its state
         if any(k.start <= start and end <= k.end for k in known):
             continue  # the gazetteer knows it
         if any(start <= k.start < end for k in known) and not states:
@@ -88,7 +99,8 @@ def find_bodies(tokens: list[Token], matches: list[Match]) -> list[Body]:
         if owner != start and not proper and end == i + 1:
             # "Brazil's Supreme Court": the Supreme Court of Brazil
             state = next(m for m in matches if m.start == owner).names[0]
-            body = dataclasses.replace(body, state=state, title=body.name)
+            title = body.name[:1].upper() + body.name[1:]
+            body = dataclasses.replace(body, state=state, title=title)
         bodies.append(_of_a_state(tokens, body, i, states))
     return bodies
 
@@ -135,6 +147,15 @@ def _name_start(tokens: list[Token], head: int, by_start: dict[int, Match]) -> i
             continue
         if text in {"'s", "s"} or tokens[k].key in {"the", "a", "an"}:
             break
+        if text == "and" and k > 0 and start == k + 1 and is_name_word(tokens[k - 1].text) \
+                and not tokens[k - 1].text.endswith("s") \
+                and not any(m.end == k for m in by_start.values()):
+            # "Food and Drug Administration": "and" inside the name (not "Republicans and
+            # Democratic Party", two names)
+            k -= 1
+            continue
+        if k >= 2 and tokens[k - 1].text == "-" and tokens[k - 2].key in {"pro", "anti"}:
+            break  # "pro-Kurdish Peoples' Democratic Party": a stance, not the name
         if is_name_word(text) or text in _GENERIC or (text.isupper() and len(text) > 1):
             start = k
             k -= 1

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from kg.extract.affiliations import names_an_affiliation
+from kg.extract.appositions import persons_before_roles
 from kg.extract.cues import (
     FORMER,
     WORDLIKE_SHORT,
@@ -30,6 +32,7 @@ from kg.extract.cues import (
     qualifies_a_noun,
     thing_demonym,
 )
+from kg.extract.families import persons_of_a_family
 from kg.extract.full_names import longer_names, persons_after_titles, persons_by_given_name
 from kg.extract.gazetteer import Gazetteer, Tenure
 from kg.extract.matcher import (
@@ -47,7 +50,9 @@ from kg.extract.matcher import (
 )
 from kg.extract.mentions import Collector
 from kg.extract.name_words import closes_apposition, is_name_word
+from kg.extract.nationals import describes_a_person, posted_to
 from kg.extract.organisations import Body, find_bodies
+from kg.extract.scenes import named_as_scene
 from kg.model import Actor, ActorKind, Mentions, Post
 
 
@@ -107,6 +112,8 @@ class _Recognizer:
             matches = longer_names(tokens, matches, self.gaz)
             persons_after_titles(tokens, matches, self.matcher)
             persons_by_given_name(tokens, matches, self.matcher, self.gaz)
+            persons_before_roles(tokens, matches, self.matcher)
+            persons_of_a_family(tokens, matches, self.gaz)
             self._emit(tokens, matches, out)
         for text, field, tokens, _ in scanned:
             out.within(text, field, tokens)
@@ -265,7 +272,7 @@ class _Recognizer:
             if m.role == DEMONYM:
                 if not self.locations and (
                     locates_by_demonym(tokens, m) or people_demonym(tokens, m, self.gaz)
-                    or thing_demonym(tokens, m) or _describes_a_person(m, nxt)
+                    or thing_demonym(tokens, m) or describes_a_person(tokens, m, nxt)
                     or in_a_scene_sentence(tokens, m)
                 ):
                     continue
@@ -277,16 +284,20 @@ class _Recognizer:
                 if m.kind == "state" and (
                     doubtful_state(tokens, m, matches, self.gaz)
                     or not_the_state(tokens, m, matches, title_case)
-                    or (not self.locations and _describes_a_person(m, nxt))
+                    or (not self.locations and describes_a_person(tokens, m, nxt))
                 ):
                     continue
                 if not self.locations and m.kind in ("state", "organization") and (
-                        locates(tokens, m, matches) or qualifies_a_noun(tokens, m)):
+                        locates(tokens, m, matches) or qualifies_a_noun(tokens, m)
+                        or named_as_scene(tokens, m, matches)):
+                    continue
+                if not self.locations and m.kind == "organization" \
+                        and names_an_affiliation(tokens, m.start, m.end):
                     continue
                 if not self.locations and m.kind == "state" and in_a_scene_sentence(tokens, m):
                     continue
                 if m.kind == "state" and (
-                        _posted_to(tokens, m, prev)
+                        posted_to(tokens, m, prev)
                         or (not self.locations and thing_demonym(tokens, m)
                             and tokens[m.end].key != "'")
                         or (m.start > 0 and tokens[m.start - 1].key == "former")):
@@ -313,6 +324,8 @@ class _Recognizer:
     def _emit_body(self, tokens: list[Token], body: Body, out: Collector) -> None:
         if not body.acts:
             return  # a company or a treaty: only the states in its name are left out
+        if not self.locations and names_an_affiliation(tokens, body.start, body.end):
+            return  # "scientists at the University of ...": the scientists act
         name = body.name
         if body.state is not None:  # "Philippine Supreme Court", as the body is known
             name = f"{body.title} of {self._owner_phrase(body.state)}"
@@ -359,6 +372,8 @@ class _Recognizer:
     ) -> None:
         name = m.names[0]
         holder = self._holder_after(tokens, m, nxt) or self._holder_before(tokens, m, prev)
+        if holder is not None and nxt is not None and kin_of(tokens, nxt.end):
+            return  # "Prime Minister Najib Razak's step-son Riza Aziz": the step-son acts
         if m.owner is not None:
             if holder is not None:  # a made-up post only counts with someone holding it
                 out.post(Post(name=name, state=self.gaz.actor(m.owner), holder=holder), at=m)
@@ -428,22 +443,7 @@ class _Recognizer:
 
 
 # "the Obama administration", "the Putin government": the state acts, not the person.
-_ADMINISTRATION = {"administration", "government", "cabinet"}
-
-
-def _describes_a_person(m: Match, nxt: Match | None) -> bool:
-    """ "Cuban diplomat Jose Ramon Cabañas", "American Paul Erven Jackson": a nationality of
-    a person, not a state acting."""
-    return nxt is not None and nxt.start == m.end and (
-        nxt.kind == "role" or nxt.new_person is not None)
-
-
-def _posted_to(tokens: list[Token], m: Match, prev: Match | None) -> bool:
-    """ "the Israeli ambassador to Egypt": the state a diplomat is sent to, named inside
-    the diplomat's post title."""
-    return prev is not None and [t.key for t in tokens[prev.end:m.start]] == ["to"] \
-        and any(n.casefold().startswith(("ambassador", "envoy", "special envoy"))
-                for n in prev.names)
+_ADMINISTRATION = {"administration", "government", "cabinet", "regime"}
 
 
 def _overlap(a: Tenure, b: Tenure) -> bool:
