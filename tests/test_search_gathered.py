@@ -12,6 +12,7 @@ from kg.pipeline import Ingester, reindex
 from kg.search.sync import INDEX_FILE
 from kg.sources import InputFile, Source, collect_files
 from kg.store import open_store
+from kg.store.tempfiles import TEMP_FOLDER
 from tests.conftest import DATA, EXAMPLES, SEEDS
 
 _ROWS = "SELECT iri, kind, day, name, body, tags FROM things ORDER BY iri"
@@ -73,3 +74,40 @@ def test_an_ingest_that_replaces_a_graph_it_wrote_reads_the_store_instead(
     with open_store(folder) as store:
         assert len([g for g in store.named_graphs() if "/graph/doc/" in g]) == 2
     assert (_entries(folder), _documents(folder)) == _reindexed(folder, tmp_path / "reindexed")
+
+
+def test_the_gathered_facts_wait_on_disk_and_go_when_the_ingest_ends(tmp_path: Path) -> None:
+    """Held in memory they grew with the ingest (12 MB per 1,000 events: gigabytes at 100k):
+    they wait in a scratch file among the store's temporary files, removed at the end."""
+    folder = tmp_path / "store"
+    spools: list[list[str]] = []
+    with open_store(folder) as store:
+        files, _ = collect_files([DATA / "devcorpus"])
+        for _result in Ingester(store, batch_size=5, link=False).ingest(files):
+            spools.append(sorted(p.name for p in (folder / TEMP_FOLDER).glob("kg-spool-*")))
+    assert len(spools) > 10
+    assert all(len(names) == 1 for names in spools[5:]), spools
+    assert not list((folder / TEMP_FOLDER).glob("kg-spool-*"))
+
+
+def test_an_ingest_that_fails_removes_its_gathered_facts(tmp_path: Path) -> None:
+    """A run stopped by an error (here the caller's) leaves no scratch file behind."""
+    folder = tmp_path / "store"
+    with open_store(folder) as store:
+        files, _ = collect_files([DATA / "devcorpus"])
+        run = Ingester(store, batch_size=5, link=False).ingest(files)
+        for _ in range(12):
+            next(run)
+        assert list((folder / TEMP_FOLDER).glob("kg-spool-*"))
+        run.close()
+    assert not list((folder / TEMP_FOLDER).glob("kg-spool-*"))
+
+
+def test_kg_reindex_spools_the_store_and_leaves_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    _ingest(folder, [EXAMPLES])
+    entries = _entries(folder)
+    with open_store(folder) as store:
+        reindex(store)
+    assert _entries(folder) == entries
+    assert not list((folder / TEMP_FOLDER).glob("kg-spool-*"))

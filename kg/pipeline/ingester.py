@@ -112,21 +112,14 @@ class Ingester:
         in memory whole.
         """
         ensure_ontology(self.store)
-        if self.workers > 1:
-            yield from ingest_in_workers(self, entries, format)
-        else:
-            pending: list[Pending] = []
-            for entry in entries:
-                source = load_entry(entry)
-                item = source if isinstance(source, FileResult) else self._prepare(source, format)
-                if isinstance(item, FileResult):
-                    yield item
-                    continue
-                pending.append(item)
-                if len(pending) >= self.batch_size:
-                    yield from self._flush(pending)
-                    pending = []
-            yield from self._flush(pending)
+        try:
+            if self.workers > 1:
+                yield from ingest_in_workers(self, entries, format)
+            else:
+                yield from self._ingest_here(entries, format)
+        except BaseException:
+            self._index.close()  # the facts it gathered for the text index: the next run
+            raise  # (ensure_current) makes the index again from the store
         # The text index: what this ingest wrote, once for all of it.
         self._index.finish(progress=self.progress)
         records, self._records = self._records or derivation.read_records(self.store), None
@@ -151,6 +144,22 @@ class Ingester:
                                                         progress=self.progress)
             derivation.finish(self.store, derivation.LINKS)
         self._changed = set()
+
+    def _ingest_here(self, entries: Iterable[Source | InputFile | Path],
+                     format: str | None) -> Iterator[FileResult]:
+        """Read, check and write the entries in this process, a batch at a time."""
+        pending: list[Pending] = []
+        for entry in entries:
+            source = load_entry(entry)
+            item = source if isinstance(source, FileResult) else self._prepare(source, format)
+            if isinstance(item, FileResult):
+                yield item
+                continue
+            pending.append(item)
+            if len(pending) >= self.batch_size:
+                yield from self._flush(pending)
+                pending = []
+        yield from self._flush(pending)
 
     def _prepare(self, source: Source, format: str | None) -> Pending | FileResult:
         read = read_document(source, format, gazetteer=self.gazetteer, base=self.base,

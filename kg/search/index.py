@@ -259,10 +259,10 @@ class TextIndex:
                 advance: Advance | None = None) -> None:
         """Replace everything with these entries, derived from these document graphs
         (``advance`` told as entries are written)."""
-        entries = list(things)  # read from the store before the index is locked for writing
         with self._transaction():
             self._create()  # faster than deleting every entry, and the same
-            self._write(entries if advance is None else counted(entries, advance), ())
+            # Streamed: the entries of a whole store are read from a spool one at a time.
+            self._write(things if advance is None else counted(things, advance), ())
             self._db.executemany("INSERT INTO documents VALUES (?, ?)", documents.items())
             self._set_meta("pending", None)
             self._set_meta("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))

@@ -14,20 +14,21 @@ from pathlib import Path
 
 from kg.progress import Progress, no_progress
 from kg.search.index import Hit, IndexUnavailable, SearchError, TextIndex
+from kg.search.spool import FactSpool
 from kg.search.things import (
     CHUNK,
     KINDS,
-    GatheredThings,
     Thing,
-    all_things,
     documents_in,
     has_documents,
+    spool_store,
     stored_documents,
     things_in_graphs,
     things_in_triples,
     things_of,
 )
 from kg.store import OxigraphStore, Store, StoreError
+from kg.store.tempfiles import temp_folder
 from kg.terms import Triple
 
 #: The text index's file in an embedded store's folder (RocksDB leaves other files alone).
@@ -136,8 +137,10 @@ def reindex(
                                "--index PATH (or KG_INDEX)")
     started = time.perf_counter()
     documents = stored_documents(store)
-    things = list(all_things(store, progress=progress))
-    index.rebuild(things, documents, progress("writing the text index", len(things), "things"))
+    with _spool(store) as spool:
+        spool_store(store, spool, progress=progress)
+        index.rebuild(spool.things(), documents,
+                      progress("writing the text index", spool.count(), "things"))
     return IndexReport(_name(index), index.count(), len(documents),
                        round(time.perf_counter() - started, 2), _size(index))
 
@@ -151,6 +154,11 @@ def check_index(store: Store, index: TextIndex | None = None) -> IndexReport:
         missing=len(theirs.keys() - ours.keys()), extra=len(ours.keys() - theirs.keys()),
         changed=sum(1 for g in ours.keys() & theirs.keys() if ours[g] != theirs[g]),
         built=index.built, pending=index.pending)
+
+
+def _spool(store: Store) -> FactSpool:
+    """A scratch file for the facts of a whole index, among the store's temporary files."""
+    return FactSpool(temp_folder(store), f"kg-spool-{os.getpid()}-")
 
 
 def _name(index: TextIndex) -> str:
@@ -209,8 +217,9 @@ class IndexWriter:
         # written, as it is written, rather than read back from the store at the end (at
         # 1,000 events that read was 1.5 s of an ingest's 38). Given up if a graph is written
         # twice or dropped: what it held before would still be among the gathered facts.
-        self._gathered: GatheredThings | None = (
-            GatheredThings() if self.index is not None and known == 0 else None)
+        # Spooled to disk, not held: the facts of a 100k-event ingest are gigabytes in Python.
+        self._gather = self.index is not None and known == 0
+        self._gathered: FactSpool | None = None  # made at the first write
         self._written: set[str] = set()
 
     @contextlib.contextmanager
@@ -230,10 +239,12 @@ class IndexWriter:
         except SearchError as exc:
             raise StoreError(f"cannot write the text index: {exc}") from None
         yield  # a write that fails wrote nothing (it is atomic): nothing to note
-        if self._gathered is not None:
+        if self._gather:
             if self._written.intersection(graphs) or not all(graphs.values()):
-                self._gathered = None
+                self.close()
             else:
+                if self._gathered is None:
+                    self._gathered = _spool(self.store)
                 self._written.update(graphs)
                 for triples in graphs.values():
                     self._gathered.add(triples)
@@ -266,9 +277,18 @@ class IndexWriter:
         except SearchError as exc:
             raise StoreError(f"the documents are stored but the text index could not be "
                              f"written ({exc}): run `kg reindex`") from None
+        finally:
+            self.close()
         self._reset()
 
-    def _rebuild_gathered(self, index: TextIndex, gathered: GatheredThings,
+    def close(self) -> None:
+        """Remove the facts gathered so far (the ingest is over, or gave up)."""
+        self._gather = False
+        if self._gathered is not None:
+            self._gathered.close()
+            self._gathered = None
+
+    def _rebuild_gathered(self, index: TextIndex, gathered: FactSpool,
                           progress: Progress) -> None:
         """Make the index as :func:`reindex` would, from the facts gathered as they were
         written and from the other graphs (the ontology, the records of derived data), the
@@ -276,7 +296,6 @@ class IndexWriter:
         for graph in self.store.named_graphs():
             if graph not in self._written:
                 gathered.add(self.store.graph_triples(graph))
-        things = list(gathered.things())
         documents = {g: f for g, f in self._documents.items() if f is not None}
-        index.rebuild(things, documents, progress("writing the text index", len(things),
-                                                  "things"))
+        index.rebuild(gathered.things(), documents, progress("writing the text index",
+                                                             gathered.count(), "things"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -14,6 +15,9 @@ from kg.progress import Progress, no_progress
 from kg.store import Store
 from kg.terms import Triple, sparql_iri
 from kg.vocab import DCTERMS, DIP, PREFIXES, RDF, RDFS
+
+if TYPE_CHECKING:
+    from kg.search.spool import FactSpool
 
 #: The kind of a thing by its class, the first class that a thing has deciding.
 KIND_OF_CLASS: dict[URIRef, str] = {
@@ -63,8 +67,10 @@ SELECT DISTINCT ?g ?hash ?version WHERE {
 _ANY_DOCUMENT = _PREFIXES + "ASK { GRAPH ?g { ?g dip:contentHash ?hash } }"
 
 _Facts = dict[str, dict[URIRef, list[str]]]
-_READ = frozenset((RDF.type, *_LITERALS))  # sets: rdflib compares terms in Python
-_TAG_SET = frozenset(_TAGS)
+#: The predicates whose values an entry is made of (sets: rdflib compares terms in Python).
+READ_PREDICATES = frozenset((RDF.type, *_LITERALS))
+#: The predicates that tag a thing with a topic, whose label stands for it.
+TAG_PREDICATES = frozenset(_TAGS)
 _FINGERPRINT = (DIP.contentHash, DIP.mapperVersion)
 
 
@@ -98,72 +104,27 @@ def things_of(store: Store, iris: Iterable[str]) -> Iterator[Thing]:
                 for subject, tag in topics[str(t)]:
                     _add(facts, URIRef(subject), tag, o)
         for iri in chunk:
-            thing = _thing(iri, facts.get(iri, {}))
+            thing = make_thing(iri, facts.get(iri, {}))
             if thing is not None:
                 yield thing
 
 
-class GatheredThings:
-    """The facts the index reads about things, gathered from triples as they are written.
-
-    Fed every triple of every named graph of a store, it gives the entries that
-    :func:`all_things` reads from the store (its default graph is their merge): an ingest
-    into a store without documents gathers them as it writes, instead of reading the
-    store back at its end (:class:`kg.search.sync.IndexWriter`).
-    """
-
-    def __init__(self) -> None:
-        # Each value once, as in the merge: the documents of a corpus restate the same
-        # actors, topics and events (a dict keeps the values in the order they came).
-        self._facts: dict[str, dict[URIRef, dict[str, None]]] = {}
-        self._tagged: dict[str, dict[tuple[URIRef, URIRef], None]] = {}  # topic -> uses
-
-    def add(self, triples: Iterable[Triple]) -> None:
-        """Note what these triples say that an entry is made of."""
-        facts, tagged = self._facts, self._tagged
-        for s, p, o in triples:  # every triple ingested: kept lean (sets, not rdflib's ==)
-            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
-                continue
-            if p in _READ:
-                facts.setdefault(str(s), {}).setdefault(p, {})[str(o)] = None
-            elif p in _TAG_SET and isinstance(o, URIRef):
-                tagged.setdefault(str(o), {})[(s, p)] = None
-
-    def things(self) -> Iterator[Thing]:
-        """The entry of every thing the triples type as one of the indexed kinds."""
-        facts = self._facts
-        for topic, uses in self._tagged.items():  # a tag is the label of its topic
-            labels = facts.get(topic, {}).get(RDFS.label, {})
-            for subject, tag in uses:
-                facts.setdefault(str(subject), {}).setdefault(tag, {}).update(labels)
-        for iri in sorted(facts):
-            entry = _thing(iri, {p: list(values) for p, values in facts[iri].items()})
-            if entry is not None:
-                yield entry
-
-
-def all_things(store: Store, *, progress: Progress = no_progress) -> Iterator[Thing]:
-    """The entry of every thing in the store, read by scanning each property once."""
-    facts: _Facts = {}
+def spool_store(store: Store, spool: FactSpool, *,
+                progress: Progress = no_progress) -> None:
+    """Spool the facts of every thing in the store, read by scanning each property once."""
     advance = progress("reading the store for the text index",
                        len(KIND_OF_CLASS) + len(_LITERALS) + len(_TAGS), "scans")
     for cls in KIND_OF_CLASS:  # each class by itself: rdf:type has many more triples
-        for (s,) in store.query(_SCAN_CLASS.format(cls=sparql_iri(cls))).rows:
-            _add(facts, s, RDF.type, cls)
+        spool.add_values(RDF.type, ((s, cls) for (s,) in
+                                    store.query(_SCAN_CLASS.format(cls=sparql_iri(cls))).rows))
         advance(1)
     for predicate in _LITERALS:
-        for s, o in store.query(_SCAN.format(predicate=sparql_iri(predicate))).rows:
-            _add(facts, s, predicate, o)
+        spool.add_values(predicate, store.query(_SCAN.format(predicate=sparql_iri(predicate))).rows)
         advance(1)
     for predicate in _TAGS:
         text = _PREFIXES + _SCAN_TAGS.format(predicate=sparql_iri(predicate))
-        for s, o in store.query(text).rows:
-            _add(facts, s, predicate, o)
+        spool.add_values(predicate, store.query(text).rows)
         advance(1)
-    for iri in sorted(facts):
-        entry = _thing(iri, facts.pop(iri))
-        if entry is not None:
-            yield entry
 
 
 def _rows(store: Store, text: str, iris: Sequence[str]) -> Iterator[tuple[Node | None, ...]]:
@@ -176,7 +137,8 @@ def _add(facts: _Facts, s: Node | None, p: Node | None, o: Node | None) -> None:
         facts.setdefault(str(s), {}).setdefault(URIRef(str(p)), []).append(str(o))
 
 
-def _thing(iri: str, facts: Mapping[URIRef, list[str]]) -> Thing | None:
+def make_thing(iri: str, facts: Mapping[URIRef, list[str]]) -> Thing | None:
+    """The entry of a thing from its facts (predicate -> values), None if not an indexed kind."""
     types = set(facts.get(RDF.type, ()))
     kind = next((k for c, k in KIND_OF_CLASS.items() if str(c) in types), None)
     if kind is None:
