@@ -55,6 +55,7 @@ from kg.link.score import (
     link_triples,
     score_link,
 )
+from kg.memory import release_freed_memory
 from kg.progress import Progress, no_progress
 from kg.store import Store
 from kg.vocab import DIP
@@ -244,6 +245,7 @@ def link_articles(
             graphs[link_graph_iri(article)] = triples
             count += sum(1 for t in triples if t[1] == DIP.reports)
         store.replace_graphs(graphs)
+        release_freed_memory()  # a chunk's features and link triples
         advance(len(chunk))
     return LinkReport(len(todo), count, time.perf_counter() - started)
 

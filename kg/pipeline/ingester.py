@@ -18,6 +18,7 @@ from kg.ingest_report import FileResult, IngestReport
 from kg.link.find import LinkReport, link_all, update_links
 from kg.link.same_event_store import SameEventReport, link_same_events_all, update_same_events
 from kg.mapper import MAPPER_VERSION, Triple, map_triples, provenance_triples
+from kg.memory import release_freed_memory
 from kg.model import Document
 from kg.ontology import ensure_ontology
 from kg.pipeline.pending import Pending, Verdicts, gate_documents
@@ -234,6 +235,7 @@ class Ingester:
                     yield item.result
             return
         yield from (item.result for item in pending)
+        release_freed_memory()  # a batch's terms and quads: else the heap grows with the run
 
     def _check(
         self, pending: list[Pending], found: Verdicts | None = None
