@@ -34,7 +34,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent))  # tests.conftest: the Virtuoso configuration the tests use
 
 #: The `kg` command, run by the interpreter of this benchmark.
+#: The steps after the ingest that --skip may leave out.
+SKIPPABLE = ("bulk_load", "serve", "export_nquads", "export_turtle", "infer", "validate_all")
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 #: Seconds each HTTP request may take before it counts as failed.
 REQUEST_TIMEOUT = 300.0
@@ -354,15 +356,22 @@ def virtuoso_dump(dump: Path, target: Path) -> int:
 class Steps:
     """The figures of each step of one size, saved as each ends (and read back with --reuse)."""
 
-    def __init__(self, folder: Path, reuse: bool, on_save: Callable[[Steps], None]) -> None:
+    def __init__(self, folder: Path, reuse: bool, on_save: Callable[[Steps], None],
+                 skip: Collection[str] = ()) -> None:
         self.path = folder / "steps.json"
         self.figures: dict[str, Any] = (json.loads(self.path.read_text())
                                         if reuse and self.path.exists() else {})
         self.on_save = on_save
+        self.skip = set(skip)
         self._said: set[str] = set()
 
     def done(self, step: str) -> bool:
-        """Whether ``step`` is measured already (said once)."""
+        """Whether ``step`` is measured already, or not to be measured (said once)."""
+        if step in self.skip and step not in self.figures:
+            if step not in self._said:
+                self._said.add(step)
+                print(f"  {step}: skipped (--skip)", flush=True)
+            return True
         if step in self.figures and step not in self._said:
             self._said.add(step)
             print(f"  {step}: kept from an earlier run", flush=True)
@@ -387,7 +396,7 @@ def measure_size(events: int, folder: Path, args: argparse.Namespace,
     if not args.reuse and folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    steps = Steps(folder, args.reuse, on_save)
+    steps = Steps(folder, args.reuse, on_save, args.skip or ())
     corpus, store, dump = folder / "corpus", folder / "store", folder / "all.nq"
     step_timeout = args.step_timeout or None
 
@@ -606,6 +615,9 @@ def main() -> None:
     parser.add_argument("--step-timeout", type=float, default=0,
                         help="stop a command after this many seconds (0: never)")
     parser.add_argument("--skip-virtuoso", action="store_true")
+    parser.add_argument("--skip", action="append", choices=SKIPPABLE,
+                        help="leave a step out (may be repeated): at 100k the whole run "
+                             "takes hours")
     parser.add_argument("--virtuoso-buffers", type=int, default=170_000,
                         help="Virtuoso's NumberOfBuffers (8 kB each)")
     parser.add_argument("--json", type=Path, help="write every figure here")
