@@ -18,7 +18,13 @@ from types import TracebackType
 
 from rdflib import URIRef
 
-from kg.search.things import READ_PREDICATES, TAG_PREDICATES, Thing, make_thing
+from kg.search.things import (
+    KIND_OF_CLASS,
+    READ_PREDICATES,
+    TAG_PREDICATES,
+    Thing,
+    make_thing,
+)
 from kg.terms import Triple
 from kg.vocab import RDF, RDFS
 
@@ -90,9 +96,11 @@ class FactSpool:
         self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", batch)
 
     def count(self) -> int:
-        """How many subjects have a type (at least as many as the entries to come)."""
-        return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM facts WHERE p = ?",
-                                    (str(RDF.type),)).fetchone()[0])
+        """How many entries :meth:`things` gives: the subjects typed as an indexed kind."""
+        classes = [str(c) for c in KIND_OF_CLASS]
+        return int(self._db.execute(
+            f"SELECT COUNT(DISTINCT iri) FROM facts WHERE p = ? AND v IN "
+            f"({', '.join('?' * len(classes))})", (str(RDF.type), *classes)).fetchone()[0])
 
     def things(self) -> Iterator[Thing]:
         """The entry of every thing the facts type as one of the indexed kinds, by IRI."""

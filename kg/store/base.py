@@ -242,6 +242,15 @@ class Store(abc.ABC):
         (row,) = self.query(_COUNT_TRIPLES).rows
         return int(str(row[0])) if row[0] is not None else 0
 
+    def needs_compaction(self) -> bool:
+        """Whether this process wrote much of the store with a bulk loader, whose files are
+        left as written (a server compacts its own)."""
+        return False
+
+    def compact(self) -> None:
+        """Reorganise the storage for reads (nothing to do unless it needs compaction)."""
+        return None  # a server compacts its own
+
     @abc.abstractmethod
     def quad_count(self) -> int:
         """The number of quads in the dataset, the default graph included."""

@@ -74,6 +74,10 @@ class OxigraphStore(Store):
     #: above, by one transaction. Oxigraph's loader ingests up to a million quads as one set
     #: of files, seen whole by a concurrent reader; past that, only the marker keeps it whole.
     bulk_quads = 500_000
+    #: Quads this process bulk-wrote after which the store :meth:`needs_compaction`: the
+    #: loader leaves its files as written, and reads were 10-20% slower on them.
+    compact_after_quads = 1_000_000
+    bulk_written = 0  # quads the bulk loader wrote since the store was last compacted
 
     def __init__(self, path: str | os.PathLike[str] | None, *, url: str | None = None) -> None:
         self.path = Path(path) if path is not None else None
@@ -270,6 +274,7 @@ class OxigraphStore(Store):
                     self._undo_interrupted_bulk()
                 raise StoreError(f"the store failed to write, nothing was kept: {exc}") from None
             wrote("bulk-extend")
+            self.bulk_written += len(quads)
             try:
                 bulk.complete(self.path)
             except OSError as exc:
@@ -462,6 +467,18 @@ class OxigraphStore(Store):
             return len(self._open())
         except OSError as exc:
             raise StoreError(f"cannot count quads: {exc}") from None
+
+    def needs_compaction(self) -> bool:
+        """Whether this process bulk-wrote enough into the store to compact it."""
+        return self.path is not None and self.bulk_written >= self.compact_after_quads
+
+    def compact(self) -> None:
+        """Reorganise the store's files for reads (RocksDB's compaction)."""
+        try:
+            self._open().optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact the store: {exc}") from None
+        self.bulk_written = 0
 
     def close(self) -> None:
         """Release the store (and its folder lock); using it afterwards raises StoreError."""
