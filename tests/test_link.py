@@ -221,3 +221,21 @@ def test_an_event_of_the_actors_the_title_names_beats_one_of_actors_the_body_nam
     theirs = score_link(a, event(ID + "event/2", date(2007, 9, 7), "Howard and Rudd sign a deal.",
                                  body_pair))
     assert ours is not None and theirs is not None and ours.score > theirs.score
+
+
+def test_find_links_gives_the_links_link_all_wrote(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """find_links (the links without writing them) had a local name shadowing the candidate
+    search: every call raised NameError."""
+    from kg.link.find import find_links
+    from kg.pipeline import ingest as ingest_paths
+    from kg.store import open_store
+    from tests.conftest import EXAMPLES
+
+    with open_store(tmp_path / "store") as store:
+        ingest_paths(store, [EXAMPLES])
+        stored = {(str(a), str(e)) for a, e in store.query(
+            "PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#> "
+            "SELECT ?a ?e WHERE { GRAPH ?g { ?a dip:reports ?e } }").rows}
+        assert stored
+        found = find_links(store, sorted({a for a, _ in stored}))
+        assert {(a, link.event) for a, links in found.items() for link in links} == stored

@@ -253,10 +253,10 @@ def link_articles(
 def find_links(store: Store, articles: Sequence[str]) -> dict[str, list[Link]]:
     """The links the store's data gives ``articles``, without writing them."""
     features, _, _ = article_features(store, articles)
-    candidates = {a: candidates(store, f) for a, f in features.items()}
-    events, _ = event_features(store, sorted({e for c in candidates.values() for e in c}))
+    pools = {a: candidates(store, f) for a, f in features.items()}
+    events, _ = event_features(store, sorted({e for c in pools.values() for e in c}))
     return {
-        a: best_links(features[a], [events[e] for e in candidates.get(a, ()) if e in events])
+        a: best_links(features[a], [events[e] for e in pools.get(a, ()) if e in events])
         if a in features
         else []
         for a in articles

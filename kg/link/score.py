@@ -212,6 +212,7 @@ class ArticleFeatures:
     names: frozenset[str] = frozenset()  # lower-case words of its actors' names, see name_words
     title_words: frozenset[str] = frozenset()  # of its title alone
     headline_actors: frozenset[str] = frozenset()  # actors its title names, see named_in
+    title: str = ""  # as written
 
 
 @dataclass(frozen=True)
