@@ -525,6 +525,17 @@ def test_values_go_first_in_the_where_group() -> None:
         _with_values("ASK { ?s ?p ?o }", {"o }": Literal(1)})
 
 
+def test_a_tuple_of_one_term_is_bound_as_the_term() -> None:
+    """A name bound to its one IRI (kg.queries) went into a VALUES block of its own, and
+    Oxigraph then read every event of each actor: 4x the same query asked by IRI."""
+    a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    query = "SELECT * WHERE { ?e <http://example.org/p> ?x , ?y }"
+    assert _with_values(query, {"x": (a,), "y": b}) == _with_values(query, {"x": a, "y": b})
+    both = _with_values(query, {"x": (a, b), "y": ()})
+    assert "VALUES ?x { <http://example.org/a> <http://example.org/b> }" in both
+    assert "VALUES ?y {  }" in both  # no term: no answer
+
+
 # --- errors
 
 
