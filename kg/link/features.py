@@ -141,16 +141,17 @@ def candidates(store: Store, article: ArticleFeatures) -> list[str]:
     """The events that may be the article's: sharing an actor, within its date window.
 
     The most actors shared first, counted by weight, those the article's title names
-    three times over: the title names whom the article is about.
+    three times over: the title names whom the article is about. An undated article's are
+    first the events its title heads (:func:`_headed_by_title`).
     """
-    weights = " ".join(
-        f"({sparql_iri(iri)} {ACTOR_WEIGHTS[kind] * (3 if iri in article.headline_actors else 1)})"
-        for iri, kind in sorted(article.actors.items()) if is_iri(iri)
-    )
     if article.published is None:
         headed = _headed_by_title(store, article)
         if headed:
             return headed
+    weights = " ".join(
+        f"({sparql_iri(iri)} {ACTOR_WEIGHTS[kind] * (3 if iri in article.headline_actors else 1)})"
+        for iri, kind in sorted(article.actors.items()) if is_iri(iri)
+    )
     if article.published is not None:
         days = " ".join(
             day_literal(article.published + timedelta(days=k))
