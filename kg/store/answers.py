@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -16,6 +17,7 @@ from rdflib.term import Node
 from kg.rdffile import to_rdflib
 from kg.rdfio import FORMATS, MEDIA_TYPES, OXIGRAPH_FORMATS, write_rdf
 from kg.store.base import QueryResult, RawResult
+from kg.store.bindings import _graph_node
 from kg.store.errors import StoreError
 from kg.terms import Triple
 from kg.vocab import PREFIXES
@@ -210,3 +212,21 @@ def _in_graph(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad
 def _named_only(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     """The quads of named graphs: the default graph is their merge, so it is not exported."""
     return (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def dump_quads(store: ox.Store, out: BinaryIO, fmt: str, *, graph: str | None = None,
+               prefixes: Mapping[str, str] = PREFIXES) -> None:
+    """Write a store's quads to ``out`` in ``fmt``: one graph's, else the named graphs' for a
+    format that keeps graphs, else the default graph's (the merge)."""
+    _, keeps_graphs = _dump_format(fmt)
+    try:
+        # kg.rdfio writes every export: JSON-LD compacted, only the prefixes used.
+        if graph is not None:
+            quads = store.quads_for_pattern(None, None, None, _graph_node(graph))
+        elif keeps_graphs:
+            quads = _named_only(store.quads_for_pattern(None, None, None))
+        else:
+            quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        write_rdf(quads, out, fmt, prefixes=prefixes)
+    except (OSError, ValueError, TypeError) as exc:
+        raise StoreError(f"export failed: {exc}") from None

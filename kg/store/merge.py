@@ -21,8 +21,9 @@ from rdflib.term import Node
 from kg.iri import scratch_graph_iri
 from kg.rdffile import has_blank_node
 from kg.sparql.analysis import UpdatePlan
-from kg.store.bindings import _iri
+from kg.store.bindings import _graph_node, _iri
 from kg.store.errors import StoreError
+from kg.store.fault import wrote
 from kg.terms import TermError, Triple, ntriples_line, ox_line, sparql_iri
 
 _CHUNK_TRIPLES = 20_000  # triples per write of add_triples
@@ -211,3 +212,23 @@ def client_update(body: str, plan: UpdatePlan, *, base_iri: str | None = None) -
         f"{adds} ;\nDROP SILENT GRAPH {scratch}"
     )
     return f"{prologue}{before} ; {user}\n;\n{after}"
+
+
+def remove_blank_node_triples(store: ox.Store, graph_iri: str,
+                              triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """Remove triples with a blank node (which SPARQL cannot name) from a named graph, and
+    from the default graph those no other named graph holds: the default graph first, so that
+    an interruption leaves no orphan there. Returns the triples another graph still holds."""
+    graph, default = _graph_node(graph_iri), ox.DefaultGraph()
+    kept: set[ox.Triple] = set()
+    for t in triples:
+        holders = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+        if any(isinstance(q.graph_name, ox.NamedNode | ox.BlankNode)
+               and q.graph_name != graph for q in holders):
+            kept.add(t)
+        else:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
+            wrote("remove")
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        wrote("remove")
+    return kept

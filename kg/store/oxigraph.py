@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import threading
-import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -21,15 +19,8 @@ import pyoxigraph as ox
 import kg.store.bulk as bulk
 import kg.store.merge as merge
 from kg.rdffile import has_blank_node
-from kg.rdfio import write_rdf
 from kg.sparql.analysis import UpdatePlan
-from kg.store.answers import (
-    _dump_format,
-    _named_only,
-    _ox_triple,
-    _raw_result,
-    _result,
-)
+from kg.store.answers import _ox_triple, _raw_result, _result, dump_quads
 from kg.store.base import QueryResult, RawResult, Store
 from kg.store.bindings import (
     Binding,
@@ -42,13 +33,12 @@ from kg.store.bindings import (
 )
 from kg.store.errors import QuerySyntaxError, StoreError, query_errors
 from kg.store.fault import wrote
+from kg.store.preview import preview_on_copy
 from kg.store.quads import document_quads, store_term
 from kg.store.recovery import recovering
 from kg.store.tempfiles import (
-    PREVIEW_PREFIX,
     TEMP_FOLDER,
     remove_dead_leftovers,
-    remove_dead_previews,
 )
 from kg.terms import Triple
 from kg.vocab import PREFIXES
@@ -160,20 +150,8 @@ class OxigraphStore(Store):
         """
         if self.path is None:
             return None
-        remove_dead_previews(self.path.parent)
-        folder = self.path.parent / f"{PREVIEW_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
-        try:
-            self.backup(folder)
-            copy = ox.Store(os.fspath(folder))
-            with query_errors("update"):
-                copy.update(merge.client_update(body, plan, base_iri=base_iri))
-            after = {g: [_ox_triple(q) for q in copy.quads_for_pattern(None, None, None,
-                                                                        _graph_node(g))]
-                     for g in graphs}
-            del copy  # closes the copy, so that its folder can go
-            return after
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        update_text = merge.client_update(body, plan, base_iri=base_iri)
+        return preview_on_copy(self.backup, self.path.parent, update_text, graphs)
 
     # Methods call _open() each time rather than keep the pyoxigraph store in a local: a
     # traceback that outlives an error keeps its frames' locals, and a store kept alive that
@@ -352,18 +330,9 @@ class OxigraphStore(Store):
         for check, update_text in merge._remove_steps(graph_iri, named):
             kept.update(self.stream_triples(check))
             self._write(update_text)
-        store, graph, default = self._open(), _graph_node(graph_iri), ox.DefaultGraph()
+        blank = [t for t in triples if has_blank_node(t)]
         try:
-            for t in (t for t in triples if has_blank_node(t)):
-                holders = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
-                if any(isinstance(q.graph_name, ox.NamedNode | ox.BlankNode)
-                       and q.graph_name != graph for q in holders):
-                    kept.add(t)
-                else:
-                    store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
-                    wrote("remove")
-                store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
-                wrote("remove")
+            kept.update(merge.remove_blank_node_triples(self._open(), graph_iri, blank))
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the store failed to write: {exc}") from None
         return kept
@@ -422,19 +391,7 @@ class OxigraphStore(Store):
         prefixes: Mapping[str, str] = PREFIXES,
     ) -> None:
         """Stream the store to ``out`` in ``fmt`` (one of :data:`DUMP_FORMATS`)."""
-        _, keeps_graphs = _dump_format(fmt)
-        store = self._open()
-        try:
-            # kg.rdfio writes every export: JSON-LD compacted, only the prefixes used.
-            if graph is not None:
-                quads = store.quads_for_pattern(None, None, None, _graph_node(graph))
-            elif keeps_graphs:
-                quads = _named_only(store.quads_for_pattern(None, None, None))
-            else:
-                quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-            write_rdf(quads, out, fmt, prefixes=prefixes)
-        except (OSError, ValueError, TypeError) as exc:
-            raise StoreError(f"export failed: {exc}") from None
+        dump_quads(self._open(), out, fmt, graph=graph, prefixes=prefixes)
 
     def query_raw(
         self,
