@@ -52,6 +52,7 @@ from kg.extract.mentions import Collector
 from kg.extract.name_words import closes_apposition, is_name_word
 from kg.extract.nationals import describes_a_person, posted_to
 from kg.extract.organisations import Body, find_bodies
+from kg.extract.post_names import compose_posts, owner_phrase, title_case
 from kg.extract.scenes import named_as_scene
 from kg.model import Actor, ActorKind, Mentions, Post
 
@@ -106,7 +107,7 @@ class _Recognizer:
         out = Collector(self.gaz)
         for text, field, tokens, matches in scanned:
             out.within(text, field, tokens)
-            matches = self._compose_posts(tokens, matches)
+            matches = compose_posts(self.gaz, tokens, matches)
             matches = self._administrations(tokens, matches)
             self._resolve_shorts(tokens, matches, full_persons)
             matches = longer_names(tokens, matches, self.gaz)
@@ -211,38 +212,6 @@ class _Recognizer:
                   and owner.kind == "state"}
         return states.pop() if len(states) == 1 else None
 
-    # -- "Russian Envoy", "Deputy Prime Minister of the Netherlands" ---------------------
-    def _compose_posts(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
-        out: list[Match] = []
-        i = 0
-        while i < len(matches):
-            m = matches[i]
-            nxt = matches[i + 1] if i + 1 < len(matches) else None
-            if (m.role in (NAME, DEMONYM) and m.kind in ("state", "organization")
-                    and nxt is not None and nxt.role == TITLE and nxt.kind == "title"
-                    and _gap(tokens, m, nxt)
-                    in ([], ["'", "s"])):
-                out.append(self._post_match(m.start, nxt.end, nxt.names[0], m.names[0]))
-                i += 2
-                continue
-            if (m.role == TITLE and (m.kind == "title" or m.names[0] == "leader")
-                    and nxt is not None and nxt.role == NAME
-                    and nxt.kind in ("state", "organization")
-                    and [t.key for t in tokens[m.end:nxt.start]] in (["of"], ["of", "the"])):
-                out.append(self._post_match(m.start, nxt.end, m.names[0], nxt.names[0]))
-                i += 2
-                continue
-            out.append(m)
-            i += 1
-        return out
-
-    def _post_match(self, start: int, end: int, title: str, owner: str) -> Match:
-        post_name = f"{_title_case(title)} of {self._owner_phrase(owner)}"
-        known = [e for e in self.gaz.lookup(post_name) if e.kind == "post"]
-        if known:
-            return Match(start, end, NAME, (known[0].name,), "post")
-        return Match(start, end, NAME, (post_name,), "post", owner=owner)
-
     # -- output ----------------------------------------------------------------------
     def _emit(self, tokens: list[Token], matches: list[Match], out: Collector) -> None:
         words = [t.text for t in tokens if t.text[:1].isalpha()]
@@ -328,7 +297,7 @@ class _Recognizer:
             return  # "scientists at the University of ...": the scientists act
         name = body.name
         if body.state is not None:  # "Philippine Supreme Court", as the body is known
-            name = f"{body.title} of {self._owner_phrase(body.state)}"
+            name = f"{body.title} of {owner_phrase(self.gaz, body.state)}"
         at = Match(body.start, body.end, NAME, (name,), "organization")
         out.person(Actor(name=name, kind=ActorKind.ORGANIZATION), at=at)
 
@@ -402,20 +371,6 @@ class _Recognizer:
                 out.post(self.gaz.post(post.name, holder=holder), at=m, until=nxt)
                 return
 
-    def _owner_phrase(self, state: str) -> str:
-        entry = self.gaz.get(state)
-        if entry is not None and entry.kind == "state":
-            for form in (entry.name, *entry.aliases):
-                if form.startswith("the "):
-                    return form
-            for prefix in ("United ", "Republic ", "Democratic ", "Holy ", "Czech "):
-                if entry.name.startswith(prefix):
-                    return f"the {entry.name}"
-            if entry.name.endswith(("Islands", "Emirates", "Netherlands", "Philippines",
-                                    "Bahamas", "Gambia", "Comoros", "Maldives", "Seychelles")):
-                return f"the {entry.name}"
-        return state
-
     def _emit_relation(
         self, tokens: list[Token], m: Match, prev: Match | None, nxt: Match | None,
         out: Collector,
@@ -426,7 +381,7 @@ class _Recognizer:
         principal = self._person_of(prev)
         if principal is None:
             return
-        role = _title_case(m.names[0]).replace("Advisor", "Adviser")
+        role = title_case(m.names[0]).replace("Advisor", "Adviser")
         posts = self.gaz.posts_held(principal.name, self.on_date) if self.on_date else []
         if posts:
             post_name = f"{role} to the {posts[0].name}"
@@ -451,10 +406,6 @@ def _overlap(a: Tenure, b: Tenure) -> bool:
     return (b.end is None or a.start < b.end) and (a.end is None or b.start < a.end)
 
 
-def _gap(tokens: list[Token], left: Match, right: Match) -> list[str]:
-    return [t.text for t in tokens[left.end:right.start]]
-
-
 def _same_title(post_title: str | None, title: str) -> bool:
     if not post_title:
         return False
@@ -463,8 +414,3 @@ def _same_title(post_title: str | None, title: str) -> bool:
         return text.casefold().replace("-", " ").replace("defence", "defense")
 
     return norm(post_title) == norm(title)
-
-
-def _title_case(title: str) -> str:
-    return " ".join(w if w[:1].isupper() else w.capitalize() for w in title.split())
-
