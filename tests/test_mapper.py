@@ -15,7 +15,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg import iri
 from kg.extract.gazetteer import load_gazetteer
-from kg.mapper import document_key, map_document, provenance_triples
+from kg.mapper import map_document
 from kg.model import (
     Actor,
     ActorKind,
@@ -28,6 +28,7 @@ from kg.model import (
     Span,
 )
 from kg.pipeline import prepare_document
+from kg.provenance import document_key, provenance_triples
 from kg.vocab import DIP, PREFIXES, PROV, RDF
 
 CASES = sorted(p for p in (Path(__file__).parent / "golden" / "map").iterdir() if p.is_dir())

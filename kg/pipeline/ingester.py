@@ -17,7 +17,7 @@ from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
 from kg.link.find import LinkReport, link_all, update_links
 from kg.link.same_event_store import SameEventReport, link_same_events_all, update_same_events
-from kg.mapper import MAPPER_VERSION, Triple, map_triples, provenance_triples
+from kg.mapper import MAPPER_VERSION, Triple, map_triples
 from kg.memory import release_freed_memory
 from kg.model import Document
 from kg.ontology import ensure_ontology
@@ -26,6 +26,7 @@ from kg.pipeline.pipelined import ingest_in_workers
 from kg.pipeline.reading import ReadDocument, load_entry, prepare_document, read_document
 from kg.pipeline.resume import finish_inference
 from kg.progress import Progress, no_progress
+from kg.provenance import provenance_triples
 from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files
 from kg.store import NotAStore, Store, StoreError

@@ -13,9 +13,10 @@ from kg.extract import extract_document
 from kg.extract.gazetteer import Gazetteer
 from kg.ingest_report import FileResult
 from kg.iri import document_graph_iri
-from kg.mapper import Triple, document_key, map_triples
+from kg.mapper import Triple, map_triples
 from kg.model import Document, ParseError
 from kg.parse import detect_format, parse_document
+from kg.provenance import document_key
 from kg.sources import InputFile, Source, decode_text, read_source
 
 
