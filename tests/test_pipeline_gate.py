@@ -61,6 +61,10 @@ def test_violations_keep_a_document_out_and_the_others_go_in(
     assert "dip:url" in warning
     # Recorded by name (issue 15: never the path on the ingesting machine).
     assert stored_paths(store) == {EVENT_PAGE.name, ARTICLE_WITHOUT_URL.name}
+    # Nothing of it in the merge either: the batch's quads, made before the gate, are made
+    # again without it (issue 14).
+    future = store.query(f"ASK {{ ?event <{DIP.date}> ?day FILTER (YEAR(?day) = 2999) }}")
+    assert future.boolean is False
 
 
 def test_a_rejected_document_is_not_remembered_as_stored(store: Store, tmp_path: Path) -> None:

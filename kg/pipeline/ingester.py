@@ -8,9 +8,11 @@ is in :mod:`kg.pipeline.reading`, the pipeline over worker processes in
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg import __version__, derivation
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
@@ -215,13 +217,16 @@ class Ingester:
     ) -> Iterator[FileResult]:
         """Gate (unless ``found`` holds the gate's results already), write, and give results."""
         self._batch = set()
+        graphs = self._prepared(pending)
         if pending and self.validate:
-            pending, rejected = self._check(pending, found)
+            pending, rejected = self._check(pending, found, getattr(graphs, "merged", None))
             yield from rejected
+            if rejected:
+                graphs = self._prepared(pending)
         if not pending:
             return
         try:
-            self._write(pending)
+            self._write(graphs)
         except NotAStore:
             raise  # no document can go in: the run stops
         except StoreError:
@@ -230,7 +235,7 @@ class Ingester:
             # Find the document the store refused; the others still go in.
             for item in pending:
                 try:
-                    self._write([item])
+                    self._write(self._graphs([item]))
                 except StoreError as exc:
                     yield dataclasses.replace(
                         item.result,
@@ -245,12 +250,16 @@ class Ingester:
         release_freed_memory()  # a batch's terms and quads: else the heap grows with the run
 
     def _check(
-        self, pending: list[Pending], found: Verdicts | None = None
+        self, pending: list[Pending], found: Verdicts | None = None,
+        quads: Sequence[ox.Quad] | None = None,
     ) -> tuple[list[Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
-        high), with the stored facts the cross-document shapes need about its nodes."""
+        high), with the stored facts the cross-document shapes need about its nodes.
+
+        ``quads``: the batch's distinct triples as quads, made once for the gate and the write.
+        """
         if found is None:
-            found = shacl_gate(self.store, gate_documents(pending))
+            found = shacl_gate(self.store, gate_documents(pending), quads=quads)
         kept: list[Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}
@@ -306,7 +315,10 @@ class Ingester:
         else:
             self._by_path[item.location] = item.paths_before
 
-    def _write(self, pending: list[Pending]) -> None:
+    @staticmethod
+    def _graphs(pending: list[Pending]) -> dict[str, list[Triple]]:
+        """What writing some documents does: each one's graph, and its file's stale graphs
+        emptied."""
         graphs: dict[str, list[Triple]] = {}
         for item in pending:
             if item.duplicate:
@@ -314,12 +326,22 @@ class Ingester:
             for stale in item.stale:
                 graphs.setdefault(stale, [])
             graphs[item.graph_iri] = item.triples
+        return graphs
+
+    def _prepared(self, pending: list[Pending]) -> Mapping[str, list[Triple]]:
+        """The graphs of some documents, prepared for the store (and the gate) if it can."""
+        graphs = self._graphs(pending)
+        try:
+            return self.store.prepare_graphs(graphs)
+        except StoreError:  # a term the store refuses: the write finds whose it is
+            return graphs
+
+    def _write(self, graphs: Mapping[str, list[Triple]]) -> None:
         if self._records is None:  # the first write: the derived data stops being current
             self._records = derivation.documents_changing(self.store)
         with self._index.writing(graphs):
             self.store.replace_graphs(graphs)
         self._changed.update(graphs)
-
 
 def ingest(
     store: Store,

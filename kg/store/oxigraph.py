@@ -34,7 +34,7 @@ from kg.store.bindings import (
 from kg.store.errors import QuerySyntaxError, StoreError, query_errors
 from kg.store.fault import wrote
 from kg.store.preview import preview_on_copy
-from kg.store.quads import document_quads, store_term
+from kg.store.quads import document_quads, prepare_graphs, store_term
 from kg.store.recovery import recovering
 from kg.store.tempfiles import (
     TEMP_FOLDER,
@@ -236,6 +236,10 @@ class OxigraphStore(Store):
                 self._extend(quads)
         else:
             self._write(merge._replace_update(graphs))
+
+    def prepare_graphs(self, graphs: Mapping[str, list[Triple]]) -> Mapping[str, list[Triple]]:
+        """The graphs with their quads made once (StoreError for a term Oxigraph refuses)."""
+        return prepare_graphs(graphs)
 
     def _bulk(self, graphs: list[str], quads: list[ox.Quad]) -> None:
         """Write new graphs' quads with the bulk loader, between the marks of kg.store.bulk."""

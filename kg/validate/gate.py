@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -21,7 +22,7 @@ from kg.derivation import derived_graph_test
 from kg.ontology import ontology_graph
 from kg.store import MEMORY_URL, Store, open_store
 from kg.terms import Triple, is_iri, sparql_iri
-from kg.validate.compiled import Unsupported, check_graph, check_triples
+from kg.validate.compiled import Unsupported, check_graph, check_triples, default_quads
 from kg.validate.report import ValidationResult, expand_path
 from kg.validate.run import DataGraph, read_results, run_pyshacl
 from kg.validate.shapes import default_shapes
@@ -31,20 +32,23 @@ K = TypeVar("K", bound=Hashable)
 
 
 def gate(
-    store: Store, documents: Mapping[K, Collection[Triple]]
+    store: Store, documents: Mapping[K, Collection[Triple]], *,
+    quads: Sequence[ox.Quad] | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Check documents about to be stored, with the stored facts their links need.
 
     Args:
         store: where the context comes from (``linked_context_query``).
         documents: each document's key (its graph IRI) and triples.
+        quads: the documents' distinct triples as quads of the default graph, if the
+            caller made them already (:class:`kg.store.quads.PreparedGraphs`).
 
     Returns:
         The results that concern each document, for every key of ``documents``.
     """
     if not any(documents.values()):
         return {key: [] for key in documents}
-    return validate_documents(documents, context=batch_context(store, documents))
+    return validate_documents(documents, context=batch_context(store, documents), quads=quads)
 
 
 def batch_context(
@@ -79,6 +83,7 @@ def validate_documents(
     context: Iterable[Triple] = (),
     shapes: Graph | None = None,
     engine: str | None = None,
+    quads: Sequence[ox.Quad] | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Validate many documents' graphs in one run; the results that concern each.
 
@@ -91,6 +96,7 @@ def validate_documents(
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
     data: list[Triple] = []
+    context = list(context)
     described: dict[Node, list[K]] = defaultdict(list)
     referred: dict[Node, list[K]] = defaultdict(list)
     for key, triples in documents.items():
@@ -104,7 +110,7 @@ def validate_documents(
                 if not refs or refs[-1] != key:
                     refs.append(key)
     data.extend(context)
-    results, is_subject = _check_data(data, shapes_graph, engine)
+    results, is_subject = _check_data(data, shapes_graph, engine, quads, context)
     out: dict[K, list[ValidationResult]] = {key: [] for key in documents}
     as_sets: dict[K, set[Triple]] = {}
     for result in results:
@@ -145,15 +151,25 @@ def check_with_engine(
 
 
 def _check_data(
-    data: list[Triple], shapes: Graph, engine: str | None
+    data: list[Triple], shapes: Graph, engine: str | None,
+    quads: Sequence[ox.Quad] | None = None, context: Sequence[Triple] = (),
 ) -> tuple[tuple[ValidationResult, ...], Callable[[Node], bool]]:
-    """The results for ``data`` with the ontology, and a test of "is a subject there"."""
+    """The results for ``data`` with the ontology, and a test of "is a subject there".
+
+    ``quads``: the quads of ``data`` but its last triples, ``context``, if made already.
+    """
     if (engine or gate_engine()) == "compiled":
         # No rdflib graph: building one cost more than the compiled checks themselves.
         subjects = {s for s, _, _ in data}
         ontology = ontology_graph()
         with contextlib.suppress(Unsupported):  # then pySHACL checks this batch
-            return check_triples(data, shapes), (
+            made = None
+            if quads is not None:
+                try:
+                    made = [*quads, *default_quads(context)]
+                except ValueError as exc:
+                    raise Unsupported(str(exc)) from exc
+            return check_triples(data, shapes, quads=made), (
                 lambda node: node in subjects or (node, None, None) in ontology)
     graph = DataGraph()
     graph.addN((s, p, o, graph) for s, p, o in data)

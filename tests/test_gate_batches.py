@@ -1,0 +1,69 @@
+"""The ingest gate over whole batches (issue 14): its own store, quads made once, each focus
+node tested once, and still pySHACL's verdicts for every document."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from kg.pipeline.read import read_graph
+from kg.store.quads import prepare_graphs
+from kg.terms import Triple
+from kg.validate.compiled import _OWN_STORE_FROM, compiled_plan
+from kg.validate.gate import validate_documents
+from kg.validate.shapes import default_shapes
+from kg.vocab import DIP, XSD
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = sorted(p for folder in ("tests/data", "examples", "tests/eval/pages")
+               for p in (REPO / folder).rglob("*") if p.suffix in (".md", ".txt"))
+
+
+def batch() -> dict[str, list[Triple]]:
+    """Every page as a document of one batch, a few of them broken, keyed as the store's."""
+    documents = {f"urn:test:doc:{i}": list(read_graph(p)) for i, p in enumerate(PAGES)}
+    chance = random.Random(14)
+    for key in chance.sample(sorted(documents), 8):
+        triples = documents[key]
+        events = sorted({s for s, p, _ in triples if p == DIP.date})
+        if events:  # a second date, and one that is not a date: violations
+            triples.append((events[0], DIP.date, Literal("2007-02-30", datatype=XSD.date)))
+            triples.append((events[0], DIP.relatedTo, URIRef("urn:test:nothing")))
+    return documents
+
+
+def rows(found: dict[str, list]) -> dict[str, set[tuple[object, ...]]]:
+    return {k: {(r.focus_node, r.path, r.shape, r.severity, r.message, r.value) for r in v}
+            for k, v in found.items()}
+
+
+def test_a_whole_batch_gets_pyshacls_verdicts_from_its_own_store_and_prepared_quads() -> None:
+    documents = batch()
+    prepared = prepare_graphs(documents)
+    assert len(prepared.merged) >= _OWN_STORE_FROM  # the batch's path, not the kept store's
+    reference = rows(validate_documents(documents, engine="pyshacl"))
+    assert sum(1 for r in reference.values() for row in r if row[3] == "Violation") >= 8
+    assert rows(validate_documents(documents, engine="compiled")) == reference
+    assert rows(validate_documents(documents, engine="compiled",
+                                   quads=prepared.merged)) == reference
+
+
+def test_prepared_graphs_hold_each_quad_and_the_merge_once() -> None:
+    documents = {"urn:test:a": list(read_graph(PAGES[0])), "urn:test:b": list(read_graph(PAGES[0]))}
+    prepared = prepare_graphs(documents)
+    distinct = set(documents["urn:test:a"])
+    assert len(prepared.merged) == len(distinct)
+    assert len(prepared.quads) == 2 * len(distinct) + len(distinct)
+    assert dict(prepared) == documents  # any store takes it as the mapping it is
+
+
+def test_the_gate_tests_each_focus_node_once_and_a_whole_store_streams_them() -> None:
+    """DISTINCT focus nodes halved the gate's checks; over a whole store they would all be
+    held in memory, so its validation keeps them streamed."""
+    shapes = default_shapes()
+    gate = compiled_plan(shapes, distinct_focus=True).checks
+    whole = compiled_plan(shapes).checks
+    assert gate and all(c.focus.startswith("{ SELECT DISTINCT ?this WHERE ") for c in gate)
+    assert not any("SELECT DISTINCT ?this WHERE" in c.focus for c in whole)
