@@ -4,10 +4,13 @@ provenance should record it."""
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, unquote
 
 from kg.ingest_report import FileResult
@@ -110,15 +113,28 @@ def read_source(file: InputFile | Path) -> Source:
     entry = file if isinstance(file, InputFile) else InputFile(file)
     try:
         with entry.path.open("rb") as handle:
-            # Read one byte past the limit, not the whole file: a size cannot be trusted for
-            # pipes and devices, and a huge file must not be held in memory to be refused.
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+            data = _read_at_most(handle, MAX_DOCUMENT_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", path=str(entry.path)) from exc
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(f"larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, the limit for one "
                          "document: split it", path=str(entry.path))
     return Source(str(entry.path), data, entry.location, named=entry.named)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a file: one byte past a document's limit, never the whole
+    file, so that a huge one is refused without being held in memory."""
+    info = os.fstat(handle.fileno())
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device: its size cannot be trusted
+        return handle.read(limit)
+    # A read of the limit itself allocated 64 MiB a file and cost four times the read of a
+    # page (120k files: seconds); a regular file is read by its size, and if it grew since,
+    # on to the limit.
+    data = handle.read(min(info.st_size + 1, limit))
+    if len(data) > info.st_size and len(data) < limit:
+        data += handle.read(limit - len(data))
+    return data
 
 
 def decode_text(data: bytes, name: str) -> str:
