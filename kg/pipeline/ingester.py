@@ -17,10 +17,11 @@ import pyoxigraph as ox
 from kg import __version__, derivation
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
+from kg.link.counts import count_actors
 from kg.link.find import LinkReport, link_all, update_links
 from kg.link.same_event_store import SameEventReport, link_same_events_all, update_same_events
 from kg.mapper import MAPPER_VERSION, Triple, map_triples
-from kg.memory import release_freed_memory
+from kg.memory import fewer_collections, release_freed_memory
 from kg.model import Document
 from kg.ontology import ensure_ontology
 from kg.pipeline.pending import Pending, Verdicts, gate_documents
@@ -146,6 +147,7 @@ class Ingester:
             self.same_event_report = update_same_events(self.store, self._changed,
                                                         software=SOFTWARE_IRI,
                                                         progress=self.progress)
+            count_actors(self.store)  # derived with the links: current when they are
             derivation.finish(self.store, derivation.LINKS)
         self._changed = set()
         # Last: a first ingest of a corpus is written by the bulk loader, and reads of its
@@ -394,10 +396,11 @@ def ingest(
     ingester = Ingester(store, base=base, gazetteer=gazetteer, gate=gate, validate=validate,
                         link=link, workers=workers, progress=progress)
     try:
-        for result in ingester.ingest(entries, format=format):
-            report.results.append(result)
-            if on_result is not None:
-                on_result(result)
+        with fewer_collections():
+            for result in ingester.ingest(entries, format=format):
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
         finish_inference(store, progress=progress)
     except StoreError as exc:
         # The store cannot go on (unreachable, a full disk, not a store): what was stored
