@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from rdflib import Literal, URIRef
 
 from kg.iri import (
+    COUNTS_GRAPH_BASE,
     DERIVED_GRAPH_BASES,
     INFERRED_GRAPH,
     INFERRED_STATE_GRAPH,
@@ -57,7 +58,8 @@ INFERENCE = Derivation("inferred graph", INFERRED_STATE_GRAPH, INFERRED_GRAPH,
 LINKS = Derivation("article-event links", LINKS_STATE_GRAPH, LINK_GRAPH_BASE, "kg link")
 DERIVATIONS = (INFERENCE, LINKS)
 #: The derived graphs told by what their IRIs start with, and the type each gives itself.
-SELF_TYPES = {LINK_GRAPH_BASE: DIP.LinkGraph, SAME_EVENT_GRAPH_BASE: DIP.SameEventGraph}
+SELF_TYPES = {LINK_GRAPH_BASE: DIP.LinkGraph, SAME_EVENT_GRAPH_BASE: DIP.SameEventGraph,
+              COUNTS_GRAPH_BASE: DIP.CountsGraph}
 _STATE_GRAPHS = tuple(d.state_graph for d in DERIVATIONS)
 _VARIABLE = re.compile(r"\?\w+")
 

@@ -28,6 +28,10 @@ LINK_GRAPH_BASE = GRAPH_BASE + "links/"
 #: What every same-event link graph's IRI starts with: one graph per day, its date after it
 #: (see :func:`same_event_graph_iri`).
 SAME_EVENT_GRAPH_BASE = GRAPH_BASE + "same-event/"
+#: What every graph of counts kept up to date with the documents starts with (kg.link.counts).
+COUNTS_GRAPH_BASE = GRAPH_BASE + "counts/"
+#: The number of events each actor is involved in (kg.link.counts).
+ACTOR_COUNTS_GRAPH = COUNTS_GRAPH_BASE + "actors"
 #: What the graphs start with that record which derived graphs are current (kg.derivation).
 STATE_GRAPH_BASE = GRAPH_BASE + "state/"
 #: The record of the inferred graph's derivation: when it started, whether it finished.
@@ -161,13 +165,14 @@ def same_event_link_iri(first: str, second: str) -> str:
 
 
 def is_derived_graph(graph_iri: str) -> bool:
-    """Whether a named graph is derived (inferred, links, same-event links, state), not
-    asserted by a document."""
+    """Whether a named graph is derived (inferred, links, same-event links, counts, state),
+    not asserted by a document."""
     return graph_iri == INFERRED_GRAPH or graph_iri.startswith(DERIVED_GRAPH_BASES)
 
 
 #: What the IRIs of derived graphs, but the inferred graph, start with.
-DERIVED_GRAPH_BASES = (LINK_GRAPH_BASE, STATE_GRAPH_BASE, SAME_EVENT_GRAPH_BASE)
+DERIVED_GRAPH_BASES = (LINK_GRAPH_BASE, STATE_GRAPH_BASE, SAME_EVENT_GRAPH_BASE,
+                       COUNTS_GRAPH_BASE)
 
 
 def scratch_graph_iri(token: str) -> str:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from rdflib import Literal
 from rdflib.term import Node
 
-from kg.queries import bind_params, load_queries, to_term
+from kg.queries import bind_params, load_queries, query_text, to_term
 from kg.store import QueryResult, Store
 from kg.store.view import open_for_reading
 
@@ -97,7 +97,8 @@ class Graph:
         named = load_queries()
         if text in named:
             bindings = bind_params(named[text], params, store=self.store)
-            return Answer.of(self.store.query(named[text].text, bindings=bindings))
+            return Answer.of(self.store.query(query_text(named[text], self.store),
+                                              bindings=bindings))
         terms = {name: to_term(value) for name, value in params.items()}
         return Answer.of(self.store.query(text, bindings=terms))
 

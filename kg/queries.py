@@ -12,10 +12,16 @@ A ``# days: day from..to`` line binds ``?day`` to every date from the ``from`` p
 ``to`` parameter when they are at most :data:`MAX_DAYS` apart, so that a query can look its
 events up by date (an index lookup per day) instead of reading every event to test its date;
 for a longer range ``?day`` stays unbound and the query's own FILTER keeps to the range.
+
+A ``# counted: FILE.rq`` line names a second text (beside the query's, in its folder) that gives
+the same answer from the counts kept up to date with the documents (:mod:`kg.link.counts`):
+:func:`query_text` chooses it while they are current, so that a ranking over the whole graph
+costs a read; any other client runs the query's own text, which counts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from kg.link.counts import counts_current
 from kg.names import name_key, name_words
 from kg.resources import resource_path
 from kg.search import NAMED_KINDS, SearchError, require_index
@@ -83,12 +90,16 @@ class NamedQuery:
     #: ``# days: day from..to``: the variable bound to each day of the range, and the range's
     #: two date parameters.
     days: tuple[str, str, str] | None = None
+    #: ``# counted: FILE.rq``: the file, and (once loaded) the text, that reads the counts.
+    counted_file: str | None = None
+    counted: str | None = None
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
     """Read the ``# title:``, ``# description:`` and ``# param:`` header of a query text."""
     title, description, params = name, "", []
     days: tuple[str, str, str] | None = None
+    counted_file: str | None = None
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
@@ -122,6 +133,11 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             if not found:
                 raise ValueError(f"{name}.rq: cannot read days line {value!r} (day from..to)")
             days = (found["day"], found["first"], found["last"])
+        elif key == "counted":
+            if not value.endswith(".rq") or ".." in Path(value).parts or Path(value).is_absolute():
+                raise ValueError(f"{name}.rq: cannot read counted line {value!r} (a .rq file "
+                                 "in the queries' folder)")
+            counted_file = value
     dates = {p.name for p in params if p.type == "date"}
     if days is not None and not set(days[1:]) <= dates:
         raise ValueError(f"{name}.rq: the days {days[1]}..{days[2]} are not date parameters")
@@ -129,7 +145,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         if param.within is not None and not set(param.within) <= dates:
             raise ValueError(f"{name}.rq: {param.name} is looked up within "
                              f"{'..'.join(param.within)}, which are not date parameters")
-    return NamedQuery(name, title, description, tuple(params), text, days)
+    return NamedQuery(name, title, description, tuple(params), text, days, counted_file)
 
 
 def queries_dir() -> Path:
@@ -140,10 +156,27 @@ def queries_dir() -> Path:
 def load_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     """Every named query in ``folder`` (default: the shipped ``queries/``), by name."""
     folder = folder or queries_dir()
-    return {
-        path.stem: parse_named_query(path.stem, path.read_text(encoding="utf-8"))
-        for path in sorted(folder.glob("*.rq"))
-    }
+    queries = {}
+    for path in sorted(folder.glob("*.rq")):
+        query = parse_named_query(path.stem, path.read_text(encoding="utf-8"))
+        if query.counted_file is not None:
+            counted = folder / query.counted_file
+            try:
+                text = counted.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"{path.name}: cannot read its counted text {counted}: "
+                                 f"{exc.strerror}") from None
+            query = dataclasses.replace(query, counted=text)
+        queries[path.stem] = query
+    return queries
+
+
+def query_text(query: NamedQuery, store: Store) -> str:
+    """The text to run: the one that reads the kept counts while they are current, else the
+    query's own."""
+    if query.counted is not None and counts_current(store):
+        return query.counted
+    return query.text
 
 
 def to_term(value: str, kind: str = "text") -> Node:

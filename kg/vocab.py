@@ -49,6 +49,7 @@ class DIP(DefinedNamespace):
     ScoredLink: URIRef
     SameEventLink: URIRef
     SameEventGraph: URIRef
+    CountsGraph: URIRef
     # properties
     date: URIRef
     participant: URIRef
@@ -103,6 +104,7 @@ class DIP(DefinedNamespace):
     sameEventAs: URIRef
     linkedEvent: URIRef
     nameKey: URIRef
+    eventCount: URIRef
     # annotation properties
     cameoCode: URIRef
 

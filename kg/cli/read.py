@@ -24,7 +24,7 @@ from kg.cli.base import (
 )
 from kg.cli.progress import Reporter
 from kg.pipeline.tables import TABLES
-from kg.queries import NamedQuery, bind_params, load_queries, store_stats, to_term
+from kg.queries import NamedQuery, bind_params, load_queries, query_text, store_stats, to_term
 from kg.results import FORMATS as RESULT_FORMATS
 from kg.results import format_table
 from kg.sparql.analysis import SparqlRefused, read_query
@@ -204,6 +204,7 @@ def query(state: Context, query: str, params: tuple[str, ...], fmt: str) -> None
     with user_errors():
         if named_query is not None:
             bindings = bind_params(named_query, values, store=store)
+            text = query_text(named_query, store)
         else:
             bindings = {name: to_term(value) for name, value in values.items()}
         if fmt != "table":

@@ -29,6 +29,7 @@ from rdflib.term import Node
 from kg import derivation
 from kg.iri import LINK_GRAPH_BASE as LINK_GRAPH_BASE  # re-exported: tests/test_linker.py
 from kg.iri import link_graph_iri
+from kg.link.counts import count_actors
 from kg.link.features import (
     PREFIXES,
     VALUES_CHUNK,
@@ -93,6 +94,7 @@ def link_all(
             lambda: link_articles(store, articles, software=software, progress=progress),
             kind=DIP.LinkGraph,
         )
+        count_actors(store)  # derived with the links: current when they are
     return LinkReport(report.articles, report.links, time.perf_counter() - started)
 
 

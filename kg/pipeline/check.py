@@ -5,6 +5,8 @@
 - the derived data is current (:mod:`kg.derivation`): no inference or linking that died
   halfway, none made stale by documents written since, every derived graph typed as what its
   IRI says (how the rules tell it from an asserted graph);
+- the counts queries read while they are current (:mod:`kg.link.counts`) are what counting
+  gives;
 - no temporary file of a process that no longer lives (:mod:`kg.store.tempfiles`).
 
 :func:`repair_store` restores them, writing only the difference: the default graph's orphans
@@ -20,6 +22,7 @@ from pathlib import Path
 from kg import derivation
 from kg.derivation import CURRENT, INFERENCE, LINKS, NEVER, Record
 from kg.iri import INFERRED_GRAPH, LINK_GRAPH_BASE
+from kg.link.counts import actor_counts, count_actors, counts_current, stored_counts
 from kg.link.find import link_all
 from kg.reason import infer, read_infer_command
 from kg.store import Store
@@ -27,14 +30,14 @@ from kg.store.tempfiles import dead_leftovers, remove_dead_leftovers, temp_folde
 from kg.terms import sparql_iri
 from kg.vocab import DIP
 
-MERGE, INFERRED, LINKED, LEFTOVERS = "merge", "inferred", "links", "leftovers"
+MERGE, INFERRED, LINKED, COUNTS, LEFTOVERS = "merge", "inferred", "links", "counts", "leftovers"
 
 
 @dataclass(frozen=True)
 class Finding:
     """One invariant: whether it holds, and what was found."""
 
-    name: str  # merge, inferred, links, leftovers
+    name: str  # merge, inferred, links, counts, leftovers
     ok: bool
     detail: str
 
@@ -44,11 +47,14 @@ class Finding:
 
 
 def check_store(store: Store, *, scan: bool = True) -> list[Finding]:
-    """Check the store's invariants; ``scan=False`` leaves out the merge, which reads it all."""
+    """Check the store's invariants; ``scan=False`` leaves out the merge and the counts, which
+    read it all."""
     records = derivation.read_records(store)
     findings = [_check_merge(store)] if scan else []
-    findings += [_check_inferred(store, records[INFERENCE]), _check_links(store, records[LINKS]),
-                 _check_leftovers(store)]
+    findings += [_check_inferred(store, records[INFERENCE]), _check_links(store, records[LINKS])]
+    if scan:
+        findings.append(_check_counts(store))
+    findings.append(_check_leftovers(store))
     return findings
 
 
@@ -66,6 +72,9 @@ def repair_store(store: Store, *, software: str) -> list[str]:
     if LINKED in failing:
         linked = link_all(store, software=software)
         done.append(f"kg link: {linked.links} links computed for {linked.articles} articles")
+    if COUNTS in failing and LINKED not in failing:  # else kg link has counted them again
+        actors = count_actors(store)
+        done.append(f"counted again: the events of {actors} actors")
     if INFERRED in failing:
         record = derivation.read_record(store, INFERENCE)
         engine, same_as = read_infer_command(record.command)
@@ -108,6 +117,18 @@ def _check_links(store: Store, record: Record) -> Finding:
                                           "that made them: run `kg link`")
         return Finding(LINKED, True, "nothing to link")
     return Finding(LINKED, record.status == CURRENT, _status(record, f"{len(graphs)} link graphs"))
+
+
+def _check_counts(store: Store) -> Finding:
+    if not counts_current(store):
+        return Finding(COUNTS, True, "not read: queries count (the links are not current, or "
+                                     "were computed before the counts were kept)")
+    kept, counted = stored_counts(store), actor_counts(store)
+    wrong = sorted(a for a in kept.keys() | counted.keys() if kept.get(a) != counted.get(a))
+    if wrong:
+        return Finding(COUNTS, False, f"{len(wrong)} actors' event counts differ from a count, "
+                                      f"e.g. <{wrong[0]}>: run `kg check --repair`")
+    return Finding(COUNTS, True, f"current (the events of {len(kept)} actors)")
 
 
 def _check_leftovers(store: Store) -> Finding:

@@ -46,6 +46,7 @@ from rdflib import Graph
 from kg import derivation
 from kg.derivation import INFERENCE
 from kg.iri import ENTAILMENT_INPUT_GRAPH
+from kg.link.counts import refresh_counts
 from kg.progress import Progress, no_progress
 from kg.reason.graph import INFERRED_GRAPH, count_inferred, ox_triple
 from kg.reason.reference import asserted_graph, owlrl_closure
@@ -123,6 +124,8 @@ def infer(
             change = Change(added=len(closure))
         else:
             change = sync_inferred(store, copy_facts=same_as, progress=progress)
+        # Before the record ends: until then the counts are not read (kg.link.counts).
+        refresh_counts(store)
     return InferenceReport(engine, count_inferred(store), time.perf_counter() - started,
                            added=change.added, removed=change.removed)
 

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kg.pipeline import IndexUnavailable, SearchError, search
-from kg.queries import NamedQuery, QueryParamError, bind_params
+from kg.queries import NamedQuery, QueryParamError, bind_params, query_text
 from kg.store import Binding
 from kg.store.bindings import _with_values
 from kg.store.worker import QueryJob
@@ -62,7 +62,7 @@ class Segment:
 def run_named(name: str, **values: str) -> tuple[list[dict[str, str]], Data]:
     """The rows of a named query (each a variable's value by name) and its data links."""
     query, bindings, data = _prepare(name, values)
-    result = run_job(QueryJob(query.text, results_format="json",
+    result = run_job(QueryJob(query_text(query, get_state().store), results_format="json",
                               bindings=tuple(bindings.items()), max_rows=MAX_ROWS))
     rows = [{var: term["value"] for var, term in row.items()}
             for row in json.loads(result.body)["results"]["bindings"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from kg.queries import NamedQuery, QueryParamError, bind_params
+from kg.queries import NamedQuery, QueryParamError, bind_params, query_text
 from kg.web.http import fail
 from kg.web.sparql import answer_query
 from kg.web.state import get_state
@@ -48,4 +48,4 @@ def run(name: str) -> Response:
         bindings = bind_params(query, values, store=get_state().store)
     except QueryParamError as exc:
         fail(400, str(exc))
-    return answer_query(query.text, request.args, bindings=bindings)
+    return answer_query(query_text(query, get_state().store), request.args, bindings=bindings)
