@@ -38,7 +38,10 @@ INDEX_FILE = "kg-index.sqlite"
 REBUILD_FROM = 500
 
 _open: dict[int, TextIndex] = {}  # by id(store), forgotten when the store is collected
-_opening = threading.Lock()
+# Reentrant: a store left in a reference cycle is freed by the garbage collector, which runs
+# its finalizer (_forget) on whatever thread allocates at that moment, this one too while it
+# holds the lock in index_for (an ingest hung there for good).
+_opening = threading.RLock()
 
 
 def index_for(store: Store) -> TextIndex | None:
