@@ -12,6 +12,7 @@ from kg.queries import (
     parse_named_query,
     to_term,
 )
+from kg.sparql.parse import parse_query
 from kg.store import Store
 
 QUERIES = load_queries()
@@ -163,6 +164,20 @@ def test_a_days_line_binds_each_day_of_a_range_up_to_a_year() -> None:
     assert bind_params(query, {"from": "2007-06-30", "to": "2007-06-01"})["day"] == ()
     with pytest.raises(ValueError, match="not date parameters"):
         parse_named_query("x", "# param: a (text)\n# param: b (date)\n# days: d a..b\nSELECT * {}")
+
+
+def test_real_events_tests_its_parameters_before_it_reads_each_event_s_documents() -> None:
+    """Its FILTERs stood in the group of the OPTIONAL that reads each node's documents, and
+    Oxigraph read them for every event of the range before it tested the filters (59 ms for
+    a month of one actor's events at 100k events; 16 ms with the FILTERs in a group of their
+    own, where the parameters are bound)."""
+    text = QUERIES["real_events"].text
+    shape = parse_query(text)
+    assert shape.where_at is not None and shape.binds_at is not None
+    inner = text[shape.binds_at:text.index("OPTIONAL { GRAPH ?document")]
+    inner = inner[:inner.rindex("}")]  # the group's own text
+    assert "FILTER NOT EXISTS" in inner and "?actor" in inner
+    assert "GRAPH ?document" not in inner and shape.binds_at > shape.where_at
 
 
 def test_real_events_by_the_day_are_those_of_the_whole_range_in_it(examples_store: Store) -> None:

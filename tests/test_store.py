@@ -504,6 +504,39 @@ def test_a_binding_that_is_not_a_valid_term_is_refused(loaded: Store, value: URI
     assert snapshot(loaded) == before
 
 
+def test_a_filter_in_the_group_a_query_begins_with_sees_its_bindings(
+    request: pytest.FixtureRequest, loaded: Store
+) -> None:
+    """The FILTERs of a nested group see only that group's variables: a VALUES block first in
+    the outer group left them unbound there, and a query could not test its parameters in the
+    group that Oxigraph reads first (real_events: 59 -> 16 ms at 100k events)."""
+    query = (f"SELECT ?who WHERE {{ {{ ?who <{EX.born}> ?day FILTER (?day >= ?since) }} "
+             f"?who <{RDFS.label}> ?name }}")
+    since = Literal("1950-01-01", datatype=XSD.date)
+    assert loaded.query(query, bindings={"since": since}).rows == ((EX.putin,),)
+    virtuoso_bug(request, "a string compared by = with a value a nested group's VALUES binds "
+                          "never matches (STR() on both sides, or sameTerm, does)")
+    query = (f"SELECT ?who WHERE {{ {{ ?who <{RDFS.label}> ?name FILTER (?name = ?wanted) }} "
+             f"?who <{EX.born}> ?day }}")
+    rows = loaded.query(query, bindings={"wanted": Literal("Vladimir Putin")}).rows
+    assert rows == ((EX.putin,),)
+
+
+def test_values_go_into_the_group_the_where_group_begins_with() -> None:
+    values = 'VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) } '
+    one = {"x": Literal(1)}
+    inner = "SELECT * WHERE { { { ?s ?p ?x } } ?s ?q ?o }"
+    assert _with_values(inner, one) == "SELECT * WHERE { { { " + values + " ?s ?p ?x } } ?s ?q ?o }"
+    # Not into one branch of a UNION, nor a sub-select, nor a group that triples precede.
+    for query in ("SELECT * WHERE { { ?s ?p ?x } UNION { ?s ?q ?x } }",
+                  "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?x } } }",
+                  "SELECT * WHERE { ?a ?b ?c { ?s ?p ?x } }",
+                  "SELECT * WHERE { OPTIONAL { ?s ?p ?x } }"):
+        assert _with_values(query, one) == query.replace("WHERE { ", "WHERE { " + values + " ", 1)
+    union = "SELECT * WHERE { { { ?s ?p ?x } UNION { ?a ?b ?x } } }"
+    assert _with_values(union, one).startswith("SELECT * WHERE { { " + values)
+
+
 def test_values_go_first_in_the_where_group() -> None:
     query = (
         "PREFIX where: <http://example.org/where#>\n"

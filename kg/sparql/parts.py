@@ -94,3 +94,7 @@ class ParsedQuery:
     services: int
     where_at: int | None  # just past the "{" of the WHERE group
     short_construct: bool  # CONSTRUCT WHERE { ... }: the template is the pattern
+    # Where a VALUES block binding the query's variables goes: just past the "{" of the
+    # innermost group that the WHERE group begins with (no triples before it, no UNION after
+    # it, no sub-select), so that the FILTERs of that group see the bound values too.
+    binds_at: int | None = None

@@ -8,6 +8,7 @@ The state of one parse lives in a thread-local :class:`_Scope`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import urllib.parse
@@ -131,6 +132,18 @@ class _Using:
     """A USING clause (its graph is not needed: USING only changes what WHERE reads)."""
 
 
+@dataclass(frozen=True)
+class _Group:
+    """A group graph pattern: just past its "{", and where values bound to it go."""
+
+    opens_at: int
+    binds_at: int | None  # None: the group of a sub-select, where no VALUES block may open
+
+
+class _SubSelect:
+    """A sub-select (what the analysis needs of it is counted as it is read)."""
+
+
 class Reader:
     """Called by the parser at each reduction: keeps what the analysis needs, drops the rest."""
 
@@ -190,19 +203,36 @@ class Reader:
         _count(scope, 1)
         return []
 
-    def group_graph_pattern(self, children: list[Any]) -> int:
+    def group_graph_pattern(self, children: list[Any]) -> _Group:
         _count(_scope(), 1)
-        return _end(_tokens(children, "LBRACE")[0])
+        opens_at = _end(_tokens(children, "LBRACE")[0])
+        if _first(children, _SubSelect):
+            return _Group(opens_at, None)
+        leading = _first(children, _Group)
+        return _Group(opens_at, leading.binds_at if leading else opens_at)
 
-    def where_clause(self, children: list[Any]) -> int:
-        return _first(children, int)
+    def group_graph_pattern_sub(self, children: list[Any]) -> _Group | list[Any]:
+        # A group that begins with a group of its own (no triples before it, no UNION after
+        # it) passes that group up, for its values to be bound there (ParsedQuery.binds_at).
+        first = children[0] if children else None
+        return first if isinstance(first, _Group) and first.binds_at is not None else []
 
-    def sub_select(self, children: list[Any]) -> list[Any]:
+    def group_or_union_graph_pattern(self, children: list[Any]) -> _Group | list[Any]:
+        _count(_scope(), len(children) - 1)
+        return children[0] if len(children) == 1 else []
+
+    def where_clause(self, children: list[Any]) -> _Group:
+        return _first(children, _Group)
+
+    def sub_select(self, children: list[Any]) -> _SubSelect:
         _count(_scope(), 1)
-        return []
+        return _SubSelect()
 
     def _query(self, form: str, children: list[Any]) -> ParsedQuery:
-        return ParsedQuery(form, _scope().services, _first(children, int), False)
+        where = _first(children, _Group)
+        if where is None:  # DESCRIBE without a WHERE clause
+            return ParsedQuery(form, _scope().services, None, False)
+        return ParsedQuery(form, _scope().services, where.opens_at, False, where.binds_at)
 
     def select_query(self, children: list[Any]) -> ParsedQuery:
         return self._query("SELECT", children)
@@ -223,7 +253,7 @@ class Reader:
         parsed = _first(children, ParsedQuery)
         scope = _scope()
         # SERVICE in the VALUES or solution modifiers after the WHERE clause counts too.
-        return ParsedQuery(parsed.form, scope.services, parsed.where_at, parsed.short_construct)
+        return dataclasses.replace(parsed, services=scope.services)
 
     def start_query(self, children: list[Any]) -> ParsedQuery:
         return children[0]

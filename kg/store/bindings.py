@@ -64,8 +64,9 @@ def has_alternatives(bindings: Mapping[str, Binding]) -> bool:
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
-    """The query with a VALUES block for ``bindings`` first in its WHERE group: one row for
-    the variables bound to a term, and a block of its own for each bound to a tuple."""
+    """The query with a VALUES block for ``bindings`` first in its WHERE group (or in the group
+    that group begins with: ParsedQuery.binds_at): one row for the variables bound to a term,
+    and a block of its own for each bound to a tuple."""
     try:
         shape = parse_query(sparql)
     except SparqlSyntaxError as exc:
@@ -91,7 +92,8 @@ def _with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
         if isinstance(terms, tuple) and len(terms) != 1:
             rows = " ".join(_values_term(_as_term(term)) for term in terms)
             block += f" VALUES ?{_variable_name(name)} {{ {rows} }}"
-    return sparql[: shape.where_at] + block + " " + sparql[shape.where_at :]
+    at = shape.binds_at if shape.binds_at is not None else shape.where_at
+    return sparql[:at] + block + " " + sparql[at:]
 
 
 def dataset_options(
