@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -137,9 +138,13 @@ def test_relinking_every_day_finds_the_links_ingest_kept(store: Store) -> None:
     kept, graphs = same_event_links(store), same_event_graphs(store)
     stray = SAME_EVENT_GRAPH_BASE + "1999-01-01"
     store.replace_graphs({stray: [(URIRef("urn:x:g"), DIP.linkerVersion, URIRef("urn:x:v"))]})
+    day = same_event_graph_iri(date(2015, 9, 17))
+    written = set(store.graph_triples(day))
+    time.sleep(1.1)  # the times are to the second: a rewrite would show
     report = link_same_events_all(store, software=SOFTWARE_IRI)
     assert report.links == 1 and report.days == 3  # 2014-12-17 (a Related entry), 09-17, 09-18
     assert same_event_links(store) == kept and same_event_graphs(store) == graphs
+    assert set(store.graph_triples(day)) == written  # unchanged: not written again
     assert [(x.first, x.second) for x in find_same_events(store, [date(2015, 9, 17)])] == sorted(
         kept)
 

@@ -44,7 +44,7 @@ from kg.link.features import (
     source_documents,
     values_block,
 )
-from kg.link.graphs import rewrite_link_graphs
+from kg.link.graphs import changed_graphs, rewrite_link_graphs
 from kg.link.score import (
     MAX_LINKS,
     THRESHOLD,
@@ -246,7 +246,7 @@ def link_articles(
         for article, triples in _link_chunk(store, chunk, cache, software=software):
             graphs[link_graph_iri(article)] = triples
             count += sum(1 for t in triples if t[1] == DIP.reports)
-        store.replace_graphs(graphs)
+        store.replace_graphs(changed_graphs(store, graphs))
         release_freed_memory()  # a chunk's features and link triples
         advance(len(chunk))
     return LinkReport(len(todo), count, time.perf_counter() - started)

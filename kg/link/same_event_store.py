@@ -38,7 +38,7 @@ from kg.link.features import (
     select_column,
     values_block,
 )
-from kg.link.graphs import rewrite_link_graphs
+from kg.link.graphs import changed_graphs, rewrite_link_graphs
 from kg.link.same_event import (
     MAX_DAYS,
     EventCard,
@@ -145,7 +145,7 @@ def link_days(
                                         labels=labels, generated_at=now, software=software))
                 if links else []
             )
-        store.replace_graphs(graphs)
+        store.replace_graphs(changed_graphs(store, graphs))
         advance(len(chunk))
     return SameEventReport(len(todo), count, time.perf_counter() - started)
 
