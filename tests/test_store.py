@@ -20,6 +20,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, XSD
 
 from kg.jsonld import inline_context
+from kg.sparql.parse import parse_query
 from kg.store import (
     DUMP_FORMATS,
     OxigraphStore,
@@ -520,6 +521,15 @@ def test_a_filter_in_the_group_a_query_begins_with_sees_its_bindings(
              f"?who <{EX.born}> ?day }}")
     rows = loaded.query(query, bindings={"wanted": Literal("Vladimir Putin")}).rows
     assert rows == ((EX.putin,),)
+
+
+def test_a_where_group_that_is_a_sub_select_is_bound_in_valid_sparql(loaded: Store) -> None:
+    """The VALUES block opened the sub-select's group, before SELECT: text the grammar refuses
+    (the project's own parser, so a `kg serve` behind a remote store, answered 400), which
+    Oxigraph let pass. The sub-select now goes in a group of its own beside the block."""
+    query = f"SELECT ?who WHERE {{ SELECT ?who WHERE {{ ?who <{RDFS.label}> ?name }} }}"
+    parse_query(_with_values(query, {"who": EX.putin}))
+    assert loaded.query(query, bindings={"who": EX.putin}).rows == ((EX.putin,),)
 
 
 def test_values_go_into_the_group_the_where_group_begins_with() -> None:

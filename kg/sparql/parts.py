@@ -96,5 +96,7 @@ class ParsedQuery:
     short_construct: bool  # CONSTRUCT WHERE { ... }: the template is the pattern
     # Where a VALUES block binding the query's variables goes: just past the "{" of the
     # innermost group that the WHERE group begins with (no triples before it, no UNION after
-    # it, no sub-select), so that the FILTERs of that group see the bound values too.
+    # it, no sub-select), so that the FILTERs of that group see the bound values too. None
+    # when the WHERE group is a sub-select: no VALUES block may open that group.
     binds_at: int | None = None
+    where_closes_at: int | None = None  # where the "}" of the WHERE group starts

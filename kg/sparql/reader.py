@@ -134,10 +134,11 @@ class _Using:
 
 @dataclass(frozen=True)
 class _Group:
-    """A group graph pattern: just past its "{", and where values bound to it go."""
+    """A group graph pattern: just past its "{", where values bound to it go, and its "}"."""
 
     opens_at: int
     binds_at: int | None  # None: the group of a sub-select, where no VALUES block may open
+    closes_at: int
 
 
 class _SubSelect:
@@ -206,10 +207,11 @@ class Reader:
     def group_graph_pattern(self, children: list[Any]) -> _Group:
         _count(_scope(), 1)
         opens_at = _end(_tokens(children, "LBRACE")[0])
+        closes_at = _start(_tokens(children, "RBRACE")[-1])
         if _first(children, _SubSelect):
-            return _Group(opens_at, None)
+            return _Group(opens_at, None, closes_at)
         leading = _first(children, _Group)
-        return _Group(opens_at, leading.binds_at if leading else opens_at)
+        return _Group(opens_at, leading.binds_at if leading else opens_at, closes_at)
 
     def group_graph_pattern_sub(self, children: list[Any]) -> _Group | list[Any]:
         # A group that begins with a group of its own (no triples before it, no UNION after
@@ -232,7 +234,8 @@ class Reader:
         where = _first(children, _Group)
         if where is None:  # DESCRIBE without a WHERE clause
             return ParsedQuery(form, _scope().services, None, False)
-        return ParsedQuery(form, _scope().services, where.opens_at, False, where.binds_at)
+        return ParsedQuery(form, _scope().services, where.opens_at, False, where.binds_at,
+                           where.closes_at)
 
     def select_query(self, children: list[Any]) -> ParsedQuery:
         return self._query("SELECT", children)

@@ -92,8 +92,14 @@ def _with_values(sparql: str, bindings: Mapping[str, Binding]) -> str:
         if isinstance(terms, tuple) and len(terms) != 1:
             rows = " ".join(_values_term(_as_term(term)) for term in terms)
             block += f" VALUES ?{_variable_name(name)} {{ {rows} }}"
-    at = shape.binds_at if shape.binds_at is not None else shape.where_at
-    return sparql[:at] + block + " " + sparql[at:]
+    if shape.binds_at is not None:
+        return sparql[: shape.binds_at] + block + " " + sparql[shape.binds_at :]
+    # The WHERE group is a sub-select, which the grammar lets nothing precede in its group:
+    # it goes into a group of its own, beside the block (the same answers).
+    closes = shape.where_closes_at
+    assert closes is not None  # a WHERE group has its "}"
+    return (sparql[: shape.where_at] + block + " { " + sparql[shape.where_at : closes]
+            + " } " + sparql[closes:])
 
 
 def dataset_options(
