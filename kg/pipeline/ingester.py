@@ -345,6 +345,7 @@ class Ingester:
             self.store.replace_graphs(graphs)
         self._changed.update(graphs)
 
+
 def ingest(
     store: Store,
     sources: Iterable[Source | str | Path],

@@ -47,10 +47,10 @@ _ONE_EACH = frozenset({
     "aggregate", "function_call", "bracketted_expression", "group_condition",
     "order_condition",
 })
-# Rules of n operands joined by n - 1 operators.
+# Rules of n operands joined by n - 1 operators (group_or_union_graph_pattern counts its own).
 _OPERANDS = frozenset({
     "expression", "conditional_and_expression", "multiplicative_expression", "path",
-    "path_sequence", "group_or_union_graph_pattern",
+    "path_sequence",
 })
 
 
