@@ -6,15 +6,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
 
 from kg.pipeline.read import read_graph
-from kg.store.quads import prepare_graphs
+from kg.store import OxigraphStore, StoreError
+from kg.store.quads import PreparedGraphs, document_quads, prepare_graphs
 from kg.terms import Triple
 from kg.validate.compiled import _OWN_STORE_FROM, compiled_plan
 from kg.validate.gate import validate_documents
 from kg.validate.shapes import default_shapes
-from kg.vocab import DIP, XSD
+from kg.vocab import DIP, RDFS, XSD
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = sorted(p for folder in ("tests/data", "examples", "tests/eval/pages")
@@ -42,21 +45,42 @@ def rows(found: dict[str, list]) -> dict[str, set[tuple[object, ...]]]:
 def test_a_whole_batch_gets_pyshacls_verdicts_from_its_own_store_and_prepared_quads() -> None:
     documents = batch()
     prepared = prepare_graphs(documents)
-    assert len(prepared.merged) >= _OWN_STORE_FROM  # the batch's path, not the kept store's
+    assert prepared.merged.count(b"\n") >= _OWN_STORE_FROM  # the batch's own store
     reference = rows(validate_documents(documents, engine="pyshacl"))
     assert sum(1 for r in reference.values() for row in r if row[3] == "Violation") >= 8
     assert rows(validate_documents(documents, engine="compiled")) == reference
     assert rows(validate_documents(documents, engine="compiled",
-                                   quads=prepared.merged)) == reference
+                                   merged=prepared.merged)) == reference
 
 
 def test_prepared_graphs_hold_each_quad_and_the_merge_once() -> None:
     documents = {"urn:test:a": list(read_graph(PAGES[0])), "urn:test:b": list(read_graph(PAGES[0]))}
     prepared = prepare_graphs(documents)
+    assert isinstance(prepared, PreparedGraphs)
     distinct = set(documents["urn:test:a"])
-    assert len(prepared.merged) == len(distinct)
-    assert len(prepared.quads) == 2 * len(distinct) + len(distinct)
+    merged = list(ox.parse(prepared.merged, ox.RdfFormat.N_TRIPLES))
+    assert len(merged) == len(set(merged)) == len(distinct)
+    quads = list(ox.parse(prepared.nquads, ox.RdfFormat.N_QUADS))
+    assert len(quads) == prepared.quad_count == 2 * len(distinct) + len(distinct)
+    assert set(quads) == set(document_quads(documents))  # the same as quads made one by one
     assert dict(prepared) == documents  # any store takes it as the mapping it is
+
+
+def test_graphs_with_a_blank_node_are_not_prepared_as_text() -> None:
+    """Oxigraph names the blank nodes of text it reads anew: such graphs keep their terms."""
+    triples = [(BNode("kept"), RDFS.label, Literal("x")), (URIRef("urn:test:s"), RDFS.label,
+                                                         Literal('a "quoted"\nline'))]
+    prepared = prepare_graphs({"urn:test:g": triples})
+    assert not isinstance(prepared, PreparedGraphs) and prepared == {"urn:test:g": triples}
+    store = OxigraphStore(None)
+    store.replace_graphs(prepared)
+    assert set(store.graph_triples("urn:test:g")) == set(triples)
+
+
+def test_a_term_oxigraph_refuses_names_its_graph() -> None:
+    with pytest.raises(StoreError, match="urn:test:bad.*nothing was written"):
+        prepare_graphs({"urn:test:good": [(URIRef("urn:test:s"), RDFS.label, Literal("x"))],
+                        "urn:test:bad": [(URIRef("urn:test:has space"), RDFS.label, Literal("x"))]})
 
 
 def test_the_gate_tests_each_focus_node_once_and_a_whole_store_streams_them() -> None:

@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg import __version__, derivation
 from kg.extract.gazetteer import Gazetteer, load_gazetteer
 from kg.ingest_report import FileResult, IngestReport
@@ -253,15 +251,16 @@ class Ingester:
 
     def _check(
         self, pending: list[Pending], found: Verdicts | None = None,
-        quads: Sequence[ox.Quad] | None = None,
+        merged: bytes | None = None,
     ) -> tuple[list[Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes.
 
-        ``quads``: the batch's distinct triples as quads, made once for the gate and the write.
+        ``merged``: the batch's distinct triples as N-Triples, written once for the gate and
+        the store.
         """
         if found is None:
-            found = shacl_gate(self.store, gate_documents(pending), quads=quads)
+            found = shacl_gate(self.store, gate_documents(pending), merged=merged)
         kept: list[Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}

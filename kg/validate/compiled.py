@@ -82,13 +82,15 @@ def check_graph(graph: Graph, shapes: Graph, plan: Plan | None = None) -> tuple[
 
 
 def check_triples(triples: Collection[Triple], shapes: Graph, plan: Plan | None = None, *,
-                  quads: Sequence[ox.Quad] | None = None) -> tuple[ValidationResult, ...]:
+                  quads: Sequence[ox.Quad] | None = None,
+                  text: bytes | None = None) -> tuple[ValidationResult, ...]:
     """The results of validating ``triples`` with the ontology (Unsupported: use pySHACL).
 
-    ``quads``: the triples as quads of the default graph, when the caller made them already
-    (:class:`kg.store.quads.PreparedGraphs`).
+    The caller may have made them already (:class:`kg.store.quads.PreparedGraphs`):
+    ``quads``, the triples as quads of the default graph, or ``text``, some of them as
+    N-Triples and the others as ``quads``.
     """
-    if quads is None:
+    if quads is None and text is None:
         try:
             quads = default_quads(triples)
         except ValueError as exc:  # a term Oxigraph refuses (an IRI with a space): pySHACL's
@@ -100,13 +102,17 @@ def check_triples(triples: Collection[Triple], shapes: Graph, plan: Plan | None 
         data += ontology_graph()
         return data
 
-    if len(quads) >= _OWN_STORE_FROM:
+    if text is not None or len(quads or ()) >= _OWN_STORE_FROM:
         # A batch of ingest: a store of its own, loaded in one go, costs less than adding
         # its quads to the kept one and taking them out again (a fifth of the gate's time).
         own = ox.Store()
         own.bulk_extend(ontology_quads())
-        own.bulk_extend(quads)
+        if text is not None:
+            # Lenient: its terms were made pyoxigraph terms before they were written.
+            own.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
+        own.bulk_extend(quads or ())
         return _check(own, shapes, plan, graph, probe=True)
+    assert quads is not None
     # The ontology is loaded once per thread, not per call: loading it cost more than the
     # checks of one small document. The data goes in for the call and out after it.
     store = _ontology_store()

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -33,22 +32,23 @@ K = TypeVar("K", bound=Hashable)
 
 def gate(
     store: Store, documents: Mapping[K, Collection[Triple]], *,
-    quads: Sequence[ox.Quad] | None = None,
+    merged: bytes | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Check documents about to be stored, with the stored facts their links need.
 
     Args:
         store: where the context comes from (``linked_context_query``).
         documents: each document's key (its graph IRI) and triples.
-        quads: the documents' distinct triples as quads of the default graph, if the
-            caller made them already (:class:`kg.store.quads.PreparedGraphs`).
+        merged: the documents' distinct triples as N-Triples, if the caller wrote them
+            already (:class:`kg.store.quads.PreparedGraphs`).
 
     Returns:
         The results that concern each document, for every key of ``documents``.
     """
     if not any(documents.values()):
         return {key: [] for key in documents}
-    return validate_documents(documents, context=batch_context(store, documents), quads=quads)
+    return validate_documents(documents, context=batch_context(store, documents),
+                              merged=merged)
 
 
 def batch_context(
@@ -83,7 +83,7 @@ def validate_documents(
     context: Iterable[Triple] = (),
     shapes: Graph | None = None,
     engine: str | None = None,
-    quads: Sequence[ox.Quad] | None = None,
+    merged: bytes | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Validate many documents' graphs in one run; the results that concern each.
 
@@ -93,7 +93,7 @@ def validate_documents(
     those that hold the offending triple, if that narrows it. A focus node no document
     describes concerns the documents that refer to it, unless it is described only by
     the context or the ontology: then it concerns none of them. ``quads``: the documents'
-    distinct triples as quads, if made already (then only the context is converted).
+    distinct triples as N-Triples, if written already (then only the context is converted).
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
     data: list[Triple] = []
@@ -111,7 +111,7 @@ def validate_documents(
                 if not refs or refs[-1] != key:
                     refs.append(key)
     data.extend(context)
-    results, is_subject = _check_data(data, shapes_graph, engine, quads, context)
+    results, is_subject = _check_data(data, shapes_graph, engine, merged, context)
     out: dict[K, list[ValidationResult]] = {key: [] for key in documents}
     as_sets: dict[K, set[Triple]] = {}
     for result in results:
@@ -153,11 +153,11 @@ def check_with_engine(
 
 def _check_data(
     data: list[Triple], shapes: Graph, engine: str | None,
-    quads: Sequence[ox.Quad] | None = None, context: Sequence[Triple] = (),
+    merged: bytes | None = None, context: Sequence[Triple] = (),
 ) -> tuple[tuple[ValidationResult, ...], Callable[[Node], bool]]:
     """The results for ``data`` with the ontology, and a test of "is a subject there".
 
-    ``quads``: the quads of ``data`` but its last triples, ``context``, if made already.
+    ``merged``: ``data`` but its last triples, ``context``, as N-Triples, if written already.
     """
     if (engine or gate_engine()) == "compiled":
         # No rdflib graph: building one cost more than the compiled checks themselves.
@@ -165,12 +165,12 @@ def _check_data(
         ontology = ontology_graph()
         with contextlib.suppress(Unsupported):  # then pySHACL checks this batch
             made = None
-            if quads is not None:
+            if merged is not None:
                 try:
-                    made = [*quads, *default_quads(context)]
+                    made = default_quads(context)
                 except ValueError as exc:
                     raise Unsupported(str(exc)) from exc
-            return check_triples(data, shapes, quads=made), (
+            return check_triples(data, shapes, quads=made, text=merged), (
                 lambda node: node in subjects or (node, None, None) in ontology)
     graph = DataGraph()
     graph.addN((s, p, o, graph) for s, p, o in data)
