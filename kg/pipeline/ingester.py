@@ -251,7 +251,7 @@ class Ingester:
 
     def _check(
         self, pending: list[Pending], found: Verdicts | None = None,
-        merged: bytes | None = None,
+        merged: str | None = None,
     ) -> tuple[list[Pending], list[FileResult]]:
         """The SHACL gate: one validation run for the whole batch (pySHACL's fixed cost is
         high), with the stored facts the cross-document shapes need about its nodes.

@@ -230,7 +230,7 @@ class OxigraphStore(Store):
             # default graph are added in one go: one load (one transaction) at twice the
             # speed of an update, or on disk the bulk loader, 2.7x faster again. Graphs
             # prepared for it (kg.store.quads) are read from their text.
-            data: bytes | list[ox.Quad] = (
+            data: str | list[ox.Quad] = (
                 graphs.nquads if isinstance(graphs, PreparedGraphs) else document_quads(graphs))
             count = graphs.quad_count if isinstance(graphs, PreparedGraphs) else len(data)
             if self.path is not None and count <= self.bulk_quads:
@@ -244,7 +244,7 @@ class OxigraphStore(Store):
         """The graphs with their text made once (StoreError for a term Oxigraph refuses)."""
         return prepare_graphs(graphs)
 
-    def _bulk(self, graphs: list[str], data: bytes | list[ox.Quad], count: int) -> None:
+    def _bulk(self, graphs: list[str], data: str | list[ox.Quad], count: int) -> None:
         """Write new graphs' quads (or their N-Quads) with the bulk loader, between the marks
         of kg.store.bulk."""
         assert self.path is not None
@@ -252,7 +252,7 @@ class OxigraphStore(Store):
             bulk.begin(self.path, graphs)
             wrote("bulk-begin")
             try:
-                if isinstance(data, bytes):
+                if isinstance(data, str):
                     # Lenient: every term was made a pyoxigraph term before it was written.
                     self._open().bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
                 else:
@@ -272,10 +272,10 @@ class OxigraphStore(Store):
                 raise StoreError(f"cannot mark a bulk write complete ({exc}): its graphs "
                                  "go when the store is next opened") from None
 
-    def _extend(self, data: bytes | list[ox.Quad], count: int) -> None:
+    def _extend(self, data: str | list[ox.Quad], count: int) -> None:
         """Add quads (or N-Quads) in one transaction."""
         try:
-            if isinstance(data, bytes):
+            if isinstance(data, str):
                 self._open().load(data, ox.RdfFormat.N_QUADS, lenient=True)
             else:
                 self._open().extend(data)

@@ -34,9 +34,9 @@ class PreparedGraphs(dict[str, list[Triple]]):
     """
 
     #: Every quad, N-Quads: each graph's triples, then their merge into the default graph.
-    nquads: bytes
+    nquads: str
     #: The merge alone, each distinct triple once, N-Triples.
-    merged: bytes
+    merged: str
     #: How many quads :attr:`nquads` holds.
     quad_count: int
 
@@ -55,7 +55,7 @@ def prepare_graphs(graphs: Mapping[str, Iterable[Triple]]) -> dict[str, list[Tri
     return prepared
 
 
-def _text(graphs: Mapping[str, list[Triple]]) -> tuple[bytes, bytes, int] | None:
+def _text(graphs: Mapping[str, list[Triple]]) -> tuple[str, str, int] | None:
     """Every quad of the graphs and their merge as N-Quads, the merge alone as N-Triples, and
     the number of quads; None if a graph has a blank node."""
     # Each term is written once per batch, and looked up inline: this loop runs for every
@@ -87,8 +87,12 @@ def _text(graphs: Mapping[str, list[Triple]]) -> tuple[bytes, bytes, int] | None
                 merged[triple] = None
         except (StoreError, TypeError, ValueError) as exc:
             raise StoreError(f"graph <{graph_iri}>: {exc}; nothing was written") from None
-    merge = "".join(f"{triple} .\n" for triple in merged).encode()
-    return "".join(lines).encode() + merge, merge, len(lines) + len(merged)
+    # Text, not bytes: pyoxigraph reads a str as it is, and encoding it first, then joining
+    # the bytes, copied a batch's text twice more.
+    merge = [f"{triple} .\n" for triple in merged]
+    count = len(lines) + len(merge)
+    lines += merge
+    return "".join(lines), "".join(merge), count
 
 
 def document_quads(graphs: Mapping[str, Iterable[Triple]]) -> list[ox.Quad]:

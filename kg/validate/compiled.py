@@ -83,7 +83,7 @@ def check_graph(graph: Graph, shapes: Graph, plan: Plan | None = None) -> tuple[
 
 def check_triples(triples: Collection[Triple], shapes: Graph, plan: Plan | None = None, *,
                   quads: Sequence[ox.Quad] | None = None,
-                  text: bytes | None = None) -> tuple[ValidationResult, ...]:
+                  text: str | None = None) -> tuple[ValidationResult, ...]:
     """The results of validating ``triples`` with the ontology (Unsupported: use pySHACL).
 
     The caller may have made them already (:class:`kg.store.quads.PreparedGraphs`):

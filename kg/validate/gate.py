@@ -32,7 +32,7 @@ K = TypeVar("K", bound=Hashable)
 
 def gate(
     store: Store, documents: Mapping[K, Collection[Triple]], *,
-    merged: bytes | None = None,
+    merged: str | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Check documents about to be stored, with the stored facts their links need.
 
@@ -83,7 +83,7 @@ def validate_documents(
     context: Iterable[Triple] = (),
     shapes: Graph | None = None,
     engine: str | None = None,
-    merged: bytes | None = None,
+    merged: str | None = None,
 ) -> dict[K, list[ValidationResult]]:
     """Validate many documents' graphs in one run; the results that concern each.
 
@@ -153,7 +153,7 @@ def check_with_engine(
 
 def _check_data(
     data: list[Triple], shapes: Graph, engine: str | None,
-    merged: bytes | None = None, context: Sequence[Triple] = (),
+    merged: str | None = None, context: Sequence[Triple] = (),
 ) -> tuple[tuple[ValidationResult, ...], Callable[[Node], bool]]:
     """The results for ``data`` with the ontology, and a test of "is a subject there".
 
