@@ -91,3 +91,25 @@ def test_the_gate_tests_each_focus_node_once_and_a_whole_store_streams_them() ->
     whole = compiled_plan(shapes).checks
     assert gate and all(c.focus.startswith("{ SELECT DISTINCT ?this WHERE ") for c in gate)
     assert not any("SELECT DISTINCT ?this WHERE" in c.focus for c in whole)
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "disk"])
+def test_prepared_text_stores_exactly_the_terms_even_made_to_break_out_of_a_line(
+    on_disk: bool, tmp_path: Path
+) -> None:
+    """The text is the store's own writing of each term: a literal cannot add a quad."""
+    tricky = [
+        Literal('x" <urn:test:a> <urn:test:b> <urn:test:c> <urn:test:g> .\n_:b <urn:p> "y'),
+        Literal("back\\slash \t tab \r\n \u0000 nul \U0001F600 é", lang="fr-CA"),
+        Literal("2001-01-01", datatype=XSD.date),
+        Literal("not a number", datatype=XSD.integer),
+    ]
+    triples = [(URIRef("urn:test:s"), RDFS.label, o) for o in tricky]
+    prepared = prepare_graphs({"urn:test:g": triples})
+    assert isinstance(prepared, PreparedGraphs)
+    store = OxigraphStore(tmp_path / "store" if on_disk else None)
+    store.replace_graphs(prepared)  # on disk, by the bulk loader
+    assert sorted(store.graph_triples("urn:test:g")) == sorted(triples)
+    assert store.named_graphs() == ["urn:test:g"]
+    assert store.triple_count() == len(triples)  # the default graph: the merge, no more
+    store.close()
