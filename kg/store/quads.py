@@ -28,7 +28,8 @@ class PreparedGraphs(dict[str, list[Triple]]):
 
     The ingest gate loads the merge (:attr:`merged`) and the embedded store every quad
     (:attr:`nquads`). Oxigraph reads text faster than Python makes its quads: writing a batch
-    this way took half the time of making pyoxigraph terms and quads for it (bench/RESULTS.md).
+    and loading it this way took about two thirds of the time of making pyoxigraph quads and
+    adding them (bench/RESULTS.md).
     Every term was made a pyoxigraph term once and written as that term writes itself, so the
     text holds only terms Oxigraph accepts. Any store takes it as the mapping it is.
     """

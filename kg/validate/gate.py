@@ -92,7 +92,7 @@ def validate_documents(
     the documents that describe its focus node (have it as a subject); when several do,
     those that hold the offending triple, if that narrows it. A focus node no document
     describes concerns the documents that refer to it, unless it is described only by
-    the context or the ontology: then it concerns none of them. ``quads``: the documents'
+    the context or the ontology: then it concerns none of them. ``merged``: the documents'
     distinct triples as N-Triples, if written already (then only the context is converted).
     """
     shapes_graph = shapes if shapes is not None else default_shapes()
