@@ -26,6 +26,7 @@ from kg.pipeline.pending import Pending, Verdicts, gate_documents
 from kg.pipeline.pipelined import ingest_in_workers
 from kg.pipeline.reading import ReadDocument, load_entry, prepare_document, read_document
 from kg.pipeline.resume import finish_inference
+from kg.pipeline.written_context import WrittenContext, written_context
 from kg.progress import Progress, no_progress
 from kg.provenance import provenance_triples
 from kg.search import IndexWriter
@@ -77,6 +78,7 @@ class Ingester:
         #: What keeping the same-event links current did (kg.link.same_event_store).
         self.same_event_report: SameEventReport | None = None
         self._changed: set[str] = set()  # document graphs written or dropped, to relink
+        self._written: WrittenContext | None = None  # the gate's context, while it stands in
         # The records of the derived data as they were before this ingest's first write.
         self._records: dict[derivation.Derivation, derivation.Record] | None = None
         self.base = base
@@ -94,6 +96,13 @@ class Ingester:
         self._by_path: dict[str, list[str]] = {}
         for graph_iri, (_, location) in self._known.items():
             self._by_path.setdefault(location, []).append(graph_iri)
+
+    @property
+    def context_store(self) -> Store:
+        """Where the gate finds the stored facts a batch links to: the store, or, while an
+        ingest into a store that held none runs, the facts it wrote
+        (:mod:`kg.pipeline.written_context`)."""
+        return self._written.store if self._written is not None else self.store
 
     def _stored_documents(self) -> dict[str, tuple[str, str]]:
         """Graph IRI -> (content hash + mapper version, source location) of stored documents."""
@@ -115,6 +124,7 @@ class Ingester:
         in memory whole.
         """
         ensure_ontology(self.store)
+        self._written = written_context(self.store) if self.validate else None
         try:
             if self.workers > 1:
                 yield from ingest_in_workers(self, entries, format)
@@ -123,6 +133,10 @@ class Ingester:
         except BaseException:
             self._index.close()  # the facts it gathered for the text index: the next run
             raise  # (ensure_current) makes the index again from the store
+        finally:
+            if self._written is not None:
+                self._written.close()
+                self._written = None
         # The text index: what this ingest wrote, once for all of it.
         self._index.finish(progress=self.progress)
         records, self._records = self._records or derivation.read_records(self.store), None
@@ -260,7 +274,7 @@ class Ingester:
         the store.
         """
         if found is None:
-            found = shacl_gate(self.store, gate_documents(pending), merged=merged)
+            found = shacl_gate(self.context_store, gate_documents(pending), merged=merged)
         kept: list[Pending] = []
         rejected: list[FileResult] = []
         rejected_iris: dict[str, str] = {}
@@ -342,6 +356,8 @@ class Ingester:
             self._records = derivation.documents_changing(self.store)
         with self._index.writing(graphs):
             self.store.replace_graphs(graphs)
+        if self._written is not None:
+            self._written.wrote(graphs)
         self._changed.update(graphs)
 
 

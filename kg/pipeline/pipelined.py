@@ -73,7 +73,7 @@ def ingest_in_workers(
         if ingester.validate and any(documents.values()):
             unwritten = {item.graph_iri: item.triples for b in queued for item in b.pending
                          if not item.duplicate}
-            batch.context = batch_context(ingester.store, documents, unwritten=unwritten)
+            batch.context = batch_context(ingester.context_store, documents, unwritten=unwritten)
             batch.verdicts = pool.gate(documents, batch.context)
 
     def settle() -> None:
@@ -82,7 +82,7 @@ def ingest_in_workers(
         documents = gate_documents(batch.pending)
         found: Verdicts | None = None
         if batch.verdicts is not None:
-            context = batch_context(ingester.store, documents)
+            context = batch_context(ingester.context_store, documents)
             if context == batch.context:
                 found = batch.verdicts.result()
             else:  # a document before it was rejected, or replaced one it links to

@@ -71,10 +71,25 @@ def batch_context(
     found = set(store.query(query).triples)
     if unwritten:
         with open_store(MEMORY_URL) as ahead:
-            graphs = {g: [t for t in ts if t[1] in _LINKING] for g, ts in unwritten.items()}
+            graphs = linking_graphs(unwritten)
             ahead.replace_graphs({g: ts for g, ts in graphs.items() if ts})
             found.update(ahead.query(query).triples)
     return frozenset(found)
+
+
+def linking_graphs(graphs: Mapping[str, Iterable[Triple]]) -> dict[str, list[Triple]]:
+    """Each graph's triples that :func:`linked_context_query` may read."""
+    linking = LINKING_PREDICATES
+    return {g: [t for t in ts if t[1] in linking] for g, ts in graphs.items()}
+
+
+def holds_context(store: Store) -> bool:
+    """Whether the store holds a fact :func:`linked_context_query` may read: a date, or a
+    report, in a graph that is not derived."""
+    predicates = " ".join(sparql_iri(p) for p in sorted(LINKING_PREDICATES))
+    return bool(store.query(
+        f"ASK {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} FILTER ({_NOT_DERIVED}) }}"
+    ).boolean)
 
 
 def validate_documents(
@@ -179,8 +194,8 @@ def _check_data(
         lambda node: (node, None, None) in graph)
 
 
-# What linked_context_query reads of a document.
-_LINKING = frozenset({DIP.date, DIP.published, DIP.reportedBy, DIP.reports})
+#: What linked_context_query reads of a document.
+LINKING_PREDICATES = frozenset({DIP.date, DIP.published, DIP.reportedBy, DIP.reports})
 
 # The graphs computed from the documents (the article-event links of kg.link.find, the
 # inferred graph of kg.reason, their records) are not context: they are recomputed from the
@@ -228,7 +243,7 @@ def linked_nodes(triples: Iterable[Triple]) -> set[URIRef]:
     nodes: set[URIRef] = set()
     # Looked up once: a closed namespace's attribute costs a call each time, and a batch of
     # ingest has hundreds of thousands of triples.
-    kinds, linking, rdf_type = {DIP.Event, DIP.Article}, _LINKING, RDF.type
+    kinds, linking, rdf_type = {DIP.Event, DIP.Article}, LINKING_PREDICATES, RDF.type
     for s, p, o in triples:
         if p == rdf_type:
             if o in kinds and isinstance(s, URIRef):
