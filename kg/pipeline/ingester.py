@@ -31,7 +31,7 @@ from kg.progress import Progress, no_progress
 from kg.provenance import provenance_triples
 from kg.search import IndexWriter
 from kg.sources import InputFile, Source, collect_files
-from kg.store import NotAStore, Store, StoreError
+from kg.store import NotAStore, Store, StoreClosed, StoreError
 from kg.validate import gate as shacl_gate
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
@@ -241,7 +241,7 @@ class Ingester:
             return
         try:
             self._write(graphs)
-        except NotAStore:
+        except (NotAStore, StoreClosed):
             raise  # no document can go in: the run stops
         except StoreError:
             if len(pending) == 1 or self.store.write_failure is not None:

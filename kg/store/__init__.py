@@ -21,7 +21,7 @@ from kg.store.base import QueryKind, QueryResult, RawResult, Store
 from kg.store.bindings import Binding
 from kg.store.bindings import _with_values as _with_values  # for tests of the VALUES block
 from kg.store.endpoints import redact_url
-from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
+from kg.store.errors import NotAStore, QuerySyntaxError, StoreClosed, StoreError
 from kg.store.locations import (
     is_memory_url,
     open_file_url,
@@ -47,6 +47,7 @@ __all__ = [
     "RawResult",
     "SparqlStore",
     "Store",
+    "StoreClosed",
     "StoreError",
     "StoreOpener",
     "Triple",

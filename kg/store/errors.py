@@ -18,6 +18,10 @@ class NotAStore(StoreError):
     """A URL that answers, but not as a store this program writes into (a `kg serve`)."""
 
 
+class StoreClosed(StoreError):
+    """A store used after it was closed: nothing more goes in or comes out."""
+
+
 @contextlib.contextmanager
 def query_errors(what: str) -> Iterator[None]:
     """pyoxigraph's errors of a query or update as the store's: a syntax error, or a failure."""

@@ -31,7 +31,7 @@ from kg.store.bindings import (
     dataset_options,
     has_alternatives,
 )
-from kg.store.errors import QuerySyntaxError, StoreError, query_errors
+from kg.store.errors import QuerySyntaxError, StoreClosed, StoreError, query_errors
 from kg.store.fault import wrote
 from kg.store.preview import preview_on_copy
 from kg.store.quads import PreparedGraphs, document_quads, prepare_graphs, store_term
@@ -182,14 +182,14 @@ class OxigraphStore(Store):
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             raise StoreError(f"cannot undo an interrupted bulk write in {self.path}: "
                              f"{exc}") from None
-        wrote("update")
+        self._wrote("update")
         bulk.complete(self.path)
 
     def _open(self) -> ox.Store:
         if self._store is None and self._broken:
             self._reopen()
         if self._store is None:
-            raise StoreError(f"the store {self.url} is closed")
+            raise StoreClosed(f"the store {self.url} is closed")
         return self._store
 
     @recovering
@@ -200,8 +200,14 @@ class OxigraphStore(Store):
             raise merge._refused(update_text, exc) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
-        wrote("update")
+        self._wrote("update")
         self._written(update_text.count("\n"))
+
+    def _wrote(self, kind: str) -> None:
+        """Count a write for fault injection (kg.store.fault): a store on disk's alone, since
+        a store in memory (the gate's, the context's) keeps nothing a crash could break."""
+        if self.path is not None:
+            wrote(kind)
 
     def _written(self, quads: int) -> None:
         """Flush RocksDB's write buffers now and then.
@@ -250,7 +256,7 @@ class OxigraphStore(Store):
         assert self.path is not None
         with self._bulk_guard:
             bulk.begin(self.path, graphs)
-            wrote("bulk-begin")
+            self._wrote("bulk-begin")
             try:
                 if isinstance(data, str):
                     # Lenient: every term was made a pyoxigraph term before it was written.
@@ -263,7 +269,7 @@ class OxigraphStore(Store):
                 with contextlib.suppress(StoreError):
                     self._undo_interrupted_bulk()
                 raise StoreError(f"the store failed to write, nothing was kept: {exc}") from None
-            wrote("bulk-extend")
+            self._wrote("bulk-extend")
             self.bulk_written += count
             try:
                 bulk.complete(self.path)
@@ -281,7 +287,7 @@ class OxigraphStore(Store):
                 self._open().extend(data)
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
-        wrote("extend")
+        self._wrote("extend")
         self._written(count)
 
     @recovering
@@ -311,7 +317,7 @@ class OxigraphStore(Store):
                 self._open().extend(quads)
             except (OSError, RuntimeError, ValueError) as exc:
                 raise StoreError(f"the store failed to write: {exc}") from None
-            wrote("extend")
+            self._wrote("extend")
             self._written(len(quads))
 
     @recovering
@@ -328,7 +334,7 @@ class OxigraphStore(Store):
             for graph in (_graph_node(graph_iri), ox.DefaultGraph()):
                 self._open().bulk_load(path=os.fspath(path), format=ox.RdfFormat.N_TRIPLES,
                                        to_graph=graph)
-                wrote("bulk-load")
+                self._wrote("bulk-load")
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"the store failed to load {path}: {exc}") from None
 
@@ -396,7 +402,7 @@ class OxigraphStore(Store):
         """Run a SPARQL update as one transaction."""
         with query_errors("update"):
             self._open().update(sparql)
-        wrote("update")
+        self._wrote("update")
 
     def dump(
         self,

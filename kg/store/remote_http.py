@@ -20,7 +20,7 @@ from kg.store.answers import _result
 from kg.store.base import QueryResult
 from kg.store.dialects import STANDARD, Dialect, dialect_named, dialect_of_server, query_form
 from kg.store.endpoints import endpoints_of, redact_url
-from kg.store.errors import NotAStore, QuerySyntaxError, StoreError
+from kg.store.errors import NotAStore, QuerySyntaxError, StoreClosed, StoreError
 from kg.store.fault import wrote
 from kg.store.merge import _refused
 
@@ -64,7 +64,7 @@ class SparqlTransport:
     def _server_header(self) -> str:
         """The ``Server`` header of a GET of the query endpoint (an error page says it too)."""
         if self._closed:
-            raise StoreError(f"the store {self.url} is closed")
+            raise StoreClosed(f"the store {self.url} is closed")
         headers = {"User-Agent": "diplomacy-kg"}
         if self._query_auth:
             headers["Authorization"] = self._query_auth
@@ -91,7 +91,7 @@ class SparqlTransport:
     ) -> http.client.HTTPResponse:
         """Send one request; the caller closes the response. HTTP or network error: StoreError."""
         if self._closed:
-            raise StoreError(f"the store {self.url} is closed")
+            raise StoreClosed(f"the store {self.url} is closed")
         headers = {"User-Agent": "diplomacy-kg"}
         if accept:
             headers["Accept"] = accept
