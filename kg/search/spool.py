@@ -104,7 +104,10 @@ class FactSpool:
 
     def things(self) -> Iterator[Thing]:
         """The entry of every thing the facts type as one of the indexed kinds, by IRI."""
-        self._db.execute("CREATE INDEX facts_by_subject ON facts(iri, p)")
+        # Covering every column: the facts are read in its order alone, not row by row from
+        # the table (2,000 events: 1.16 -> 0.78 s). An entry does not depend on the order of
+        # a thing's values (make_thing sorts them).
+        self._db.execute("CREATE INDEX facts_by_subject ON facts(iri, p, v)")
         # A tag is the label of its topic: each use becomes a fact of the thing tagged. Both
         # sides are made distinct first: every document restates a topic's label and its
         # events' tags, and joined as they are they multiply (a million rows at 1,000 events).
