@@ -13,12 +13,14 @@ them is going back to the store as it was before the write.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.store.errors import StoreError
+from kg.store.fault import wrote
 
 #: The marker of a bulk write in progress, in the store's folder (RocksDB leaves it alone).
 MARKER_FILE = "kg-bulk-write.json"
@@ -45,6 +47,29 @@ def begin(folder: Path, graphs: Sequence[str]) -> None:
         partial.unlink(missing_ok=True)
         raise StoreError(f"cannot begin a bulk write in {folder}, nothing was written: "
                          f"{exc}") from None
+
+
+def write(folder: Path, graphs: Sequence[str], load: Callable[[], None],
+          undo: Callable[[], None]) -> None:
+    """Run ``load``, the bulk loader writing the new ``graphs``, between the marks; ``undo``
+    drops what it wrote if it fails (StoreError either way)."""
+    begin(folder, graphs)
+    wrote("bulk-begin")
+    try:
+        load()
+    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
+        # The loader may have written part of the graphs: they go now, or failing that (a
+        # full disk) at the next use of the store, which reopens it.
+        with contextlib.suppress(StoreError):
+            undo()
+        raise StoreError(f"the store failed to write, nothing was kept: {exc}") from None
+    wrote("bulk-extend")
+    try:
+        complete(folder)
+    except OSError as exc:
+        # Kept, the marker would have the next open drop graphs reported stored.
+        raise StoreError(f"cannot mark a bulk write complete ({exc}): its graphs "
+                         "go when the store is next opened") from None
 
 
 def complete(folder: Path) -> None:

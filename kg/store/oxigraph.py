@@ -34,7 +34,7 @@ from kg.store.bindings import (
 from kg.store.errors import QuerySyntaxError, StoreClosed, StoreError, query_errors
 from kg.store.fault import wrote
 from kg.store.preview import preview_on_copy
-from kg.store.quads import PreparedGraphs, document_quads, prepare_graphs, store_term
+from kg.store.quads import load_quads, new_graph_data, prepare_graphs, store_term
 from kg.store.recovery import recovering
 from kg.store.tempfiles import (
     TEMP_FOLDER,
@@ -236,9 +236,7 @@ class OxigraphStore(Store):
             # default graph are added in one go: one load (one transaction) at twice the
             # speed of an update, or on disk the bulk loader, 2.7x faster again. Graphs
             # prepared for it (kg.store.quads) are read from their text.
-            data: str | list[ox.Quad] = (
-                graphs.nquads if isinstance(graphs, PreparedGraphs) else document_quads(graphs))
-            count = graphs.quad_count if isinstance(graphs, PreparedGraphs) else len(data)
+            data, count = new_graph_data(graphs)
             if self.path is not None and count <= self.bulk_quads:
                 self._bulk(list(graphs), data, count)
             else:
@@ -254,37 +252,18 @@ class OxigraphStore(Store):
         """Write new graphs' quads (or their N-Quads) with the bulk loader, between the marks
         of kg.store.bulk."""
         assert self.path is not None
-        with self._bulk_guard:
-            bulk.begin(self.path, graphs)
-            self._wrote("bulk-begin")
-            try:
-                if isinstance(data, str):
-                    # Lenient: every term was made a pyoxigraph term before it was written.
-                    self._open().bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)
-                else:
-                    self._open().bulk_extend(data)
-            except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
-                # The loader may have written part of the graphs: they go now, or failing
-                # that (a full disk) at the next use of the store, which reopens it.
-                with contextlib.suppress(StoreError):
-                    self._undo_interrupted_bulk()
-                raise StoreError(f"the store failed to write, nothing was kept: {exc}") from None
-            self._wrote("bulk-extend")
+
+        def load() -> None:
+            load_quads(self._open(), data, bulk=True)
             self.bulk_written += count
-            try:
-                bulk.complete(self.path)
-            except OSError as exc:
-                # Kept, the marker would have the next open drop graphs reported stored.
-                raise StoreError(f"cannot mark a bulk write complete ({exc}): its graphs "
-                                 "go when the store is next opened") from None
+
+        with self._bulk_guard:
+            bulk.write(self.path, graphs, load, self._undo_interrupted_bulk)
 
     def _extend(self, data: str | list[ox.Quad], count: int) -> None:
         """Add quads (or N-Quads) in one transaction."""
         try:
-            if isinstance(data, str):
-                self._open().load(data, ox.RdfFormat.N_QUADS, lenient=True)
-            else:
-                self._open().extend(data)
+            load_quads(self._open(), data, bulk=False)
         except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
             raise StoreError(f"the store failed to write, nothing was written: {exc}") from None
         self._wrote("extend")

@@ -3,7 +3,7 @@ once per write, in the default graph, their merge."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode
@@ -94,6 +94,31 @@ def _text(graphs: Mapping[str, list[Triple]]) -> tuple[str, str, int] | None:
     count = len(lines) + len(merge)
     lines += merge
     return "".join(lines), "".join(merge), count
+
+
+def new_graph_data(graphs: Mapping[str, Iterable[Triple]]) -> tuple[str | list[ox.Quad], int]:
+    """What writing new graphs adds, and how many quads: their N-Quads text if they were
+    prepared (:func:`prepare_graphs`), else their quads."""
+    if isinstance(graphs, PreparedGraphs):
+        return graphs.nquads, graphs.quad_count
+    quads = document_quads(graphs)
+    return quads, len(quads)
+
+
+def load_quads(store: ox.Store, data: str | Sequence[ox.Quad], *, bulk: bool,
+               format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
+    """Add quads, or text this module wrote (N-Quads, or N-Triples for the default graph),
+    to a pyoxigraph store: by its bulk loader, or in one transaction."""
+    if isinstance(data, str):
+        # Lenient: every term was made a pyoxigraph term, which checks it, before it was written.
+        if bulk:
+            store.bulk_load(data, format, lenient=True)
+        else:
+            store.load(data, format, lenient=True)
+    elif bulk:
+        store.bulk_extend(data)
+    else:
+        store.extend(data)
 
 
 def document_quads(graphs: Mapping[str, Iterable[Triple]]) -> list[ox.Quad]:

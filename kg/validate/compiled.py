@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from kg.ontology import ontology_graph
 from kg.rdffile import to_oxigraph
+from kg.store.quads import load_quads
 from kg.terms import Triple
 from kg.validate.constraint import TARGETS, Check, Unsupported, local, node_shape, target_shapes
 from kg.validate.report import ValidationResult
@@ -108,8 +109,7 @@ def check_triples(triples: Collection[Triple], shapes: Graph, plan: Plan | None 
         own = ox.Store()
         own.bulk_extend(ontology_quads())
         if text is not None:
-            # Lenient: its terms were made pyoxigraph terms before they were written.
-            own.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
+            load_quads(own, text, bulk=True, format=ox.RdfFormat.N_TRIPLES)
         own.bulk_extend(quads or ())
         return _check(own, shapes, plan, graph, probe=True)
     assert quads is not None
