@@ -22,10 +22,11 @@ from kg.mapper import MAPPER_VERSION, Triple, map_triples
 from kg.memory import fewer_collections, release_freed_memory
 from kg.model import Document
 from kg.ontology import ensure_ontology
-from kg.pipeline.pending import Pending, Verdicts, gate_documents
+from kg.pipeline.pending import Pending, Verdicts, gate_documents, sort_by_verdicts
 from kg.pipeline.pipelined import ingest_in_workers
 from kg.pipeline.reading import ReadDocument, load_entry, prepare_document, read_document
 from kg.pipeline.resume import finish_inference
+from kg.pipeline.write_behind import WriteBehind
 from kg.pipeline.written_context import WrittenContext, written_context
 from kg.progress import Progress, no_progress
 from kg.provenance import provenance_triples
@@ -79,6 +80,8 @@ class Ingester:
         self.same_event_report: SameEventReport | None = None
         self._changed: set[str] = set()  # document graphs written or dropped, to relink
         self._written: WrittenContext | None = None  # the gate's context, while it stands in
+        self._writes = WriteBehind()  # a batch's store write, run while the next is read
+        self._writing: tuple[list[Pending], Mapping[str, list[Triple]]] = ([], {})
         # The records of the derived data as they were before this ingest's first write.
         self._records: dict[derivation.Derivation, derivation.Record] | None = None
         self.base = base
@@ -131,9 +134,11 @@ class Ingester:
             else:
                 yield from self._ingest_here(entries, format)
         except BaseException:
+            self._writes.close()  # a write still running ends before the store may be closed
             self._index.close()  # the facts it gathered for the text index: the next run
             raise  # (ensure_current) makes the index again from the store
         finally:
+            self._writes.close()
             if self._written is not None:
                 self._written.close()
                 self._written = None
@@ -171,18 +176,28 @@ class Ingester:
 
     def _ingest_here(self, entries: Iterable[Source | InputFile | Path],
                      format: str | None) -> Iterator[FileResult]:
-        """Read, check and write the entries in this process, a batch at a time."""
+        """Read, check and write the entries in this process, a batch at a time: each batch's
+        store write runs while the next is read (:mod:`kg.pipeline.write_behind`)."""
         pending: list[Pending] = []
+        held: list[FileResult] = []  # known while a batch is written: told after its results
         for entry in entries:
             source = load_entry(entry)
             item = source if isinstance(source, FileResult) else self._prepare(source, format)
             if isinstance(item, FileResult):
-                yield item
+                if self._writes.running:
+                    held.append(item)
+                else:
+                    yield item
                 continue
             pending.append(item)
             if len(pending) >= self.batch_size:
-                yield from self._flush(pending)
+                yield from self._settle()
+                yield from held
+                held.clear()
+                yield from self._flush(pending, behind=True)
                 pending = []
+        yield from self._settle()
+        yield from held
         yield from self._flush(pending)
 
     def _prepare(self, source: Source, format: str | None) -> Pending | FileResult:
@@ -227,10 +242,16 @@ class Ingester:
         return Pending(result, graph_iri, triples, stale, location, *before)
 
     def _flush(
-        self, pending: list[Pending], found: Verdicts | None = None
+        self, pending: list[Pending], found: Verdicts | None = None, *, behind: bool = False
     ) -> Iterator[FileResult]:
-        """Gate (unless ``found`` holds the gate's results already), write, and give results."""
+        """Gate (unless ``found`` holds the gate's results already), write, and give results.
+
+        ``behind``: the store write runs in a thread, and its documents' results come once it
+        has finished, with the next flush. The write before is always finished first: the
+        gate and the text index read the store as it left it.
+        """
         self._batch = set()
+        yield from self._settle()
         graphs = self._prepared(pending)
         if pending and self.validate:
             pending, rejected = self._check(pending, found, getattr(graphs, "merged", None))
@@ -239,8 +260,19 @@ class Ingester:
                 graphs = self._prepared(pending)
         if not pending:
             return
+        self._writing = (pending, graphs)
+        self._begin_write(graphs, behind=behind)
+        if not behind:
+            yield from self._settle()
+
+    def _settle(self) -> Iterator[FileResult]:
+        """Finish the batch write begun last, and give its documents' results."""
+        if not self._writes.running:
+            return
+        pending, graphs = self._writing
+        self._writing = ([], {})
         try:
-            self._write(graphs)
+            self._writes.finish()
         except (NotAStore, StoreClosed):
             raise  # no document can go in: the run stops
         except StoreError:
@@ -260,6 +292,7 @@ class Ingester:
                 else:
                     yield item.result
             return
+        self._wrote(graphs)
         yield from (item.result for item in pending)
         release_freed_memory()  # a batch's terms and quads: else the heap grows with the run
 
@@ -275,48 +308,9 @@ class Ingester:
         """
         if found is None:
             found = shacl_gate(self.context_store, gate_documents(pending), merged=merged)
-        kept: list[Pending] = []
-        rejected: list[FileResult] = []
-        rejected_iris: dict[str, str] = {}
-        for i, item in enumerate(pending):
-            path = item.result.path
-            if item.duplicate:
-                continue
-            results = [dataclasses.replace(r, file=path) for r in found[i]]
-            warnings = tuple(r.to_text() for r in results if r.severity == "Warning")
-            violations = [r.to_text() for r in results if r.severity == "Violation"]
-            if not violations:
-                kept.append(
-                    dataclasses.replace(
-                        item, result=dataclasses.replace(item.result, warnings=warnings)
-                    )
-                )
-                continue
+        kept, rejected, refused = sort_by_verdicts(pending, found)
+        for item in refused:
             self._forget(item)
-            rejected_iris[item.graph_iri] = path
-            rejected.append(
-                dataclasses.replace(
-                    item.result,
-                    status="failed",
-                    triples=0,
-                    warnings=warnings,
-                    message="\n".join([f"{path}: not stored, it breaks the shapes:", *violations]),
-                )
-            )
-        for item in pending:
-            if item.duplicate and item.graph_iri in rejected_iris:
-                rejected.append(
-                    dataclasses.replace(
-                        item.result,
-                        status="failed",
-                        message=(
-                            f"{item.result.path}: not stored: the same text as "
-                            f"{rejected_iris[item.graph_iri]}, which breaks the shapes"
-                        ),
-                    )
-                )
-            elif item.duplicate:
-                kept.append(item)
         return kept, rejected
 
     def _forget(self, item: Pending) -> None:
@@ -351,14 +345,28 @@ class Ingester:
         except StoreError:  # a term the store refuses: the write finds whose it is
             return graphs
 
-    def _write(self, graphs: Mapping[str, list[Triple]]) -> None:
-        if self._records is None:  # the first write: the derived data stops being current
-            self._records = derivation.documents_changing(self.store)
-        with self._index.writing(graphs):
+    def _begin_write(self, graphs: Mapping[str, list[Triple]], *, behind: bool) -> None:
+        """Start writing some graphs (in the write thread if ``behind``); the text index
+        notes what they replace first."""
+        first = self._records is None
+
+        def write() -> None:
+            if first:  # the first write: the derived data stops being current
+                self._records = derivation.documents_changing(self.store)
             self.store.replace_graphs(graphs)
+
+        self._writes.start(write, self._index.writing(graphs), behind=behind)
+
+    def _wrote(self, graphs: Mapping[str, list[Triple]]) -> None:
+        """Note graphs written: the gate's written context, and the documents to relink."""
         if self._written is not None:
             self._written.wrote(graphs)
         self._changed.update(graphs)
+
+    def _write(self, graphs: Mapping[str, list[Triple]]) -> None:
+        self._begin_write(graphs, behind=False)
+        self._writes.finish()
+        self._wrote(graphs)
 
 
 def ingest(
