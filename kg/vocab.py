@@ -109,7 +109,6 @@ class DIP(DefinedNamespace):
     cameoCode: URIRef
 
 
-
 # Each term a class attribute of its own: else every use of one (the mapper's, for each triple
 # it makes) goes through rdflib's DefinedNamespaceMeta.__getattr__ and its checks, 0.5 us
 # against 0.08, about 2% of an ingest at 10k events. A misspelt term still fails.

@@ -251,8 +251,8 @@ class Ingester:
     ) -> Iterator[FileResult]:
         """Gate (unless ``found`` holds the gate's results already), write, and give results.
 
-        ``behind``: the store write runs in a thread, and its documents' results come once it
-        has finished, with the next flush. The write before is always finished first: the
+        ``behind``: the store write runs in a thread, and its documents' results come from
+        :meth:`_settle` once it has finished. The write before is always finished first: the
         gate and the text index read the store as it left it.
         """
         self._batch = set()

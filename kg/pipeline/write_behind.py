@@ -1,10 +1,10 @@
 """A batch's store write run by a thread while the ingest reads the next batch.
 
-Oxigraph's bulk loader runs without the interpreter lock, and at 10k events the ingest spent
-a quarter of its time waiting for it (bench/RESULTS.md). Only the store's own write goes to
-the thread: the gate, the text index's notes and everything else that reads the store stay
-in the ingesting thread, after the write before them has finished, so every decision is
-taken on the store the one-thread loop would have seen.
+Oxigraph's bulk loader runs without the interpreter lock, and at 10k events the ingesting
+thread spent about a sixth of its time waiting for it (bench/RESULTS.md). Only the store's
+own write goes to the thread: the gate, the text index's notes and everything else that reads
+the store stay in the ingesting thread, after the write before them has finished, so every
+decision is taken on the store the one-thread loop would have seen.
 """
 
 from __future__ import annotations
