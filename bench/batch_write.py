@@ -25,7 +25,7 @@ from corpus import write_corpus
 from kg.extract.gazetteer import load_gazetteer
 from kg.pipeline.reading import ReadDocument, load_entry, read_document
 from kg.sources import collect_files
-from kg.store.quads import PreparedGraphs, document_quads, prepare_graphs
+from kg.store.quads import PreparedGraphs, document_quads, load_quads, prepare_graphs
 from kg.vocab import DEFAULT_BASE
 
 
@@ -55,13 +55,13 @@ def main() -> None:
             quads = document_quads(graphs)
             made = time.perf_counter()
             by_quads = ox.Store()
-            by_quads.bulk_extend(quads)
+            load_quads(by_quads, quads, bulk=True)
             written = time.perf_counter()
             prepared = prepare_graphs(graphs)
             assert isinstance(prepared, PreparedGraphs)
             texted = time.perf_counter()
             by_text = ox.Store()
-            by_text.bulk_load(prepared.nquads, ox.RdfFormat.N_QUADS, lenient=True)
+            load_quads(by_text, prepared.nquads, bulk=True)
             loaded = time.perf_counter()
             assert len(by_quads) == len(by_text) == prepared.quad_count
             for i, span in enumerate((made - started, written - made, texted - written,

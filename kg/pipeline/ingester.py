@@ -82,7 +82,8 @@ class Ingester:
         self._changed: set[str] = set()  # document graphs written or dropped, to relink
         self._written: WrittenContext | None = None  # the gate's context, while it stands in
         self._writes = WriteBehind()  # a batch's store write, run while the next is read
-        self._writing: tuple[list[Pending], Mapping[str, list[Triple]]] = ([], {})
+        # The batch whose write has begun and whose results are not given yet.
+        self._writing: tuple[list[Pending], Mapping[str, list[Triple]]] | None = None
         # The records of the derived data as they were before this ingest's first write.
         self._records: dict[derivation.Derivation, derivation.Record] | None = None
         self.base = base
@@ -139,7 +140,7 @@ class Ingester:
             self._index.close()  # the facts it gathered for the text index: the next run
             raise  # (ensure_current) makes the index again from the store
         finally:
-            self._writes.close()
+            self._writes.close()  # its thread stops
             if self._written is not None:
                 self._written.close()
                 self._written = None
@@ -189,7 +190,7 @@ class Ingester:
             source = load_entry(entry)
             item = source if isinstance(source, FileResult) else self._prepare(source, format)
             if isinstance(item, FileResult):
-                if self._writes.running:
+                if self._writing is not None:
                     held.append(item)
                 else:
                     yield item
@@ -252,11 +253,10 @@ class Ingester:
         """Gate (unless ``found`` holds the gate's results already), write, and give results.
 
         ``behind``: the store write runs in a thread, and its documents' results come from
-        :meth:`_settle` once it has finished. The write before is always finished first: the
-        gate and the text index read the store as it left it.
+        :meth:`_settle` once it has finished. The write before must have been settled (the
+        ingest loop does it first): the gate and the text index read the store as it left it.
         """
         self._batch = set()
-        yield from self._settle()
         graphs = self._prepared(pending)
         if pending and self.validate:
             pending, rejected = self._check(pending, found, getattr(graphs, "merged", None))
@@ -272,10 +272,10 @@ class Ingester:
 
     def _settle(self) -> Iterator[FileResult]:
         """Finish the batch write begun last, and give its documents' results."""
-        if not self._writes.running:
+        if self._writing is None:
             return
         pending, graphs = self._writing
-        self._writing = ([], {})
+        self._writing = None
         try:
             self._writes.finish()
         except (NotAStore, StoreClosed):

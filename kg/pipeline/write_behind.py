@@ -22,11 +22,6 @@ class WriteBehind:
         self._thread: ThreadPoolExecutor | None = None
         self._running: tuple[Future[None], ExitStack] | None = None
 
-    @property
-    def running(self) -> bool:
-        """Whether a write has started and not been finished."""
-        return self._running is not None
-
     def start(self, write: Callable[[], None], around: AbstractContextManager[None], *,
               behind: bool) -> None:
         """Enter ``around`` and start ``write``: in the thread if ``behind``, else now."""
