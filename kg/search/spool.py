@@ -65,21 +65,24 @@ class FactSpool:
             self._db.close()
         self._file.unlink(missing_ok=True)
 
-    def add(self, triples: Iterable[Triple]) -> None:
-        """Note what these triples say that an entry is made of."""
+    def add(self, *graphs: Iterable[Triple]) -> None:
+        """Note what the triples of these graphs say that an entry is made of."""
         read, tags = READ_PREDICATES, TAG_PREDICATES
-        facts: list[tuple[str, str, str]] = []
-        tagged: list[tuple[str, str, str]] = []
-        for s, p, o in triples:  # every triple ingested: kept lean (sets, not rdflib's ==)
-            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
-                continue
-            if p in read:
-                facts.append((str(s), str(p), str(o)))
-                if len(facts) >= _ROWS:
-                    self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
-                    facts.clear()
-            elif p in tags and isinstance(o, URIRef):
-                tagged.append((str(o), str(s), str(p)))
+        # The documents of a write restate the same facts (an actor's label and name keys
+        # in each that names it): each is spooled once, not once per document.
+        facts: dict[tuple[str, str, str], None] = {}
+        tagged: dict[tuple[str, str, str], None] = {}
+        for triples in graphs:
+            for s, p, o in triples:  # every triple ingested: kept lean (sets, not rdflib's ==)
+                if not isinstance(s, URIRef) or not isinstance(p, URIRef):
+                    continue
+                if p in read:
+                    facts[str(s), str(p), str(o)] = None
+                elif p in tags and isinstance(o, URIRef):
+                    tagged[str(o), str(s), str(p)] = None
+            if len(facts) >= _ROWS:
+                self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
+                facts.clear()
         self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
         self._db.executemany("INSERT INTO tagged VALUES (?, ?, ?)", tagged)
 

@@ -249,8 +249,7 @@ class IndexWriter:
                 if self._gathered is None:
                     self._gathered = _spool(self.store)
                 self._written.update(graphs)
-                for triples in graphs.values():
-                    self._gathered.add(triples)
+                self._gathered.add(*graphs.values())
         self._documents.update(documents_in(graphs))
         if self._affected is not None and len(self._documents) > self._most:
             self._affected = None
