@@ -25,7 +25,8 @@ from kg.model import Document
 from kg.ontology import ensure_ontology
 from kg.pipeline.pending import Pending, Verdicts, gate_documents, sort_by_verdicts
 from kg.pipeline.pipelined import ingest_in_workers
-from kg.pipeline.reading import ReadDocument, load_entry, prepare_document, read_document
+from kg.pipeline.read_ahead import read_ahead
+from kg.pipeline.reading import ReadDocument, prepare_document, read_document
 from kg.pipeline.resume import finish_inference
 from kg.pipeline.write_behind import WriteBehind
 from kg.pipeline.written_context import WrittenContext, written_context
@@ -186,8 +187,7 @@ class Ingester:
         store write runs while the next is read (:mod:`kg.pipeline.write_behind`)."""
         pending: list[Pending] = []
         held: list[FileResult] = []  # known while a batch is written: told after its results
-        for entry in entries:
-            source = load_entry(entry)
+        for source in read_ahead(entries):  # files read by a thread while this one works
             item = source if isinstance(source, FileResult) else self._prepare(source, format)
             if isinstance(item, FileResult):
                 if self._writing is not None:

@@ -14,7 +14,8 @@ from kg.ingest_report import FileResult
 from kg.mapper import Triple
 from kg.pipeline.parallel import WorkerPool
 from kg.pipeline.pending import Pending, Verdicts, gate_documents
-from kg.pipeline.reading import ReadDocument, load_entry
+from kg.pipeline.read_ahead import read_ahead
+from kg.pipeline.reading import ReadDocument
 from kg.sources import InputFile, Source
 from kg.validate.gate import batch_context, validate_documents
 
@@ -102,7 +103,7 @@ def ingest_in_workers(
 
     with WorkerPool(ingester.workers, gazetteer=ingester.gazetteer, base=ingester.base,
                     format=format) as pool:
-        for read in pool.read(load_entry(entry) for entry in entries):
+        for read in pool.read(read_ahead(entries)):
             if isinstance(read, ReadDocument) and any(
                 read.graph_iri in b.graphs or read.location in b.locations for b in queued
             ):
