@@ -28,7 +28,7 @@ from kg.search.things import (
 from kg.terms import Triple
 from kg.vocab import RDF, RDFS
 
-#: Rows handed to SQLite at once (a list of this many tuples is all a write holds).
+#: Rows handed to SQLite at once (the most a write holds before it hands them over).
 _ROWS = 20_000
 
 
@@ -78,11 +78,11 @@ class FactSpool:
                     continue
                 if p in read:
                     facts[str(s), str(p), str(o)] = None
+                    if len(facts) >= _ROWS:
+                        self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
+                        facts.clear()
                 elif p in tags and isinstance(o, URIRef):
                     tagged[str(o), str(s), str(p)] = None
-            if len(facts) >= _ROWS:
-                self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
-                facts.clear()
         self._db.executemany("INSERT INTO facts VALUES (?, ?, ?)", facts)
         self._db.executemany("INSERT INTO tagged VALUES (?, ?, ?)", tagged)
 
