@@ -29,7 +29,8 @@ Loaded = Source | FileResult
 def read_ahead(entries: Iterable[Source | InputFile | Path], *, files: int = AHEAD_FILES,
                budget: int = AHEAD_BYTES) -> Iterator[Loaded]:
     """Each entry as :func:`~kg.pipeline.reading.load_entry` gives it, in order, read by a
-    thread ahead of the caller (at most ``files`` files and ``budget`` bytes waiting)."""
+    thread ahead of the caller: at most ``files`` files and ``budget`` bytes wait, and the
+    thread holds one more it has read until there is room for it."""
     reader = _Reader(entries, files, budget)
     thread = threading.Thread(target=reader.run, name="kg-read-ahead", daemon=True)
     thread.start()
