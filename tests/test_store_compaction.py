@@ -37,34 +37,48 @@ def test_an_ingest_that_bulk_wrote_much_compacts_the_store(tmp_path: Path) -> No
 
 
 class _WatchedStore(OxigraphStore):
-    """The embedded store on disk, noting the thread that compacts it and the phases told
-    before it began."""
+    """The embedded store on disk, noting the thread that compacts it, the phases told before
+    it began, and whether the links began while it compacted."""
 
     def __init__(self, path: Path, labels: list[str]) -> None:
         super().__init__(path)
         self.labels = labels
         self.compacted: tuple[str, list[str]] | None = None
+        self.linking = threading.Event()
+        self.linked_while_compacting = False
 
     def compact(self) -> None:
         self.compacted = (threading.current_thread().name, list(self.labels))
+        # An ingest that waited for the compaction before linking never sets the event.
+        self.linked_while_compacting = self.linking.wait(timeout=20)
         super().compact()
 
 
-def test_the_store_compacts_while_the_text_index_is_made(tmp_path: Path) -> None:
-    labels, progress = _steps()
+def test_the_store_compacts_while_the_text_index_and_the_links_are_made(
+        tmp_path: Path) -> None:
+    labels: list[str] = []
     store = _WatchedStore(tmp_path / "store", labels)
+
+    def progress(label: str, total: int | None, unit: str):  # type: ignore[no-untyped-def]
+        labels.append(label)
+        if "link" in label:
+            store.linking.set()
+        return lambda n: None
+
     try:
         store.compact_after_quads = 1_000
-        ingest(store, [EXAMPLES], progress=progress)  # type: ignore[arg-type]
+        report = ingest(store, [EXAMPLES], progress=progress)  # type: ignore[arg-type]
     finally:
         store.close()
     assert store.compacted is not None
     thread, before = store.compacted
-    # Beside the text index, which reads its own scratch file; before the links, which read
-    # the store.
+    # In a thread, begun before the text index and the links: the links read the store
+    # while it compacts, which keeps both cores busy at the end of a large ingest.
     assert thread == "kg-compact_0"
     assert not [label for label in before if "link" in label], before
-    assert labels.index("compacting the store") < labels.index("linking articles to events")
+    assert store.linked_while_compacting
+    assert report.links is not None and report.links.links > 0
+    assert labels.index("linking articles to events") < labels.index("compacting the store")
 
 
 def test_a_small_ingest_leaves_the_store_as_written(tmp_path: Path) -> None:

@@ -146,17 +146,21 @@ class Ingester:
                 self._written.close()
                 self._written = None
         # A first ingest of a corpus is written by the bulk loader, and reads of its files as
-        # written were 10-20% slower: the store compacts while the text index is made of what
-        # the ingest wrote (it reads its own scratch file, not the store), before the links
-        # read the store.
+        # written were 10-20% slower; still, the store compacts in a thread while this one makes
+        # the text index (of its own scratch file) and then derives the links: waiting for the
+        # compaction first left a core idle for minutes at 100k events.
         with ThreadPoolExecutor(1, thread_name_prefix="kg-compact") as thread:
             compacting = (thread.submit(self.store.compact) if self.store.needs_compaction()
                           else None)
             self._index.finish(progress=self.progress)
+            self._derive_links()
             if compacting is not None:
                 advance = self.progress("compacting the store", 1, "steps")
                 compacting.result()  # a store that could not compact says so
                 advance(1)
+
+    def _derive_links(self) -> None:
+        """Bring the article-event and same-event links up to date with what was ingested."""
         records, self._records = self._records or derivation.read_records(self.store), None
         if self.link and records[derivation.LINKS].status != derivation.CURRENT:
             # A run died before the links were current (or never computed them): whichever

@@ -432,11 +432,13 @@ class OxigraphStore(Store):
 
     def compact(self) -> None:
         """Reorganise the store's files for reads (RocksDB's compaction)."""
+        written = self.bulk_written  # what another thread writes meanwhile may be left out
         try:
             self._open().optimize()
         except OSError as exc:
             raise StoreError(f"cannot compact the store: {exc}") from None
-        self.bulk_written = 0
+        with self._bulk_guard:  # held by a bulk write, which counts what it wrote
+            self.bulk_written -= written
 
     def close(self) -> None:
         """Release the store (and its folder lock); using it afterwards raises StoreError."""
