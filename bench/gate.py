@@ -5,6 +5,7 @@ Each page of a ``bench/corpus.py`` corpus is mapped as ``kg ingest`` maps it, th
 batches of 100 (the ingester's batches), with each engine. No store: the context is empty.
 
     python bench/gate.py --events 1000
+    python bench/gate.py --events 1000 --per-check     # the compiled checks' own costs
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import write_corpus
+from rdflib import URIRef
 
 from kg.pipeline.read import read_graph
 from kg.terms import Triple
@@ -40,16 +42,54 @@ def measure(docs: list[tuple[str, list[Triple]]], engine: str, size: int, alone:
             f"({failing} with violations)")
 
 
+def per_check(docs: list[tuple[str, list[Triple]]], size: int, top: int) -> list[str]:
+    """Lines: each compiled check's time over batches of ``size``, the costliest first."""
+    import pyoxigraph as ox
+
+    from kg.validate.compiled import compiled_plan, default_quads, ontology_quads
+    from kg.validate.gate import default_shapes
+    from kg.validate.rows import run_checks
+
+    shapes = default_shapes()
+    plan = compiled_plan(shapes, distinct_focus=True)
+    spent = dict.fromkeys(range(len(plan.checks)), 0.0)
+    for start in range(0, len(docs), size):
+        # A store of the batch and the ontology, as the gate loads one for a batch of ingest.
+        store = ox.Store()
+        store.bulk_extend(ontology_quads())
+        store.bulk_extend(default_quads({t for _, ts in docs[start:start + size] for t in ts}))
+        for number, check in enumerate(plan.checks):
+            started = time.perf_counter()
+            for _ in run_checks(store, shapes, [check]):
+                pass
+            spent[number] += time.perf_counter() - started
+    total = sum(spent.values())
+    lines = [f"{len(plan.checks)} compiled checks, {total:.3f} s in all over batches of {size}"]
+    for number in sorted(spent, key=spent.__getitem__, reverse=True)[:top]:
+        check = plan.checks[number]
+        # A property shape is a blank node: the node shapes holding it name it.
+        shape = check.source_shape if isinstance(check.source_shape, URIRef) else (
+            ",".join(str(parent) for parent in check.parents) or "a property shape")
+        lines.append(f"{spent[number]:7.3f} s {spent[number] / total:6.1%}  "
+                     f"{str(shape).rpartition('#')[2]} {check.constraint} {check.path or ''}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--alone", type=int, default=50, help="documents checked one by one")
+    parser.add_argument("--per-check", action="store_true",
+                        help="time each compiled check instead of the engines")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-gate-") as folder:
         write_corpus(Path(folder), args.events)
         pages = sorted(p for p in Path(folder).rglob("*") if p.is_file())
         docs = [(str(p), list(read_graph(p))) for p in pages]
     print(f"{len(docs)} documents, {sum(len(t) for _, t in docs)} triples")
+    if args.per_check:
+        print("\n".join(per_check(docs, 100, 12)))
+        return
     for engine in reversed(GATE_ENGINES):
         for size in (1, 100):
             print(measure(docs, engine, size, args.alone))
