@@ -54,7 +54,8 @@ def per_check(docs: list[tuple[str, list[Triple]]], size: int, top: int) -> list
     plan = compiled_plan(shapes, distinct_focus=True)
     spent = dict.fromkeys(range(len(plan.checks)), 0.0)
     for start in range(0, len(docs), size):
-        # A store of the batch and the ontology, as the gate loads one for a batch of ingest.
+        # A store of the batch and the ontology, as the gate loads one for a batch of ingest
+        # (without the stored facts the batch links to: there is no store here).
         store = ox.Store()
         store.bulk_extend(ontology_quads())
         store.bulk_extend(default_quads({t for _, ts in docs[start:start + size] for t in ts}))

@@ -220,8 +220,8 @@ def main() -> None:
                 f"{ratio:>8}"
             )
         for name, b in bulk.items():
-            # The store alone, given the finished quads: no ingest of these events can be
-            # faster than this on the same machine.
+            # The store alone, given the finished quads in one file: an ingest into it writes
+            # the same quads by the same loader, and does more besides.
             print(f"bulk load of {name}'s {b['quads']:.0f} quads: {b['seconds']:.1f} s, "
                   f"{b['cpu_seconds']:.1f} CPU s, {b['quads'] / b['seconds']:.0f} quads/s, "
                   f"{results[name]['events'] / b['seconds']:.0f} events/s, "
